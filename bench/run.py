@@ -1,0 +1,430 @@
+"""What building the deck costs, against a plain-genanki floor.
+
+    python bench/run.py                 # the shipped deck and 361, 2,000 and 10,000 synthetic points
+    python bench/run.py --quick         # shipped, 361 and 2,000 points, fewer runs
+    python bench/run.py --sizes 361,2000 --runs 5 --big-runs 3 --profile 2000
+
+Every figure is the median over several runs, each in a fresh process (a new interpreter per
+build, as a user's `deckbuilder build` is):
+  * time  = wall-clock time of the whole process (start-up, imports, build, exit);
+  * memory = that process's peak resident set size (ru_maxrss from os.wait4 on the child).
+Builds go through the normal CLI path: bench/_child.py calls deckbuilder.cli.main in a fresh
+process and counts calls to diagrams.render (the real one). The floor (bench/floor.py) is a
+plain genanki script writing the same notes and cards (same note types, fields, tags, GUIDs,
+taken from the built deck) with no validation, no YAML and no images. Not part of the tests.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+BENCH = Path(__file__).resolve().parent
+ROOT = BENCH.parent
+# --library DIR: measure another copy of the deckbuilder package (e.g. with a proposed change).
+LIBRARY = Path(sys.argv[sys.argv.index("--library") + 1]).resolve() if "--library" in sys.argv else ROOT
+sys.path.insert(0, str(LIBRARY))
+sys.path.insert(0, str(BENCH))
+
+import synthetic  # noqa: E402
+from floor import extract  # noqa: E402
+
+PY = sys.executable
+TIMEOUT = 900
+
+
+@dataclass
+class Sample:
+    wall: float
+    rss_mb: float
+    renders: int | None = None
+    main_s: float | None = None
+    stdout: str = ""
+    extra: dict = field(default_factory=dict)
+
+
+class Failed(Exception):
+    pass
+
+
+def run_process(cmd: list[str], workdir: Path, env: dict) -> tuple[float, float, int, str, str]:
+    """Run one child; wall time, its own peak RSS (MB), exit code, stdout, stderr."""
+    out_path, err_path = workdir / "child.out", workdir / "child.err"
+    with open(out_path, "wb") as out, open(err_path, "wb") as err:
+        began = time.perf_counter()
+        proc = subprocess.Popen(cmd, stdout=out, stderr=err, env=env, cwd=ROOT)
+        timer = threading.Timer(TIMEOUT, proc.kill)
+        timer.start()
+        try:
+            _, status, usage = os.wait4(proc.pid, 0)
+        finally:
+            timer.cancel()
+        wall = time.perf_counter() - began
+        proc.returncode = os.waitstatus_to_exitcode(status)
+    return (wall, usage.ru_maxrss / 1024, proc.returncode, out_path.read_text(errors="replace"),
+            err_path.read_text(errors="replace"))
+
+
+@dataclass
+class Dataset:
+    name: str
+    points: int
+    root: Path
+    data: Path
+    media: Path
+    meridians: Path | None
+    note: str = ""
+
+    @property
+    def out(self) -> Path:
+        return self.root / "out"
+
+    @property
+    def apkg(self) -> Path:
+        return self.out / "deck.apkg"
+
+
+class Bench:
+    def __init__(self, work: Path):
+        self.work = work
+        self.env = dict(os.environ, TMPDIR=str(work / "tmp"), PYTHONDONTWRITEBYTECODE="1",
+                        DECKBUILDER_BENCH_LIBRARY=str(LIBRARY))
+        (work / "tmp").mkdir()
+
+    def build(self, ds: Dataset, profile: Path | None = None) -> Sample:
+        result = ds.root / "result.json"
+        options = ["--meridians", str(ds.meridians)] if ds.meridians else []
+        if profile:
+            options += ["--profile", str(profile)]
+        cmd = [PY, str(BENCH / "_child.py"), str(result), *options, "--",
+               "build", "--data", str(ds.data), "--media", str(ds.media), "-o", str(ds.apkg)]
+        wall, rss, rc, _, err = run_process(cmd, ds.root, self.env)
+        if rc != 0 or not result.exists():
+            raise Failed(f"build of {ds.name} failed (exit {rc}):\n{err[-3000:]}")
+        info = json.loads(result.read_text())
+        result.unlink()
+        if info["rc"] != 0:
+            raise Failed(f"deckbuilder build of {ds.name} exited {info['rc']}:\n{err[-3000:]}")
+        return Sample(wall, rss, info["renders"], info["main_s"], info["stdout"])
+
+    def floor(self, ds: Dataset, with_media: bool) -> Sample:
+        cmd = [PY, str(BENCH / "floor.py"), str(ds.root / "floor-spec.json"), str(ds.root / "floor.apkg")]
+        if with_media:
+            cmd.append(str(ds.root / "floor-media"))
+        wall, rss, rc, _, err = run_process(cmd, ds.root, self.env)
+        if rc != 0:
+            raise Failed(f"floor for {ds.name} failed:\n{err[-3000:]}")
+        return Sample(wall, rss)
+
+    def anki_import(self, ds: Dataset, apkg: Path) -> Sample:
+        result = ds.root / "import.json"
+        wall, rss, rc, _, err = run_process([PY, str(BENCH / "_anki_import.py"), str(apkg), str(result)],
+                                            ds.root, self.env)
+        if rc != 0:
+            raise Failed(f"Anki import of {ds.name} failed:\n{err[-3000:]}")
+        info = json.loads(result.read_text())
+        return Sample(info["import_s"], rss, extra=info)
+
+
+# --------------------------------------------------------------------------------------------
+# Data sets
+# --------------------------------------------------------------------------------------------
+def shipped(work: Path) -> Dataset:
+    root = work / "shipped"
+    shutil.copytree(ROOT / "data", root / "data")
+    shutil.copytree(ROOT / "media", root / "media") if (ROOT / "media").is_dir() else (root / "media").mkdir()
+    count = sum(len(yaml.safe_load(p.read_text(encoding="utf-8")) or [])
+                for p in (root / "data" / "points").glob("*.yaml"))
+    return Dataset("shipped", count, root, root / "data", root / "media", None)
+
+
+def patch_positions(ds: Dataset) -> int:
+    """Put every point whose diagram is outside the body inside it (only for a failing shipped copy)."""
+    from deckbuilder import diagrams
+
+    positions = synthetic.Positions()
+    patched = 0
+    for path in sorted((ds.data / "points").glob("*.yaml")):
+        entries = yaml.safe_load(path.read_text(encoding="utf-8"))
+        for entry in entries:
+            d = entry.get("diagram")
+            if isinstance(d, dict) and d.get("view") in diagrams.VIEWS and not diagrams.inside_body(
+                    d["view"], float(d["x"]), float(d["y"])):
+                d["x"], d["y"] = positions.take(d["view"])
+                patched += 1
+        path.write_text(yaml.safe_dump(entries, allow_unicode=True, sort_keys=False, width=10000),
+                        encoding="utf-8")
+    return patched
+
+
+def synthetic_set(work: Path, n: int) -> Dataset:
+    root = work / f"synthetic-{n}"
+    info = synthetic.generate(n, root)
+    note = (f"{info['synthetic_codes']} codes from {len(info['meridians'])} synthetic meridians"
+            if info["synthetic_codes"] else "all WHO standard codes" if n == 361 else "")
+    return Dataset(f"synthetic {n}", n, root, info["data"], info["media"],
+                   root / "synthetic-meridians.json" if info["meridians"] else None, note)
+
+
+ORIGINAL: dict[str, tuple[float, float]] = {}
+
+
+def edit_one_point(ds: Dataset, k: int) -> str:
+    """Change one point (the first of the first points file): its how-to-find text and diagram position."""
+    from deckbuilder import diagrams
+
+    path = sorted((ds.data / "points").glob("*.yaml"))[0]
+    entries = yaml.safe_load(path.read_text(encoding="utf-8"))
+    entry = entries[0]
+    entry["how_to_find"] = f"{entry['how_to_find']} (edit {k})"
+    d = entry.get("diagram")
+    if isinstance(d, dict):
+        # Run k moves the point to the k-th position near where it started: a new image every time.
+        x, y = ORIGINAL.setdefault(ds.name, (float(d["x"]), float(d["y"])))
+        tried = 0
+        for step in range(1, 200):
+            for dx, dy in ((0.5 * step, 0), (-0.5 * step, 0), (0, 0.5 * step), (0, -0.5 * step)):
+                if diagrams.inside_body(d["view"], x + dx, y + dy):
+                    tried += 1
+                    if tried == k:
+                        d["x"], d["y"] = x + dx, y + dy
+                        break
+            if tried >= k:
+                break
+    path.write_text(yaml.safe_dump(entries, allow_unicode=True, sort_keys=False, width=10000),
+                    encoding="utf-8")
+    return entry["id"]
+
+
+def package_counts(apkg: Path) -> tuple[int, int, int]:
+    with tempfile.TemporaryDirectory(prefix="deckbuilder-bench-") as folder, zipfile.ZipFile(apkg) as archive:
+        db = sqlite3.connect(archive.extract("collection.anki2", folder))
+        try:
+            notes = db.execute("select count(*) from notes").fetchone()[0]
+            cards = db.execute("select count(*) from cards").fetchone()[0]
+        finally:
+            db.close()
+        media = len(json.loads(archive.read("media")))
+    return notes, cards, media
+
+
+# --------------------------------------------------------------------------------------------
+# Measuring and printing
+# --------------------------------------------------------------------------------------------
+def median(samples: list[Sample], attr: str) -> float:
+    return statistics.median(getattr(s, attr) for s in samples)
+
+
+class Table:
+    def __init__(self):
+        self.rows: dict[tuple[str, str], dict] = {}
+
+    def header(self) -> None:
+        print(f"{'data set':<22}{'step':<34}{'runs':>4}{'time s':>9}{'× floor':>9}"
+              f"{'peak MB':>9}{'× floor':>9}{'renders':>9}")
+
+    def add(self, ds: Dataset, step: str, samples: list[Sample], floor: list[Sample] | None,
+            label: str | None = None) -> dict:
+        wall, rss = median(samples, "wall"), median(samples, "rss_mb")
+        renders = [s.renders for s in samples if s.renders is not None]
+        row = {"wall": wall, "rss": rss, "renders": max(renders) if renders else None,
+               "all_renders": renders, "runs": len(samples)}
+        if floor:
+            row["x_time"] = wall / median(floor, "wall")
+            row["x_rss"] = rss / median(floor, "rss_mb")
+        self.rows[(ds.name, step)] = row
+        ratio_t = f"{row['x_time']:.2f}" if "x_time" in row else ""
+        ratio_m = f"{row['x_rss']:.2f}" if "x_rss" in row else ""
+        shown = "" if row["renders"] is None else (
+            str(row["renders"]) if len(set(renders)) == 1 else f"{min(renders)}-{max(renders)}")
+        print(f"{label or ds.name:<22}{step:<34}{len(samples):>4}{wall:>9.3f}{ratio_t:>9}"
+              f"{rss:>9.1f}{ratio_m:>9}{shown:>9}", flush=True)
+        return row
+
+
+def measure(bench: Bench, table: Table, ds: Dataset, runs: int, cold_runs: int,
+            import_runs: int, profile: bool) -> None:
+    label = f"{ds.name} ({ds.points})" if ds.name == "shipped" else ds.name
+
+    def again(count: int, fn) -> list[Sample]:
+        return [fn() for _ in range(count)]
+
+    def cold() -> Sample:
+        shutil.rmtree(ds.out, ignore_errors=True)
+        return bench.build(ds)
+
+    # First build with an empty diagram cache and no previous deck or state.
+    cold_samples = again(cold_runs, cold)
+    notes, cards, media = package_counts(ds.apkg)
+    first = ds.root / "first.apkg"
+    shutil.copy(ds.apkg, first)
+    spec = extract(ds.apkg, ds.root / "floor-spec.json", ds.root / "floor-media")
+    floor = again(runs, lambda: bench.floor(ds, with_media=False))
+    if package_counts(ds.root / "floor.apkg")[:2] != (notes, cards) or spec["cards"] != cards:
+        raise Failed(f"the floor for {ds.name} does not write the same notes and cards")
+    print(f"{label}: {notes} notes, {cards} cards, {media} media files"
+          + (f"; {ds.note}" if ds.note else ""), flush=True)
+    table.add(ds, "genanki floor (no images)", floor, floor, label)
+    table.add(ds, "genanki floor + same media files", again(runs, lambda: bench.floor(ds, True)), floor, label)
+    table.add(ds, "build, empty diagram cache", cold_samples, floor, label)
+
+    def warm() -> Sample:
+        ds.apkg.unlink(missing_ok=True)
+        for state in ds.out.glob("*.state.json"):
+            state.unlink()
+        return bench.build(ds)
+
+    table.add(ds, "build, warm cache (no renders)", again(runs, warm), floor, label)
+    bench.build(ds)  # the state of a complete build is there for the rebuilds
+    table.add(ds, "rebuild, no data change", again(runs, lambda: bench.build(ds)), floor, label)
+    counter = iter(range(1, 1000))
+
+    def changed() -> Sample:
+        point = edit_one_point(ds, next(counter))
+        sample = bench.build(ds)
+        if point not in sample.stdout:
+            raise Failed(f"the rebuild of {ds.name} did not report {point} as changed:\n{sample.stdout}")
+        return sample
+
+    table.add(ds, "rebuild, 1 point changed", again(runs, changed), floor, label)
+    if import_runs:
+        table.add(ds, "Anki backend import (in-process)", again(import_runs, lambda: bench.anki_import(ds, first)),
+                  floor, label)
+    if profile:
+        warm_profile(bench, ds)
+
+
+def warm_profile(bench: Bench, ds: Dataset) -> None:
+    import pstats
+
+    ds.apkg.unlink(missing_ok=True)
+    for state in ds.out.glob("*.state.json"):
+        state.unlink()
+    out = ds.root / "profile.out"
+    bench.build(ds, profile=out)
+    print(f"\ncProfile of a warm-cache build of {ds.name} (top 25 by internal time):")
+    stats = pstats.Stats(str(out))
+    stats.sort_stats("tottime").print_stats(25)
+
+
+def check_targets(table: Table, sizes: list[int]) -> list[str]:
+    rows = table.rows
+    lines = []
+
+    def verdict(ok: bool) -> str:
+        return "MET   " if ok else "MISSED"
+
+    for name in ["shipped"] + [f"synthetic {n}" for n in sizes if n >= 10000]:
+        row = rows.get((name, "build, warm cache (no renders)"))
+        if row:
+            lines.append(f"{verdict(row['x_time'] <= 1.5)} {name}: build without rendering "
+                         f"{row['x_time']:.2f}× the genanki floor (target ≤ 1.5×)")
+    for (name, step), row in rows.items():
+        if step == "rebuild, no data change":
+            lines.append(f"{verdict(all(r == 0 for r in row['all_renders']))} {name}: no-change rebuild "
+                         f"renders {row['renders']} images (target 0)")
+    row = rows.get(("shipped", "rebuild, no data change"))
+    if row:
+        lines.append(f"{verdict(row['wall'] < 0.5)} shipped: no-change rebuild {row['wall']:.3f} s (target < 0.5 s)")
+    memory = sorted((int(name.split()[1]), row["rss"]) for (name, step), row in rows.items()
+                    if name.startswith("synthetic") and step == "build, empty diagram cache")
+    if memory:
+        biggest = memory[-1]
+        lines.append(f"{verdict(biggest[1] < 200)} peak memory at {biggest[0]} points: {biggest[1]:.0f} MB "
+                     "(target < 200 MB at 10,000)")
+    if len(memory) >= 3:
+        slopes = [(b[1] - a[1]) / (b[0] - a[0]) * 1000 for a, b in zip(memory, memory[1:])]
+        linear = max(slopes) <= 2 * max(min(slopes), 1.0)
+        lines.append(f"{verdict(linear)} memory growth per 1,000 points between sizes: "
+                     + ", ".join(f"{s:.1f} MB" for s in slopes) + " (linear: the slopes agree within 2×)")
+    return lines
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", default="361,2000,10000", help="synthetic data set sizes (points)")
+    parser.add_argument("--runs", type=int, default=5, help="runs per figure for small sets (default 5)")
+    parser.add_argument("--big-runs", type=int, default=3, help="runs per figure from 5,000 points (default 3)")
+    parser.add_argument("--cold-runs", type=int, default=3,
+                        help="runs of the empty-cache build for small sets (default 3; 1 from 5,000 points)")
+    parser.add_argument("--import-runs", type=int, default=3, help="Anki imports per deck (default 3)")
+    parser.add_argument("--quick", action="store_true", help="shipped, 361 and 2,000 points; 3 runs")
+    parser.add_argument("--profile", type=int, default=None, metavar="N",
+                        help="also cProfile a warm-cache build of the N-point set")
+    parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
+    parser.add_argument("--library", metavar="DIR", help="folder holding the deckbuilder package to measure "
+                        "(default: this repository)")
+    args = parser.parse_args(argv)
+    if args.quick:
+        args.sizes, args.runs, args.big_runs, args.cold_runs = "361,2000", 3, 1, 1
+    sizes = [int(s) for s in args.sizes.split(",") if s]
+
+    import platform
+
+    import genanki
+    if LIBRARY != ROOT:
+        print(f"measuring the deckbuilder package in {LIBRARY}")
+    print(f"deckbuilder benchmark: Python {platform.python_version()}, genanki {genanki.__version__ if hasattr(genanki, '__version__') else '?'}, "
+          f"{os.cpu_count()} CPUs; medians of {args.runs} runs ({args.big_runs} from 5,000 points; "
+          f"empty-cache builds {args.cold_runs}/1); time = whole process wall clock; "
+          "memory = the process's peak RSS (os.wait4 ru_maxrss)")
+    began = time.perf_counter()
+    work = Path(tempfile.mkdtemp(prefix="deckbuilder-bench-"))
+    failures = []
+    try:
+        bench = Bench(work)
+        table = Table()
+        sets = [shipped(work)]
+        table.header()
+        for ds in sets + sizes:
+            if isinstance(ds, int):
+                t = time.perf_counter()
+                ds = synthetic_set(work, ds)
+                print(f"(generated {ds.name} in {time.perf_counter() - t:.1f} s)", flush=True)
+            big = ds.points >= 5000
+            try:
+                measure(bench, table, ds, args.big_runs if big else args.runs, 1 if big else args.cold_runs,
+                        args.import_runs if ds.name in ("shipped", "synthetic 2000") else 0,
+                        args.profile == ds.points and ds.name != "shipped")
+            except Failed as error:
+                if ds.name == "shipped" and "outside the body" in str(error):
+                    patched = patch_positions(ds)
+                    ds.name, ds.note = "shipped", f"{patched} diagram positions outside the body moved inside (data not final)"
+                    print(f"NOTE: the shipped data fails validation (diagram positions outside the body); "
+                          f"measuring a copy with {patched} positions moved inside the body", flush=True)
+                    shutil.rmtree(ds.out, ignore_errors=True)
+                    measure(bench, table, ds, args.runs, args.cold_runs, args.import_runs, False)
+                else:
+                    failures.append(str(error))
+                    print(f"FAILED: {error}", flush=True)
+        print("\nTargets:")
+        for line in check_targets(table, sizes):
+            print("  " + line)
+        for failure in failures:
+            print("  FAILED " + failure.splitlines()[0])
+        print(f"\nWhole benchmark: {time.perf_counter() - began:.0f} s")
+    finally:
+        if args.keep:
+            print(f"kept {work}")
+        else:
+            shutil.rmtree(work, ignore_errors=True)
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

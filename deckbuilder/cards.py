@@ -1,0 +1,162 @@
+"""Turn points and conditions into the fields, tags and GUIDs of Anki notes.
+
+To add a card direction, add a template to the note type in notetypes.py and fill any new
+field here.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import defaultdict
+from dataclasses import dataclass
+from html import escape
+
+import chevron
+import genanki
+
+from .errors import DataError, Problem
+from .markup import bullet_list, inline
+from .media import MediaFile, PointImages
+from .notetypes import INDICATION, LOCATION, NAME_CODE
+from .records import Condition, Dataset, Point
+
+GUID_NAMESPACE = "deckbuilder-acupressure"
+
+
+@dataclass(frozen=True)
+class NoteSpec:
+    """Everything that goes into one Anki note, before a modification time is given to it."""
+
+    model: genanki.Model
+    guid: str
+    fields: tuple[str, ...]
+    tags: tuple[str, ...]
+    owner: str  # "point:<id>" or "condition:<id>": what the note is about, for change reports
+
+    @property
+    def content_hash(self) -> str:
+        """Changes exactly when what Anki would store for the note changes."""
+        payload = json.dumps([self.model.model_id, self.fields, sorted(self.tags)], ensure_ascii=False)
+        return hashlib.sha256(payload.encode()).hexdigest()
+
+
+def guid(kind: str, stable_id: str) -> str:
+    """GUIDs come from the permanent id only, so correcting a code or a text updates in place."""
+    return genanki.guid_for(GUID_NAMESPACE, kind, stable_id)
+
+
+def _tag(text: str) -> str:
+    return "-".join(text.lower().split())
+
+
+def _point_tags(point: Point, dataset: Dataset) -> tuple[str, ...]:
+    tags = {f"acupressure::point::{point.id}",
+            f"acupressure::meridian::{_tag(point.meridian)}",
+            f"acupressure::region::{point.region}"}
+    tags.update(f"acupressure::condition::{c.id}" for c in dataset.conditions if point in c.points)
+    return tuple(sorted(tags))
+
+
+def _sources(sources) -> str:
+    return "; ".join(escape(s.citation()) for s in sources)
+
+
+def _caution(point: Point) -> str:
+    return bullet_list(point.cautions) if point.cautions else ""
+
+
+def _aliases(point: Point) -> str:
+    by_system: dict[str, list[str]] = defaultdict(list)
+    for legacy in point.legacy_codes:
+        by_system[legacy.system.name].append(legacy.code)
+    if not by_system:
+        return ""
+    return "Also written: " + "; ".join(f"{escape(', '.join(found))} ({escape(system)})"
+                                        for system, found in by_system.items())
+
+
+def _img(media: MediaFile | None, alt: str) -> str:
+    return f'<img src="{escape(media.name)}" alt="{escape(alt)}">' if media else ""
+
+
+def _point_notes(point: Point, dataset: Dataset, images: PointImages) -> list[NoteSpec]:
+    tags = _point_tags(point, dataset)
+    owner = f"point:{point.id}"
+    caution, sources = _caution(point), _sources(point.sources)
+    english = " · ".join(escape(e) for e in point.english)
+    meridian = f"{escape(point.meridian.capitalize())} meridian"
+    article = inline(point.article) if point.article else ""
+    aliases = _aliases(point)
+    if article:
+        aliases = (aliases + "<br>" if aliases else "") + f'<span class="article-note">{article}</span>'
+    photos = "".join(_img(photo, "Photo of the point's area") for photo in images.photos)
+    name = f"{escape(point.pinyin)} · {escape(point.english[0])}"
+    uses = list(point.indications) + [f"*{role}*" for role in point.roles]
+    return [
+        NoteSpec(NAME_CODE, guid("name-code", point.id),
+                 (escape(point.code), escape(point.pinyin), escape(point.hanzi),
+                  escape(point.hanzi_traditional or ""), english, aliases, meridian, caution, sources), tags, owner),
+        NoteSpec(LOCATION, guid("location", point.id),
+                 (escape(point.code), name, inline(point.location),
+                  "Landmarks: " + escape(", ".join(point.landmarks)), inline(point.how_to_find),
+                  _img(images.question, "Where the point is"),
+                  _img(images.answer, f"{point.code} {point.pinyin} marked"), photos, caution, sources),
+                 tags, owner),
+        NoteSpec(INDICATION, guid("uses", point.id),
+                 (escape(point.code), escape(point.code), name, bullet_list(uses), "", "",
+                  article, caution, sources), tags, owner),
+    ]
+
+
+def _condition_note(condition: Condition) -> NoteSpec:
+    def line(point: Point) -> str:
+        return f"<b>{escape(point.code)}</b> {escape(point.pinyin)} · {escape(point.english[0])}"
+
+    points = "<ul>" + "".join(f"<li>{line(p)}</li>" for p in condition.points) + "</ul>"
+    article = "<br>".join(f"Not standard: {line(extra.point)}. {inline(extra.note)}"
+                          for extra in condition.article_only)
+    cautions = [f"{p.code}: {c}" for p in condition.points for c in p.cautions]
+    tags = (f"acupressure::condition::{condition.id}", f"acupressure::region::{condition.region}")
+    return NoteSpec(INDICATION, guid("condition", condition.id),
+                    (escape(condition.name.capitalize()), "", "", "", escape(condition.name), points,
+                     article, bullet_list(cautions) if cautions else "", _sources(condition.sources)),
+                    tags, f"condition:{condition.id}")
+
+
+def _check_ambiguous(notes: list[NoteSpec], owners: dict[str, tuple]) -> None:
+    """A question that fits two notes cannot be answered; report it rather than write the card."""
+    problems = []
+    for model in (NAME_CODE, LOCATION, INDICATION):
+        names = [f["name"] for f in model.fields]
+        for template in model.templates:
+            seen: dict[str, NoteSpec] = {}
+            for note in (n for n in notes if n.model is model):
+                front = chevron.render(template["qfmt"], dict(zip(names, note.fields))).strip()
+                if not front:
+                    continue
+                if front in seen:
+                    first = seen[front]
+                    file, line, label = owners[note.owner]
+                    problems.append(Problem(
+                        file, line, f"the '{template['name']}' card would ask the same question as for "
+                        f"{owners[first.owner][2]}, so it has two right answers", point=label,
+                        hint="make the names, location or picture of the two points differ"))
+                else:
+                    seen[front] = note
+    if problems:
+        raise DataError(problems)
+
+
+def notes(dataset: Dataset, images: dict[str, PointImages]) -> list[NoteSpec]:
+    """All notes of the deck in study order: every point's notes, then the conditions."""
+    found: list[NoteSpec] = []
+    owners: dict[str, tuple] = {}
+    for point in dataset.points:
+        found.extend(_point_notes(point, dataset, images[point.id]))
+        owners[f"point:{point.id}"] = (point.file, point.line, point.code)
+    for condition in dataset.conditions:
+        found.append(_condition_note(condition))
+        owners[f"condition:{condition.id}"] = (condition.file, condition.line, condition.name)
+    _check_ambiguous(found, owners)
+    return found

@@ -1,0 +1,113 @@
+"""The command line: the one place that prints and chooses exit codes.
+
+Exit codes: 0 success, 1 a problem in the data or the output path, 2 a usage error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from . import __version__, preview
+from .build import DEFAULT_DATA, DEFAULT_MEDIA, DEFAULT_OUTPUT, build, prepare
+from .errors import DataError, DeckbuilderError, OutputError
+
+EXIT_OK, EXIT_DATA, EXIT_USAGE = 0, 1, 2
+DEFAULT_PREVIEW = Path("dist/preview")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="deckbuilder",
+                                     description="Build an Anki deck of acupressure points from YAML data.")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def data_options(command: argparse.ArgumentParser) -> None:
+        command.add_argument("--data", type=Path, default=DEFAULT_DATA, metavar="DIR",
+                             help=f"folder with points/, conditions.yaml, sources.yaml (default: {DEFAULT_DATA})")
+        command.add_argument("--media", type=Path, default=DEFAULT_MEDIA, metavar="DIR",
+                             help=f"folder with the images points refer to (default: {DEFAULT_MEDIA})")
+
+    build_cmd = commands.add_parser("build", help="build the .apkg")
+    data_options(build_cmd)
+    build_cmd.add_argument("-o", "--output", type=Path, default=DEFAULT_OUTPUT, metavar="FILE",
+                           help=f"where to write the deck (default: {DEFAULT_OUTPUT})")
+    check_cmd = commands.add_parser("check", help="check the data without writing anything")
+    data_options(check_cmd)
+    preview_cmd = commands.add_parser("preview", help="write an HTML page showing every card")
+    data_options(preview_cmd)
+    preview_cmd.add_argument("-o", "--output", type=Path, default=DEFAULT_PREVIEW, metavar="DIR",
+                             help=f"folder for the page and its images (default: {DEFAULT_PREVIEW})")
+    return parser
+
+
+def _report_data_error(error: DataError, limit: int = 30) -> None:
+    """All problems in file and line order, up to a screenful, then how many more there are."""
+    problems = sorted(error.problems, key=lambda problem: problem.sort_key())
+    count = len(problems)
+    print(f"deckbuilder: {count} problem{'s' if count != 1 else ''} in the data; nothing was written.",
+          file=sys.stderr)
+    for problem in problems[:limit]:
+        print("  " + str(problem).replace("\n", "\n  "), file=sys.stderr)
+    if count > limit:
+        print(f"  ... and {count - limit} more: fix these and run the command again to see them.",
+              file=sys.stderr)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        if args.command == "check":
+            deck = prepare(args.data, args.media)
+            print(f"OK: {len(deck.dataset.points)} points, {len(deck.notes)} notes, "
+                  f"{deck.card_count} cards, {len(deck.media)} images")
+            return EXIT_OK
+        if args.command == "preview":
+            deck = prepare(args.data, args.media)
+            page = preview.write(deck, args.output)
+            print(f"Preview of {len(preview.cards(deck))} cards: {page} (night mode: {page.parent / 'night.html'})")
+            return EXIT_OK
+        result = build(args.data, args.media, args.output)
+    except DataError as error:
+        _report_data_error(error)
+        return EXIT_DATA
+    except OutputError as error:
+        print(f"deckbuilder: {error}", file=sys.stderr)
+        return EXIT_DATA
+    except DeckbuilderError as error:  # pragma: no cover - every subclass is handled above
+        print(f"deckbuilder: {error}", file=sys.stderr)
+        return EXIT_DATA
+    deck = result.deck
+    print(f"Built {len(deck.dataset.points)} points: {len(deck.notes)} notes, {deck.card_count} cards, "
+          f"{len(deck.media)} images -> {result.output}")
+    if result.first_build:
+        print(f"First build: the build state is kept in {result.state_file}")
+    elif result.state_recovered:
+        print(f"{result.state_file} did not describe the previous {result.output.name}: every note "
+              "is marked as changed, so the next import updates them all (reviews are kept)")
+    elif result.notes_changed:
+        notes = f"{result.notes_changed} note{'s' if result.notes_changed != 1 else ''}"
+        points = ", ".join(f"{code} ({point_id})" for point_id, code in result.changed_points)
+        print(f"Changed since the last build: {points} ({notes})" if points
+              else f"Changed since the last build: {notes}")
+    elif not result.note_types_changed:
+        print("Nothing changed since the last build")
+    if result.note_types_changed:
+        print(f"Card templates or style changed: {', '.join(result.note_types_changed)}")
+    for name in result.schema_changed:
+        print(f"The fields or card types of the note type '{name}' changed: import this deck with "
+              "'Merge note types' ticked, or Anki will not update your notes (see Regenerating in "
+              "the README)")
+    for point_id, code in result.removed_points:
+        print(f"Removed since the last build: {code} ({point_id}). In Anki, find its notes with "
+              f"the search  tag:acupressure::point::{point_id}  and delete them.")
+    for condition_id, name in result.removed_conditions:
+        print(f"Removed since the last build: the condition '{name}'. In Anki, find its note with "
+              f"the search  tag:acupressure::condition::{condition_id} -tag:acupressure::point::*  "
+              "and delete it.")
+    return EXIT_OK
+
+
+def run() -> None:
+    sys.exit(main())

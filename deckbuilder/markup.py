@@ -1,0 +1,29 @@
+"""Turn the data's plain text into safe card HTML.
+
+Text in data files is never HTML: everything is escaped, so nothing a data file says can run
+in Anki's card view. The formatting people need inside a text: *word* becomes italic,
+**word** bold (neither spans a line break), and a line break the text keeps becomes a line
+break on the card. Lists come from YAML lists.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+_STRONG = re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*")
+_EMPHASIS = re.compile(r"\*(?=\S)(.+?)(?<=\S)\*")
+
+
+def inline(text: str) -> str:
+    """Escaped text with *emphasis*, **strong** and line breaks applied."""
+    escaped = html.escape(text, quote=True)
+    escaped = _STRONG.sub(r"<strong>\1</strong>", escaped)
+    return _EMPHASIS.sub(r"<em>\1</em>", escaped).replace("\n", "<br>")
+
+
+def bullet_list(items: list[str] | tuple[str, ...]) -> str:
+    """One item stays a sentence; several become a list, which reads better on a phone."""
+    if len(items) == 1:
+        return inline(items[0])
+    return "<ul>" + "".join(f"<li>{inline(item)}</li>" for item in items) + "</ul>"

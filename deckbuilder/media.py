@@ -1,0 +1,120 @@
+"""Images for the cards: the project's diagrams and the user's own pictures from media/.
+
+Every packaged file is named after a hash of its content, so a changed picture gets a new
+name: Anki keeps a file it already has under its old name and would otherwise show the old one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from . import diagrams
+from .records import Point
+
+IMAGE_TYPES = {
+    ".png": lambda head: head.startswith(b"\x89PNG\r\n\x1a\n"),
+    ".jpg": lambda head: head.startswith(b"\xff\xd8\xff"),
+    ".jpeg": lambda head: head.startswith(b"\xff\xd8\xff"),
+    ".gif": lambda head: head[:6] in (b"GIF87a", b"GIF89a"),
+    ".webp": lambda head: head[:4] == b"RIFF" and head[8:12] == b"WEBP",
+    ".svg": lambda head: head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith((b"<?xml", b"<svg")),
+}
+PREFIX = "acupressure-"
+
+
+def image_problem(name: str, media_dir: Path) -> tuple[str, str] | None:
+    """Why the image a point names cannot be used (message, hint), or None if it is fine."""
+    pure = PurePosixPath(name.replace("\\", "/"))
+    if pure.is_absolute() or Path(name).is_absolute() or ".." in pure.parts:
+        return (f"the image '{name}' is outside the media folder",
+                "put the file in media/ and write only its name, e.g. images: [kunlun-photo.jpg]")
+    suffix = pure.suffix.lower()
+    if suffix not in IMAGE_TYPES:
+        found = f"a {suffix} file" if suffix else "a name without an extension"
+        return (f"the image '{name}' is {found}, which cards cannot show",
+                "use one of " + ", ".join(sorted(IMAGE_TYPES)))
+    if not media_dir.is_dir():
+        return (f"the media folder {media_dir} does not exist",
+                "create it and put the image there, or pass --media with the folder that holds it")
+    try:
+        real = (media_dir / pure).resolve(strict=True)
+        if not real.is_relative_to(media_dir.resolve()):
+            return (f"the image '{name}' is a link to a file outside the media folder",
+                    "copy the file itself into media/")
+        if not real.is_file():
+            return (f"'{name}' is a folder, not an image", "name an image file in media/")
+        with real.open("rb") as handle:
+            head = handle.read(64)
+    except FileNotFoundError:
+        return (f"the image '{name}' does not exist in {media_dir}",
+                "check the spelling (capitals count), or copy the file into the media folder")
+    except (OSError, RuntimeError, ValueError) as exc:  # unreadable, a link loop, a NUL in the name
+        reason = getattr(exc, "strerror", None) or "the name cannot be used"
+        return (f"the image '{name}' cannot be read ({reason})", "check the file in the media folder")
+    if not IMAGE_TYPES[suffix](head):
+        return (f"'{name}' is not a {suffix[1:].upper()} image (its content does not match its name)",
+                "open it in an image viewer and save it again in that format")
+    return None
+
+
+@dataclass(frozen=True)
+class MediaFile:
+    """One file to put in the package, under the name the cards use."""
+
+    name: str
+    data: bytes
+
+
+@dataclass(frozen=True)
+class PointImages:
+    question: MediaFile | None  # diagram without any text naming the point
+    answer: MediaFile | None    # the same diagram, labelled
+    photos: tuple[MediaFile, ...]
+
+
+def _hashed(stem: str, data: bytes, suffix: str) -> str:
+    return f"{PREFIX}{stem}{hashlib.sha256(data).hexdigest()[:12]}{suffix}"
+
+
+class DiagramCache:
+    """Rendered diagrams on disk, keyed by everything that shapes them, so a rebuild renders nothing new."""
+
+    def __init__(self, folder: Path | None):
+        self.folder = folder
+        self.rendered = 0
+
+    def get(self, view: str, x: float, y: float, label: str | None) -> bytes:
+        key = hashlib.sha256(json.dumps([diagrams.RENDERER_VERSION, view, x, y, label]).encode()).hexdigest()
+        path = self.folder / f"{key}.svg" if self.folder else None
+        if path is not None and path.is_file():
+            return path.read_bytes()
+        data = diagrams.render(view, x, y, label=label)
+        self.rendered += 1
+        if path is not None:
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                temporary = path.with_suffix(".tmp")
+                temporary.write_bytes(data)
+                temporary.replace(path)
+            except OSError:
+                pass  # a cache that cannot be written only costs time
+        return data
+
+
+def point_images(point: Point, media_dir: Path, cache: DiagramCache) -> PointImages:
+    question = answer = None
+    if point.diagram is not None:
+        d = point.diagram
+        plain = cache.get(d.view, d.x, d.y, None)
+        labelled = cache.get(d.view, d.x, d.y, f"{point.code} {point.pinyin}")
+        question = MediaFile(_hashed("", plain, ".svg"), plain)
+        answer = MediaFile(_hashed("", labelled, ".svg"), labelled)
+    photos = []
+    for relative in point.images:
+        data = (media_dir / relative).read_bytes()
+        stem = "".join(ch if ch.isalnum() else "-" for ch in relative.stem.lower()) + "-"
+        photos.append(MediaFile(_hashed(stem, data, relative.suffix.lower()), data))
+    return PointImages(question, answer, tuple(photos))

@@ -1,0 +1,106 @@
+"""Write the .apkg: honest modification times, and atomically, so a failed build leaves the old file."""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import json
+import os
+import sqlite3
+import tempfile
+import zipfile
+from pathlib import Path
+
+import genanki
+
+from .cards import NoteSpec
+from .errors import OutputError
+from .media import MediaFile
+
+
+def _write_collection(path: Path, deck: genanki.Deck, notes: list[tuple[NoteSpec, int]],
+                      models: list[tuple[genanki.Model, int]]) -> None:
+    """genanki gives every note and note type the build time; ours carry the time they last changed."""
+    db = sqlite3.connect(path)
+    try:
+        # Note and card ids come from this time: the newest note time keeps them stable.
+        newest = max((mod for _, mod in notes), default=0)
+        genanki.Package(deck).write_to_db(db.cursor(), newest, itertools.count(newest * 1000))
+        db.executemany("update notes set mod = ? where guid = ?", [(mod, spec.guid) for spec, mod in notes])
+        (stored,) = db.execute("select models from col").fetchone()
+        stored = json.loads(stored)
+        for model, mod in models:
+            stored[str(model.model_id)]["mod"] = mod
+        db.execute("update col set models = ?", (json.dumps(stored),))
+        db.commit()
+    finally:
+        db.close()
+
+
+def write(output: Path, deck: genanki.Deck, notes: list[tuple[NoteSpec, int]],
+          models: list[tuple[genanki.Model, int]], media: list[MediaFile]) -> str:
+    """Write to a temporary file beside `output`, then rename it over the old one.
+
+    Returns the SHA-256 of the file written, which the build state records.
+    """
+    by_id = {model.model_id: model for model, _ in models}
+    # New cards are studied in the order of `notes` (Anki keeps a new card's due position on import).
+    for position, (spec, _) in enumerate(notes):
+        deck.add_note(genanki.Note(model=by_id[spec.model.model_id], fields=list(spec.fields),
+                                   tags=list(spec.tags), guid=spec.guid, due=position))
+    for model, _ in models:
+        deck.add_model(model)
+    try:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=output.parent, prefix=f".{output.name}.", suffix=".tmp")
+        os.close(handle)
+    except OSError as exc:
+        raise OutputError(f"cannot write to {output.parent}: {exc.strerror}") from None
+    try:
+        # Not genanki's write_to_file: it leaves its SQLite file behind in the system temp folder.
+        with tempfile.TemporaryDirectory(prefix="deckbuilder-") as folder:
+            database = Path(folder) / "collection.anki2"
+            _write_collection(database, deck, notes, models)
+            entries = [("collection.anki2", database.read_bytes()),
+                       ("media", json.dumps({str(i): m.name for i, m in enumerate(media)}).encode())]
+            entries += [(str(i), item.data) for i, item in enumerate(media)]
+            with zipfile.ZipFile(temporary, "w") as archive:
+                for name, content in entries:
+                    # A fixed date: the same deck gives the same bytes, so an unchanged rebuild is visible.
+                    entry = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+                    entry.compress_type, entry.external_attr = zipfile.ZIP_DEFLATED, 0o644 << 16
+                    archive.writestr(entry, content)
+        with open(temporary, "rb") as written:
+            data = written.read()
+            os.fsync(written.fileno())
+        os.chmod(temporary, output.stat().st_mode & 0o777 if output.exists() else 0o644)
+        os.replace(temporary, output)
+    except OSError as exc:
+        raise OutputError(f"cannot write {output}: {exc.strerror}") from None
+    finally:
+        if os.path.exists(temporary):
+            os.unlink(temporary)
+    return hashlib.sha256(data).hexdigest()
+
+
+def digest(path: Path) -> str | None:
+    """The SHA-256 of a file, or None if there is none to read."""
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return None
+
+
+def newest_mod(path: Path) -> int:
+    """The newest note or note type time in a package (0 if unreadable): what a collection may hold."""
+    try:
+        with zipfile.ZipFile(path) as archive, tempfile.TemporaryDirectory(prefix="deckbuilder-") as folder:
+            db = sqlite3.connect(archive.extract("collection.anki2", folder))
+            try:
+                (notes,) = db.execute("select coalesce(max(mod), 0) from notes").fetchone()
+                (stored,) = db.execute("select models from col").fetchone()
+            finally:
+                db.close()
+        return max([int(notes)] + [int(m.get("mod", 0)) for m in json.loads(stored).values()])
+    except (OSError, KeyError, ValueError, AttributeError, zipfile.BadZipFile, sqlite3.Error):
+        return 0

@@ -1,0 +1,150 @@
+"""A static HTML page of every card, rendered the way Anki renders the deck's templates.
+
+The renderer covers the template syntax our note types use, with Anki's rules: a field
+replacement, {{#Field}}/{{^Field}} sections (a field holding only whitespace or <br> counts as
+empty), {{FrontSide}} on the answer side, and the {{tts lang:Field}} filter, which Anki turns
+into a play button. tests/test_preview.py checks the result against the real Anki backend.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from html import escape
+from pathlib import Path
+
+import genanki
+
+from .build import Deck
+from .cards import NoteSpec
+from .errors import OutputError
+from .notetypes import CSS
+
+_TAG = re.compile(r"\{\{([#^/]?)\s*([^}]*?)\s*\}\}")
+_EMPTY = re.compile(r"^(?:\s|<br\s*/?>|<div>\s*</div>|&nbsp;)*$", re.IGNORECASE)
+SPEAKER = '<a class="replay-button" role="button" aria-label="Play">▶</a>'
+
+
+@dataclass(frozen=True)
+class PreviewCard:
+    note: NoteSpec
+    ord: int
+    template: str
+    question: str
+    answer: str
+
+
+def _field_empty(value: str) -> bool:
+    return bool(_EMPTY.match(value))
+
+
+def render(template: str, fields: dict[str, str], front_side: str | None = None) -> str:
+    """Render one side; raises ValueError on a template this renderer does not understand."""
+    out: list[str] = []
+    stack: list[tuple[str, bool]] = []  # (field, showing)
+    position = 0
+    for match in _TAG.finditer(template):
+        showing = all(shown for _, shown in stack)
+        if showing:
+            out.append(template[position:match.start()])
+        position = match.end()
+        kind, name = match.groups()
+        if kind in "#^" and kind:
+            present = name in fields and not _field_empty(fields[name])
+            stack.append((name, present if kind == "#" else not present))
+        elif kind == "/":
+            if not stack or stack[-1][0] != name:
+                raise ValueError(f"unbalanced section {{{{/{name}}}}}")
+            stack.pop()
+        elif showing:
+            out.append(_replacement(name, fields, front_side))
+    if stack:
+        raise ValueError(f"unclosed section {{{{#{stack[-1][0]}}}}}")
+    if all(shown for _, shown in stack):
+        out.append(template[position:])
+    return "".join(out)
+
+
+def _replacement(name: str, fields: dict[str, str], front_side: str | None) -> str:
+    if name == "FrontSide":
+        return front_side or ""
+    *filters, field = name.split(":")
+    if filters and filters[0].startswith("tts"):
+        return SPEAKER if not _field_empty(fields[field]) else ""
+    if filters:
+        raise ValueError(f"filter {':'.join(filters)} is not supported by the preview")
+    return fields[field]
+
+
+def cards(deck: Deck) -> list[PreviewCard]:
+    """Every card the package holds (genanki decides which templates a note generates)."""
+    found = []
+    for note in deck.notes:
+        fields = dict(zip((f["name"] for f in note.model.fields), note.fields))
+        for card in genanki.Note(model=note.model, fields=list(note.fields)).cards:
+            ord_, template = card.ord, note.model.templates[card.ord]
+            question = render(template["qfmt"], fields)
+            answer = render(template["afmt"], fields, front_side=question)
+            found.append(PreviewCard(note, ord_, template["name"], question, answer))
+    return found
+
+
+def _page(deck: Deck, night: bool) -> str:
+    mode = " nightMode night_mode" if night else ""
+    every = cards(deck)
+    groups: dict[str, list[PreviewCard]] = {}
+    for card in every:
+        groups.setdefault(card.note.owner, []).append(card)
+    titles = {f"point:{p.id}": f"{p.code} {p.pinyin} · {p.english[0]}" for p in deck.dataset.points}
+    titles.update({f"condition:{c.id}": f"Complaint: {c.name}" for c in deck.dataset.conditions})
+    sections = []
+    for owner, owned in groups.items():
+        rows = []
+        for card in owned:
+            rows.append(
+                f'<article class="preview-card" data-guid="{escape(card.note.guid)}" data-ord="{card.ord}">'
+                f'<h3>{escape(card.note.model.name.split(": ", 1)[-1])} — {escape(card.template)}</h3>'
+                f'<div class="sides"><section><h4>Question</h4><div class="card card{card.ord + 1}{mode}">'
+                f'{card.question}</div></section><section><h4>Answer</h4>'
+                f'<div class="card card{card.ord + 1}{mode}">{card.answer}</div></section></div></article>')
+        sections.append(f'<section class="owner" id="{escape(owner.replace(":", "-"))}">'
+                        f'<h2>{escape(titles[owner])}</h2>{"".join(rows)}</section>')
+    other = "index.html" if night else "night.html"
+    other_label = "day mode" if night else "night mode"
+    page_bg = "#121214" if night else "#eceef1"
+    page_fg = "#e8e8ea" if night else "#1d1d1f"
+    return f"""<!doctype html>
+<html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Acupressure deck preview</title>
+<style>{CSS}</style>
+<style>
+body.preview {{ margin: 0; padding: 16px; background: {page_bg}; color: {page_fg};
+  font-family: system-ui, sans-serif; }}
+.preview h1 {{ font-size: 1.4em; }} .preview h2 {{ margin-top: 2em; }}
+.preview h3 {{ font-size: 1em; margin: 1.2em 0 .4em; }}
+.preview h4 {{ font-size: .75em; text-transform: uppercase; letter-spacing: .08em; margin: .2em 0; opacity: .7; }}
+.sides {{ display: flex; flex-wrap: wrap; gap: 12px; }}
+.sides > section {{ flex: 1 1 320px; min-width: 0; }}
+.sides .card {{ border-radius: 10px; box-shadow: 0 1px 3px rgba(0,0,0,.25); min-height: 6em; }}
+</style></head>
+<body class="preview">
+<h1>Acupressure points — every card ({len(every)} cards, {len(deck.notes)} notes)</h1>
+<p><a href="{other}">Show in {other_label}</a></p>
+{"".join(sections)}
+</body></html>
+"""
+
+
+def write(deck: Deck, folder: Path) -> Path:
+    """Write index.html (day), night.html and the images; returns the day page."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        for item in deck.media:
+            (folder / item.name).write_bytes(item.data)
+        (folder / "index.html").write_text(_page(deck, night=False), encoding="utf-8")
+        (folder / "night.html").write_text(_page(deck, night=True), encoding="utf-8")
+    except OSError as exc:
+        raise OutputError(f"cannot write the preview to {folder}: {exc.strerror}") from None
+    return folder / "index.html"
+

@@ -1,0 +1,534 @@
+"""Check the raw data against the schema and turn it into records; every problem is collected.
+
+To add a field to points: list it in POINT_FIELDS, read it in `_point`, add it to
+records.Point, then show it on a card in cards.py.
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+import re
+from pathlib import Path
+from typing import Any
+
+from . import codes
+from .errors import DataError, Problem
+from .load import DataFiles, YamlList, YamlMap
+from .media import image_problem
+from .records import (Condition, ConditionPoint, Dataset, Diagram, LegacyCode, NumberingSystem,
+                      Point, Source)
+
+POINT_FIELDS = {
+    "id": True, "code": True, "legacy_codes": False, "pinyin": True, "hanzi": True,
+    "hanzi_traditional": False, "english": True, "region": True, "location": True,
+    "landmarks": True, "how_to_find": True, "indications": True, "roles": False,
+    "cautions": False, "diagram": False, "images": False, "sources": True, "article": False,
+}
+CONDITION_FIELDS = {"id": True, "name": True, "region": True, "points": True,
+                    "article_only": False, "sources": True}
+SOURCE_FIELDS = {"title": True, "author": True, "year": False}
+SYSTEM_FIELDS = {"name": True, "description": True}
+LEGACY_FIELDS = {"code": True, "system": True}
+DIAGRAM_FIELDS = {"view": True, "x": True, "y": True}
+ARTICLE_ONLY_FIELDS = {"point": True, "note": True}
+# Texts shown as paragraphs, where a line break the YAML keeps becomes a line break on the card.
+MULTILINE_FIELDS = {"location", "how_to_find", "article", "cautions", "note"}
+
+ID = re.compile(r"[a-z][a-z0-9]*(-[a-z0-9]+)*")
+HTML_LIKE = re.compile(r"</?[A-Za-z][^<>]*>|<!--|&(?:[A-Za-z][A-Za-z0-9]*|#[0-9]+|#[xX][0-9A-Fa-f]+);")
+
+
+class _Checker:
+    """Collects problems for one file; values that fail are returned as None and skipped later."""
+
+    def __init__(self, file: Path, problems: list[Problem]):
+        self.file = file
+        self.problems = problems
+
+    def report(self, line: int | None, message: str, *, point: str | None = None,
+               field: str | None = None, hint: str | None = None, entry: str | None = None) -> None:
+        self.problems.append(Problem(self.file, line, message, point, field, hint, entry))
+
+    def fields(self, entry: YamlMap, spec: dict[str, bool], what: str, point: str | None,
+               label: str | None = None) -> None:
+        """Unknown and missing fields; a missing field that a typo was meant to be is not repeated."""
+        meant = set()
+        for key in entry:
+            if key not in spec:
+                close = difflib.get_close_matches(key, list(spec), n=1, cutoff=0.6)
+                meant.update(close)
+                hint = f"did you mean '{close[0]}'?" if close else f"the fields of a {what} are: " + ", ".join(spec)
+                self.report(entry.key_lines[key], f"a {what} has no field '{key}'",
+                            point=point, field=key, hint=hint, entry=label)
+        for key, required in spec.items():
+            if required and key not in entry and key not in meant:
+                self.report(entry.line, f"the required field '{key}' is missing",
+                            point=point, field=key, hint=f"add '{key}:' to this {what}", entry=label)
+
+    def line(self, entry: YamlMap, key: str) -> int:
+        return entry.key_lines.get(key, entry.line)
+
+    def text(self, entry: YamlMap, key: str, point: str | None, label: str | None = None) -> str | None:
+        if key not in entry:
+            return None
+        return self._text(entry[key], self.line(entry, key), key, point, label)
+
+    def _text(self, value: Any, line: int, key: str, point: str | None, label: str | None) -> str | None:
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            value = str(value)
+        if value is None or value == "":
+            self.report(line, "the value is empty", point=point, field=key, entry=label,
+                        hint="write the text, or remove the field if it is optional")
+            return None
+        if not isinstance(value, str):
+            self.report(line, f"expected text, found {_kind(value)}", point=point, field=key, entry=label,
+                        hint=_text_hint(value))
+            return None
+        if key in MULTILINE_FIELDS:
+            value = re.sub(r"\n{3,}", "\n\n", "\n".join(" ".join(part.split()) for part in value.split("\n")))
+            value = value.strip("\n")
+        else:
+            value = " ".join(value.split())
+        if not value:
+            self.report(line, "the value is empty", point=point, field=key, entry=label,
+                        hint="write the text, or remove the field if it is optional")
+            return None
+        html_like = HTML_LIKE.search(value)
+        if html_like:
+            self.report(line, f"HTML is not allowed in the text ({html_like.group(0)})",
+                        point=point, field=key, entry=label,
+                        hint="write plain text: *word* gives italics, **word** bold; see the README")
+            return None
+        return value
+
+    def text_items(self, entry: YamlMap, key: str, point: str | None,
+                   label: str | None = None) -> list[tuple[str, int]] | None:
+        """A list of texts with the line of each; a single text counts as a list of one."""
+        if key not in entry:
+            return None
+        value, line = entry[key], self.line(entry, key)
+        if isinstance(value, str):
+            value = _single_list(value, line)
+        if value is None or (isinstance(value, list) and not value):
+            self.report(line, "the list is empty", point=point, field=key, entry=label,
+                        hint="add at least one item, or remove the field if it is optional")
+            return None
+        if not isinstance(value, YamlList):
+            self.report(line, f"expected a list of texts, found {_kind(value)}", point=point, entry=label,
+                        field=key, hint=f"write it as a list:  {key}: [first, second]")
+            return None
+        items = []
+        for item, item_line in zip(value, value.item_lines):
+            text = self._text(item, item_line, key, point, label)
+            if text is not None:
+                items.append((text, item_line))
+        return items if len(items) == len(value) else None
+
+    def text_list(self, entry: YamlMap, key: str, point: str | None,
+                  label: str | None = None) -> tuple[str, ...] | None:
+        items = self.text_items(entry, key, point, label)
+        return None if items is None else tuple(text for text, _ in items)
+
+    def mapping(self, value: Any, line: int, what: str, point: str | None, field: str | None = None,
+                label: str | None = None, hint: str | None = None) -> YamlMap | None:
+        if not isinstance(value, YamlMap):
+            self.report(line, f"expected a {what} (fields with values), found {_kind(value)}",
+                        point=point, field=field, entry=label, hint=hint)
+            return None
+        return value
+
+    def entry_list(self, entry: YamlMap, key: str, what: str, point: str | None,
+                   label: str | None = None) -> list[tuple[Any, int]]:
+        """An optional list of small entries ({code, system}) with the line of each."""
+        value = entry.get(key, [])
+        if isinstance(value, YamlList):
+            return list(zip(value, value.item_lines))
+        if key in entry:
+            self.report(self.line(entry, key), f"expected a list of {{{what}}} entries, found {_kind(value)}",
+                        point=point, field=key, entry=label, hint=f"write it as a list:  {key}: [{{{what}}}]")
+        return []
+
+    def entries(self, value: Any, what: str) -> list[YamlMap]:
+        if value is None:
+            self.report(None, f"the file is empty; expected a list of {what}s",
+                        hint=f"each {what} starts with '- id:'; see the README")
+            return []
+        if not isinstance(value, YamlList):
+            self.report(getattr(value, "line", 1), f"expected a list of {what}s, found {_kind(value)}",
+                        hint=f"each {what} starts with '- ' at the start of a line, e.g. '- id: ...'")
+            return []
+        found = []
+        for item, line in zip(value, value.item_lines):
+            entry = self.mapping(item, line, what, None)
+            if entry is not None:
+                found.append(entry)
+        return found
+
+
+def _single_list(value: Any, line: int) -> YamlList:
+    items = YamlList([value])
+    items.line, items.item_lines = line, [line]
+    return items
+
+
+def _kind(value: Any) -> str:
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return f"the yes/no value {str(value).lower()}"
+    if isinstance(value, (int, float)):
+        return f"the number {value}"
+    if isinstance(value, str):
+        return "text"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "fields with values"
+    return {"date": "a date", "datetime": "a date and time", "bytes": "binary data"}.get(
+        type(value).__name__, "a value of another kind")
+
+
+def _text_hint(value: Any) -> str:
+    if isinstance(value, bool):
+        return "YAML reads yes, no, on, off, true and false as yes/no; put the text in quotes"
+    if isinstance(value, list):
+        return "this field takes one text, not a list"
+    if isinstance(value, dict):
+        return "a text that contains ': ' must be put in quotes"
+    return "put the text in quotes"
+
+
+def _suggest(name: str, known: list[str]) -> str | None:
+    close = difflib.get_close_matches(name, known, n=1)
+    return f"did you mean '{close[0]}'?" if close else None
+
+
+def _sources(path: Path, raw: Any, problems: list[Problem]
+             ) -> tuple[dict[str, Source | None], dict[str, NumberingSystem | None]]:
+    """Sources and numbering systems by key; None for one with mistakes, which are reported here."""
+    check = _Checker(path, problems)
+    sources: dict[str, Source | None] = {}
+    systems: dict[str, NumberingSystem | None] = {}
+    if raw is None:
+        check.report(None, "the file is empty", hint="list the sources under 'sources:'; see the README")
+        return sources, systems
+    root = check.mapping(raw, getattr(raw, "line", 1), "sources file", None)
+    if root is None:
+        return sources, systems
+    check.fields(root, {"sources": True, "numbering_systems": False}, "sources file", None)
+    if "sources" in root:
+        table = check.mapping(root["sources"], check.line(root, "sources"), "table of sources", None, "sources")
+        for key, value in (table or {}).items():
+            label = f"source {key}"
+            sources[key] = None
+            entry = check.mapping(value, table.key_lines[key], "source", None, label=label)
+            if entry is None:
+                continue
+            check.fields(entry, SOURCE_FIELDS, "source", None, label)
+            title, author = check.text(entry, "title", None, label), check.text(entry, "author", None, label)
+            year = entry.get("year")
+            if "year" in entry and (isinstance(year, bool) or not isinstance(year, int)):
+                check.report(check.line(entry, "year"), f"the year must be a number, found {_kind(year)}",
+                             field="year", entry=label, hint="e.g. year: 2008")
+            elif title and author:
+                sources[key] = Source(key, title, author, year)
+    if "numbering_systems" in root:
+        table = check.mapping(root["numbering_systems"], check.line(root, "numbering_systems"),
+                              "table of numbering systems", None, "numbering_systems")
+        for key, value in (table or {}).items():
+            label = f"numbering system {key}"
+            systems[key] = None
+            entry = check.mapping(value, table.key_lines[key], "numbering system", None, label=label)
+            if entry is None:
+                continue
+            check.fields(entry, SYSTEM_FIELDS, "numbering system", None, label)
+            name = check.text(entry, "name", None, label)
+            description = check.text(entry, "description", None, label)
+            if name and description:
+                systems[key] = NumberingSystem(key, name, description)
+    return sources, systems
+
+
+def _source_refs(check: _Checker, entry: YamlMap, known: dict[str, Source | None],
+                 point: str | None, label: str | None = None) -> tuple[Source, ...] | None:
+    """Sources named by key; one with mistakes of its own is not reported again."""
+    items = check.text_items(entry, "sources", point, label)
+    if items is None:
+        return None
+    found = []
+    for key, line in items:
+        if known.get(key) is not None:
+            found.append(known[key])
+        elif key not in known:
+            check.report(line, f"there is no source '{key}' in sources.yaml", point=point, field="sources",
+                         entry=label, hint=_suggest(key, list(known)) or "add it to sources.yaml first")
+    return tuple(found) if len(found) == len(items) else None
+
+
+def _legacy_codes(check: _Checker, entry: YamlMap, code: str | None,
+                  systems: dict[str, NumberingSystem | None], label: str | None) -> list[LegacyCode]:
+    found: list[LegacyCode] = []
+    for item, line in check.entry_list(entry, "legacy_codes", "code: ..., system: ...", label):
+        sub = check.mapping(item, line, "legacy code", label, "legacy_codes",
+                            hint="write each as {code: BL54, system: old-bladder}")
+        if sub is None:
+            continue
+        check.fields(sub, LEGACY_FIELDS, "legacy code", label)
+        old, system = check.text(sub, "code", label), check.text(sub, "system", label)
+        problem = codes.legacy_code_problem(old) if old is not None else None
+        if problem:
+            check.report(line, problem[0], point=label, field="legacy_codes", hint=problem[1])
+            old = None
+        elif old is not None and old == code:
+            check.report(line, f"{old} is already the point's standard code", point=label,
+                         field="legacy_codes", hint="remove it from legacy_codes")
+            old = None
+        if system is not None and system not in systems:
+            check.report(line, f"there is no numbering system '{system}' in sources.yaml", point=label,
+                         field="legacy_codes", hint=_suggest(system, list(systems))
+                         or "declare it under numbering_systems in sources.yaml")
+        elif old is not None and system is not None and systems[system] is not None:
+            legacy = LegacyCode(old, systems[system])
+            if legacy in found:
+                check.report(line, f"the legacy code {old} ({legacy.system.name}) is listed twice",
+                             point=label, field="legacy_codes", hint="remove one of them")
+            else:
+                found.append(legacy)
+    return found
+
+
+def _point(check: _Checker, entry: YamlMap, sources: dict[str, Source | None],
+           systems: dict[str, NumberingSystem | None], media_dir: Path) -> Point | None:
+    raw_id = entry.get("id")
+    label = raw_id if isinstance(raw_id, str) else None
+    if isinstance(entry.get("code"), str):
+        label = f"{entry['code']} ({label})" if label else entry["code"]
+    check.fields(entry, POINT_FIELDS, "point", label)
+    before = len(check.problems)
+
+    point_id = check.text(entry, "id", label)
+    if point_id is not None and not ID.fullmatch(point_id):
+        check.report(check.line(entry, "id"), f"'{point_id}' cannot be used as an id", point=label, field="id",
+                     hint="use lower-case letters, digits and single hyphens, e.g. kunlun")
+    code = check.text(entry, "code", label)
+    if code is not None:
+        problem = codes.standard_code_problem(code)
+        if problem:
+            check.report(check.line(entry, "code"), problem[0], point=label, field="code", hint=problem[1])
+    legacy = _legacy_codes(check, entry, code, systems, label)
+
+    pinyin = check.text(entry, "pinyin", label)
+    hanzi = check.text(entry, "hanzi", label)
+    traditional = check.text(entry, "hanzi_traditional", label)
+    english = check.text_list(entry, "english", label)
+    region = check.text(entry, "region", label)
+    if region is not None and not ID.fullmatch(region):
+        check.report(check.line(entry, "region"), f"'{region}' cannot be used as a tag", point=label,
+                     field="region", hint="use lower-case words joined by hyphens, e.g. lower-back")
+    location = check.text(entry, "location", label)
+    landmarks = check.text_list(entry, "landmarks", label)
+    how_to_find = check.text(entry, "how_to_find", label)
+    indications = check.text_list(entry, "indications", label)
+    roles = check.text_list(entry, "roles", label) or ()
+    cautions = check.text_list(entry, "cautions", label) or ()
+    article = check.text(entry, "article", label)
+    point_sources = _source_refs(check, entry, sources, label)
+
+    diagram = None
+    if "diagram" in entry:
+        sub = check.mapping(entry["diagram"], check.line(entry, "diagram"), "diagram", label, "diagram")
+        if sub is not None:
+            check.fields(sub, DIAGRAM_FIELDS, "diagram", label)
+            diagram = _diagram(check, sub, label)
+
+    images: list[Path] = []
+    for name, line in check.text_items(entry, "images", label) or ():
+        problem = image_problem(name, media_dir)
+        if problem:
+            check.report(line, problem[0], point=label, field="images", hint=problem[1])
+        else:
+            images.append(Path(name))
+    if "diagram" not in entry and "images" not in entry:
+        check.report(entry.line, "the point has no picture", point=label, field="diagram",
+                     hint="add a diagram: {view, x, y} or images: [a file in media/]")
+
+    if location and code and pinyin and english:
+        for giveaway in (code, pinyin, *english, *(c.code for c in legacy)):
+            if re.search(rf"\b{re.escape(giveaway)}\b", location, re.IGNORECASE):
+                check.report(check.line(entry, "location"),
+                             f"the location names the point itself ('{giveaway}'), which gives the "
+                             "answer away on the 'which point is here?' card",
+                             point=label, field="location", hint="describe the place without naming the point")
+
+    if len(check.problems) > before:
+        return None
+    return Point(
+        id=point_id, code=code, meridian=codes.meridian_of(code), legacy_codes=tuple(legacy),
+        pinyin=pinyin, hanzi=hanzi, hanzi_traditional=traditional, english=english, region=region,
+        location=location, landmarks=landmarks, how_to_find=how_to_find, indications=indications,
+        roles=roles, cautions=cautions, diagram=diagram, images=tuple(images),
+        sources=point_sources, article=article, file=check.file, line=entry.line,
+    )
+
+
+def _diagram(check: _Checker, sub: YamlMap, label: str | None) -> Diagram | None:
+    from . import diagrams
+
+    view = check.text(sub, "view", label)
+    numbers = {}
+    for axis in ("x", "y"):
+        value = sub.get(axis)
+        if axis not in sub:
+            continue
+        try:
+            number = float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+        except OverflowError:
+            number = None
+        if number is None or not math.isfinite(number):
+            check.report(check.line(sub, axis), f"'{axis}' must be a number, found {_kind(value)}",
+                         point=label, field=f"diagram.{axis}", hint=f"e.g. {axis}: 12.5")
+        else:
+            numbers[axis] = number
+    if view is None or len(numbers) != 2:
+        return None
+    if view not in diagrams.VIEWS:
+        check.report(check.line(sub, "view"), f"there is no view '{view}'", point=label, field="diagram.view",
+                     hint=_suggest(view, list(diagrams.VIEWS)) or "views: " + ", ".join(diagrams.VIEWS))
+        return None
+    if not diagrams.inside_body(view, numbers["x"], numbers["y"]):
+        check.report(check.line(sub, "x"), f"the position ({numbers['x']:g}, {numbers['y']:g}) is outside "
+                     f"the body in the '{view}' view", point=label, field="diagram",
+                     hint="see the README for each view's coordinates")
+        return None
+    return Diagram(view, numbers["x"], numbers["y"])
+
+
+def _condition(check: _Checker, entry: YamlMap, points: dict[str, Point], sources: dict[str, Source | None],
+               all_ids: set[str], named: set[str]) -> Condition | None:
+    """`named` collects every point id the condition names, valid or not, for the orphan check."""
+    label = f"condition {entry['id']}" if isinstance(entry.get("id"), str) else "condition"
+    check.fields(entry, CONDITION_FIELDS, "condition", None, label)
+    before = len(check.problems)
+    cond_id = check.text(entry, "id", None, label)
+    if cond_id is not None and not ID.fullmatch(cond_id):
+        check.report(check.line(entry, "id"), f"'{cond_id}' cannot be used as an id", field="id", entry=label,
+                     hint="use lower-case words joined by hyphens, e.g. lower-back-pain")
+    name = check.text(entry, "name", None, label)
+    region = check.text(entry, "region", None, label)
+    if region is not None and not ID.fullmatch(region):
+        check.report(check.line(entry, "region"), f"'{region}' cannot be used as a tag", field="region",
+                     entry=label, hint="use lower-case words joined by hyphens, e.g. lower-back")
+
+    def resolve(ref: str, line: int, field: str) -> Point | None:
+        named.add(ref)
+        if ref in points:
+            return points[ref]
+        if ref in all_ids:
+            return None  # the point itself has a problem, reported where it is defined
+        by_code = [p.id for p in points.values() if p.code == ref.upper()]
+        named.update(by_code)  # reported here; not again as a point in no condition
+        hint = (f"name points by their id: '{by_code[0]}'" if by_code else
+                _suggest(ref, list(all_ids)) or "the point must be defined in points/ first")
+        check.report(line, f"there is no point with the id '{ref}'", field=field, entry=label, hint=hint)
+        return None
+
+    members: list[Point] = []
+    for ref, line in check.text_items(entry, "points", None, label) or ():
+        found = resolve(ref, line, "points")
+        if found is not None and found in members:
+            check.report(line, f"'{ref}' is listed twice", field="points", entry=label, hint="remove one")
+        elif found is not None:
+            members.append(found)
+    extra: list[ConditionPoint] = []
+    for item, line in check.entry_list(entry, "article_only", "point: ..., note: ...", None, label):
+        sub = check.mapping(item, line, "article_only entry", None, "article_only", label,
+                            hint="write each as {point: <id>, note: <why>}")
+        if sub is None:
+            continue
+        check.fields(sub, ARTICLE_ONLY_FIELDS, "article_only entry", None, label)
+        ref, note = check.text(sub, "point", None, label), check.text(sub, "note", None, label)
+        found = resolve(ref, check.line(sub, "point"), "article_only") if ref else None
+        if found is not None and found in members:
+            check.report(check.line(sub, "point"), f"'{ref}' is both in points and in article_only",
+                         field="article_only", entry=label, hint="keep it in one of the two lists")
+        elif found is not None and note:
+            extra.append(ConditionPoint(found, note))
+    cond_sources = _source_refs(check, entry, sources, None, label)
+    if len(check.problems) > before:
+        return None
+    return Condition(cond_id, name, region, tuple(members), tuple(extra), cond_sources,
+                     check.file, entry.line)
+
+
+def validate(files: DataFiles, media_dir: Path) -> Dataset:
+    """All checks in one pass; raises DataError listing every problem found."""
+    problems: list[Problem] = []
+    sources, systems = _sources(*files.sources, problems)
+
+    points: dict[str, Point] = {}
+    all_ids: set[str] = set()
+    seen_codes: dict[str, Point] = {}
+    seen_legacy: dict[tuple[str, str], Point] = {}
+    id_lines: dict[str, tuple[Path, int]] = {}
+    for path, raw in files.points:
+        check = _Checker(path, problems)
+        for entry in check.entries(raw, "point"):
+            if isinstance(entry.get("id"), str):
+                previous = id_lines.get(entry["id"])
+                if previous:
+                    check.report(check.line(entry, "id"), f"the id '{entry['id']}' is already used in "
+                                 f"{previous[0]}, line {previous[1]}", point=entry["id"], field="id",
+                                 hint="every point needs its own id")
+                    continue
+                id_lines[entry["id"]] = (path, check.line(entry, "id"))
+                all_ids.add(entry["id"])
+            point = _point(check, entry, sources, systems, Path(media_dir))
+            if point is None:
+                continue
+            label = f"{point.code} ({point.id})"
+            if point.code in seen_codes:
+                other = seen_codes[point.code]
+                check.report(check.line(entry, "code"), f"the code {point.code} is already used by "
+                             f"'{other.id}' ({other.file}, line {other.line})", point=label, field="code",
+                             hint="each standard code belongs to one point")
+                continue
+            clash = [c for c in point.legacy_codes if (c.system.key, c.code) in seen_legacy]
+            for c in clash:
+                other = seen_legacy[(c.system.key, c.code)]
+                check.report(check.line(entry, "legacy_codes"), f"the legacy code {c.code} "
+                             f"({c.system.name}) is already claimed by '{other.id}' ({other.file}, line "
+                             f"{other.line})", point=label, field="legacy_codes",
+                             hint="within one numbering system, a code names one point")
+            if clash:
+                continue
+            seen_codes[point.code] = point
+            seen_legacy.update({(c.system.key, c.code): point for c in point.legacy_codes})
+            points[point.id] = point
+
+    path, raw = files.conditions
+    check = _Checker(path, problems)
+    conditions: list[Condition] = []
+    condition_lines: dict[str, int] = {}
+    named: set[str] = set()
+    for entry in check.entries(raw, "condition"):
+        cond_id = entry.get("id")
+        if isinstance(cond_id, str) and cond_id in condition_lines:
+            check.report(check.line(entry, "id"), f"the id '{cond_id}' is already used on line "
+                         f"{condition_lines[cond_id]}", field="id", entry=f"condition {cond_id}",
+                         hint="every condition needs its own id")
+            continue
+        if isinstance(cond_id, str):
+            condition_lines[cond_id] = check.line(entry, "id")
+        condition = _condition(check, entry, points, sources, all_ids, named)
+        if condition is not None:
+            conditions.append(condition)
+
+    for point in points.values():
+        if point.id not in named:
+            problems.append(Problem(point.file, point.line, "the point is in no condition, so no card asks "
+                                    "what it is used for", point=f"{point.code} ({point.id})",
+                                    hint=f"add {point.id} to the points of a condition in {path}"))
+    if problems:
+        raise DataError(problems)
+    return Dataset(tuple(points.values()), tuple(conditions), tuple(s for s in sources.values() if s))

@@ -1,0 +1,58 @@
+"""Shared helpers: build decks into temporary folders and import them with the real Anki backend."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+import zipfile
+from pathlib import Path
+
+import pytest
+from anki.collection import Collection, ImportAnkiPackageOptions, ImportAnkiPackageRequest
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "data"
+MEDIA = ROOT / "media"
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A copy of the shipped data and media that a test may edit."""
+    shutil.copytree(DATA, tmp_path / "data")
+    shutil.copytree(MEDIA, tmp_path / "media")
+    return tmp_path
+
+
+@pytest.fixture
+def collection(tmp_path: Path):
+    """A new, empty Anki collection, as a user who just installed Anki has."""
+    folder = tmp_path / "anki-profile"
+    folder.mkdir()
+    col = Collection(str(folder / "collection.anki2"))
+    yield col
+    col.close()
+
+
+def import_apkg(col: Collection, path: Path, *, merge_notetypes: bool = False):
+    """Import with the options Anki's import dialog starts with."""
+    request = ImportAnkiPackageRequest(
+        package_path=str(path),
+        options=ImportAnkiPackageOptions(merge_notetypes=merge_notetypes, with_scheduling=False,
+                                         with_deck_configs=False),
+    )
+    return col.import_anki_package(request)
+
+
+def package_rows(path: Path, tmp_path: Path) -> dict:
+    """What the package itself holds, read straight from its SQLite file."""
+    folder = tmp_path / f"unzipped-{path.stem}-{len(list(tmp_path.iterdir()))}"
+    with zipfile.ZipFile(path) as archive:
+        archive.extractall(folder)
+    db = sqlite3.connect(folder / "collection.anki2")
+    try:
+        notes = sorted(db.execute("select guid, mid, flds, tags from notes"))
+        models, decks = db.execute("select models, decks from col").fetchone()
+        return {"notes": notes, "models": models, "decks": decks,
+                "media": (folder / "media").read_text()}
+    finally:
+        db.close()

@@ -1,0 +1,311 @@
+"""Checks that the self-drawn location diagrams put each point where WHO 2008 says,
+and that question-side images cannot give the answer away."""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+
+import pytest
+from hypothesis import given, settings, strategies as st
+
+from deckbuilder import diagrams
+from deckbuilder.diagrams import VIEWS, body_side, inside_body, render
+
+# (view, x, y) of the five points; the same numbers go into the YAML data.
+POINTS: dict[str, tuple[str, float, float]] = {
+    "BL60": ("ankle-lateral", 123.5, 118.0),
+    "SI11": ("back", 172.3, 64.3),
+    "BL23": ("back", 135.0, 184.0),
+    "BL40": ("knee-back", 100.0, 100.0),
+    "BL53": ("back", 150.0, 248.0),
+}
+LABELS = {
+    "BL60": "BL60 Kunlun",
+    "SI11": "SI11 Tianzong",
+    "BL23": "BL23 Shenshu",
+    "BL40": "BL40 Weizhong",
+    "BL53": "BL53 Baohuang",
+}
+CODE_RE = re.compile(r"\b(BL|SI|UB)\s?\d+")
+NAMES = ("Kunlun", "Tianzong", "Shenshu", "Weizhong", "Baohuang",
+         "Celestial", "Kidney", "Crook", "Vitals")
+SVG_NS = "{http://www.w3.org/2000/svg}"
+
+
+def _texts(svg: bytes) -> list[str]:
+    root = ET.fromstring(svg)
+    return ["".join(el.itertext()) for el in root.iter(f"{SVG_NS}text")]
+
+
+def _crossings_x(poly, y: float) -> list[float]:
+    """x where a horizontal line at y crosses a sampled (open or closed) curve."""
+    xs = []
+    for (x1, y1), (x2, y2) in zip(poly, poly[1:] + poly[:1]):
+        if (y1 - y) * (y2 - y) <= 0 and y1 != y2:
+            xs.append(x1 + (y - y1) * (x2 - x1) / (y2 - y1))
+    return sorted(xs)
+
+
+def _open_curve_x_at(shape, y: float) -> float:
+    pts = list(shape.polygon())
+    for (x1, y1), (x2, y2) in zip(pts, pts[1:]):
+        if (y1 - y) * (y2 - y) <= 0 and y1 != y2:
+            return x1 + (y - y1) * (x2 - x1) / (y2 - y1)
+    raise AssertionError(f"curve does not reach y={y}")
+
+
+def _open_curve_y_at(shape, x: float) -> float:
+    pts = list(shape.polygon())
+    for (x1, y1), (x2, y2) in zip(pts, pts[1:]):
+        if (x1 - x) * (x2 - x) <= 0 and x1 != x2:
+            return y1 + (x - x1) * (y2 - y1) / (x2 - x1)
+    raise AssertionError(f"curve does not reach x={x}")
+
+
+# ---------------------------------------------------------------- placement
+@pytest.mark.parametrize("code", sorted(POINTS))
+def test_marker_inside_body_outline(code):
+    view, x, y = POINTS[code]
+    assert inside_body(view, x, y)
+    b = VIEWS[view].bounds
+    assert b[0] < x < b[2] and b[1] < y < b[3], "marker must be inside the close-up window"
+
+
+@pytest.mark.parametrize("code", sorted(POINTS))
+def test_points_are_on_the_persons_right(code):
+    view, x, y = POINTS[code]
+    assert body_side(view, x, y) == "right"
+
+
+def test_inside_body_rejects_background():
+    assert not inside_body("back", 0.0, 150.0)          # beside the torso
+    assert not inside_body("back", 120.0, 500.0)        # between the legs
+    assert not inside_body("knee-back", 5.0, 100.0)
+    assert not inside_body("ankle-lateral", 250.0, 40.0)  # in front of the shin
+
+
+def test_body_side_back_view_is_seen_from_behind():
+    v = VIEWS["back"]
+    assert body_side("back", v.midline_x + 30, 100) == "right"
+    assert body_side("back", v.midline_x - 30, 100) == "left"
+    assert body_side("back", v.midline_x, 100) == "midline"
+
+
+def test_back_view_is_scaled_six_cun_between_scapulae():
+    v = VIEWS["back"]
+    # measured at the root of the scapular spine, where the medial border is used
+    root_y = min(v.landmark("scapular-spine-right").shape.polygon())[1]
+    right = min(_crossings_x(list(v.landmark("scapula-right").shape.polygon()), root_y))
+    left = max(_crossings_x(list(v.landmark("scapula-left").shape.polygon()), root_y))
+    assert left < v.midline_x < right
+    assert (right - left) / v.units_per_cun == pytest.approx(6.0, abs=0.3)
+
+
+def test_bl23_level_with_l2_and_one_and_a_half_cun_lateral():
+    v = VIEWS["back"]
+    _, x, y = POINTS["BL23"]
+    cun = v.units_per_cun
+    assert (x - v.midline_x) / cun == pytest.approx(1.5, abs=0.25)
+    (cx, cy), (rx, ry) = v.landmark("L2").shape.points
+    assert abs(cx - v.midline_x) < 0.1
+    assert abs(y - (cy + ry)) <= 0.3 * cun, "level with the lower border of L2"
+    rib_end_y = max(p[1] for p in v.landmark("rib12-right").shape.polygon())
+    crest_top_y = min(p[1] for p in v.landmark("iliac-crest-right").shape.polygon())
+    assert rib_end_y <= y < crest_top_y, "between the lowest rib end and the iliac crest"
+    (_, l4y), _ = v.landmark("L4").shape.points
+    assert abs(crest_top_y - l4y) <= 0.5 * cun, "iliac crest drawn at L4"
+
+
+def test_bl53_on_buttock_level_with_s2_three_cun_lateral():
+    v = VIEWS["back"]
+    _, x, y = POINTS["BL53"]
+    cun = v.units_per_cun
+    crest_x = v.landmark("median-sacral-crest").shape.points[0][0]
+    assert (x - crest_x) / cun == pytest.approx(3.0, abs=0.3)
+    (_, fy), _ = v.landmark("foramen-S2-right").shape.points
+    assert abs(y - fy) <= 0.3 * cun, "level with the 2nd posterior sacral foramen"
+    assert v.landmark("gluteal-right").shape.contains(x, y)
+    assert not v.landmark("sacrum").shape.contains(x, y)
+
+
+def test_si11_in_infraspinous_fossa_one_third_down():
+    v = VIEWS["back"]
+    _, x, y = POINTS["SI11"]
+    assert v.landmark("scapula-right").shape.contains(x, y)
+    spine = v.landmark("scapular-spine-right").shape
+    assert not spine.contains(x, y)
+    assert y > max(_crossings_x_y(spine.polygon(), x)), "below the scapular spine"
+    pts = spine.polygon()
+    medial = min(pts)
+    lateral = max(pts)
+    mid = ((medial[0] + lateral[0]) / 2, (medial[1] + lateral[1]) / 2)
+    inf = max(v.landmark("scapula-right").shape.polygon(), key=lambda p: p[1])
+    want = (mid[0] + (inf[0] - mid[0]) / 3, mid[1] + (inf[1] - mid[1]) / 3)
+    assert abs(x - want[0]) <= 0.3 * v.units_per_cun
+    assert abs(y - want[1]) <= 0.3 * v.units_per_cun
+
+
+def _crossings_x_y(poly, x: float) -> list[float]:
+    """y where a vertical line at x crosses a closed polygon."""
+    swapped = [(py, px) for px, py in poly]
+    return _crossings_x(swapped, x)
+
+
+def test_bl40_midpoint_of_crease_between_tendons():
+    v = VIEWS["knee-back"]
+    _, x, y = POINTS["BL40"]
+    crease_y = _open_curve_y_at(v.landmark("popliteal-crease").shape, x)
+    assert abs(y - crease_y) <= 2.0, "on the popliteal crease"
+    medial = _open_curve_x_at(v.landmark("semitendinosus").shape, y)
+    lateral = _open_curve_x_at(v.landmark("biceps-femoris").shape, y)
+    # Right knee from behind: lateral (biceps femoris) is on the viewer's right.
+    assert medial < x < lateral
+    assert abs(x - (medial + lateral) / 2) <= 0.1 * (lateral - medial)
+
+
+def test_bl60_between_lateral_malleolus_and_achilles_tendon():
+    v = VIEWS["ankle-lateral"]
+    _, x, y = POINTS["BL60"]
+    (cx, cy), (rx, ry) = v.landmark("lateral-malleolus").shape.points
+    achilles_front = max(_crossings_x(list(v.landmark("achilles").shape.polygon()), y))
+    assert achilles_front < x < cx - rx, "in the hollow behind the malleolus"
+    assert abs(y - cy) <= 0.25 * ry, "level with the prominence of the malleolus"
+    assert not v.landmark("achilles").shape.contains(x, y)
+    # Facing the viewer's right: the tendon and heel are behind (left of) the malleolus.
+    heel_x = min(p[0] for p in v.landmark("heel").shape.polygon())
+    assert heel_x < achilles_front < cx
+
+
+def test_module_positions_match_test_constants():
+    for code, const in (("BL60", diagrams._BL60), ("SI11", diagrams._SI11),
+                        ("BL23", diagrams._BL23), ("BL40", diagrams._BL40),
+                        ("BL53", diagrams._BL53)):
+        assert POINTS[code][0] == const[0]
+        assert POINTS[code][1:] == pytest.approx(const[1:], abs=0.05)
+
+
+# ---------------------------------------------------------------- no spoilers
+@pytest.mark.parametrize("code", sorted(POINTS))
+def test_question_side_names_no_point(code):
+    view, x, y = POINTS[code]
+    svg = render(view, x, y)
+    texts = _texts(svg)
+    assert texts, "landmarks should be named"
+    for t in texts:
+        assert not CODE_RE.search(t), t
+        for name in NAMES:
+            assert name.lower() not in t.lower(), t
+    # nor anywhere else in the file (attributes, comments)
+    raw = svg.decode("utf-8")
+    assert not CODE_RE.search(raw)
+    assert not any(n.lower() in raw.lower() for n in NAMES)
+
+
+@pytest.mark.parametrize("code", sorted(POINTS))
+def test_answer_side_shows_label(code):
+    view, x, y = POINTS[code]
+    svg = render(view, x, y, label=LABELS[code])
+    assert LABELS[code] in _texts(svg)
+
+
+def test_label_is_xml_escaped():
+    label = 'BL60 <Kunlun> & "Mountains"'
+    svg = render("ankle-lateral", 123.5, 118.0, label=label)
+    assert label in _texts(svg)
+    assert b"<Kunlun>" not in svg
+
+
+def test_landmarks_are_named():
+    texts = " ".join(_texts(render("back", 135, 184)))
+    for word in ("scapula", "inferior angle", "spine of scapula", "12th", "L2", "iliac crest",
+                 "sacrum", "median sacral crest", "S2", "buttock"):
+        assert word in texts
+    texts = " ".join(_texts(render("knee-back", 100, 100)))
+    for word in ("popliteal", "biceps femoris", "semitendinosus"):
+        assert word in texts
+    texts = " ".join(_texts(render("ankle-lateral", 123.5, 118)))
+    for word in ("lateral malleolus", "Achilles tendon", "heel"):
+        assert word in texts
+
+
+# ---------------------------------------------------------------- format
+@pytest.mark.parametrize("code", sorted(POINTS))
+def test_deterministic_and_position_sensitive(code):
+    view, x, y = POINTS[code]
+    a = render(view, x, y, label=LABELS[code])
+    assert a == render(view, x, y, label=LABELS[code])
+    assert render(view, x, y) == render(view, x, y)
+    assert render(view, x + 2.0, y) != render(view, x, y)
+    assert a != render(view, x, y)
+
+
+def _assert_safe_svg(svg: bytes) -> None:
+    assert isinstance(svg, bytes)
+    root = ET.fromstring(svg)
+    assert root.tag == f"{SVG_NS}svg"
+    assert root.get("viewBox")
+    assert root.get("font-family") == "sans-serif"
+    for el in root.iter():
+        tag = el.tag.split("}")[-1]
+        assert tag not in ("script", "foreignObject", "image", "use", "style", "a")
+        for attr, value in el.attrib.items():
+            assert not attr.endswith("href"), (tag, attr)
+            assert not attr.startswith("on"), (tag, attr)
+            if "url(" in value:
+                assert re.fullmatch(r"url\(#[\w-]+\)", value), value
+    text = svg.decode("utf-8")
+    assert "http" not in text.replace("http://www.w3.org/2000/svg", "")
+    assert "@import" not in text
+
+
+@pytest.mark.parametrize("code", sorted(POINTS))
+def test_output_is_safe_self_contained_svg(code):
+    view, x, y = POINTS[code]
+    _assert_safe_svg(render(view, x, y))
+    _assert_safe_svg(render(view, x, y, label=LABELS[code]))
+
+
+def test_every_view_has_title_and_landmarks():
+    assert {"back", "knee-back", "ankle-lateral"} <= set(VIEWS)
+    for name, v in VIEWS.items():
+        assert v.name == name
+        assert v.title
+        assert v.outline and v.landmarks
+        x0, y0, x1, y1 = v.bounds
+        assert x0 < x1 and y0 < y1
+        assert v.title in _texts(render(name, (x0 + x1) / 2, (y0 + y1) / 2))
+
+
+def test_unknown_view_raises_keyerror():
+    with pytest.raises(KeyError):
+        render("front", 1, 1)
+    with pytest.raises(KeyError):
+        inside_body("front", 1, 1)
+    with pytest.raises(KeyError):
+        body_side("front", 1, 1)
+
+
+def test_non_finite_position_rejected():
+    with pytest.raises(ValueError):
+        render("back", float("nan"), 10)
+
+
+def test_renderer_version_is_a_string():
+    assert isinstance(diagrams.RENDERER_VERSION, str) and diagrams.RENDERER_VERSION
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    view=st.sampled_from(sorted(VIEWS)),
+    fx=st.floats(0, 1),
+    fy=st.floats(0, 1),
+    label=st.one_of(st.none(), st.text(min_size=1, max_size=30).filter(
+        lambda s: all(c.isprintable() and c not in "\ud800\udfff" for c in s))),
+)
+def test_any_position_renders_valid_svg(view, fx, fy, label):
+    x0, y0, x1, y1 = VIEWS[view].bounds
+    svg = render(view, x0 + fx * (x1 - x0), y0 + fy * (y1 - y0), label=label)
+    _assert_safe_svg(svg)
+    if label is not None:
+        assert label in _texts(svg)

@@ -1,0 +1,84 @@
+"""Screenshots of cards for docs/, taken with headless Chromium from the preview renderer.
+
+    python tools/screenshots.py            # writes docs/screenshots/*.png
+
+Each card side is put alone on a page the way Anki shows it (the card HTML inside
+<body class="card">, night mode adding Anki's nightMode class), then photographed at phone
+width (360 px) and desktop width (900 px).
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from deckbuilder import preview  # noqa: E402
+from deckbuilder.build import prepare  # noqa: E402
+from deckbuilder.notetypes import CSS  # noqa: E402
+
+# (point code, template, side) for each picture; the location cards are the ones with diagrams.
+SHOTS = [
+    ("BL40", "Location → code", "question"),
+    ("BL40", "Location → code", "answer"),
+    ("BL53", "Code → name", "answer"),
+    ("SI11", "Point → uses", "answer"),
+]
+SIZES = {"phone": (360, 900), "desktop": (900, 1000)}
+
+
+def _chromium() -> str:
+    found = shutil.which("chromium") or shutil.which("chromium-browser")
+    if not found:
+        sys.exit("needs Chromium: apt-get install chromium")
+    return found
+
+
+def shoot(html: str, out: Path, size: tuple[int, int], workdir: Path) -> None:
+    page = workdir / "card.html"
+    page.write_text(html, encoding="utf-8")
+    subprocess.run(
+        [_chromium(), "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+         "--disable-background-networking", "--disable-component-update", "--hide-scrollbars",
+         f"--user-data-dir={workdir / 'profile'}", f"--window-size={size[0]},{size[1]}",
+         "--virtual-time-budget=3000", f"--screenshot={out}", page.as_uri()],
+        check=True, capture_output=True, timeout=120)
+
+
+def card_page(body: str, night: bool) -> str:
+    mode = " nightMode night_mode" if night else ""
+    return (f'<!doctype html><html><head><meta charset="utf-8">'
+            f'<meta name="viewport" content="width=device-width, initial-scale=1">'
+            f"<style>{CSS}</style></head><body class=\"card card1{mode}\">{body}</body></html>")
+
+
+def main() -> None:
+    deck = prepare(ROOT / "data", ROOT / "media")
+    by_key = {}
+    for card in preview.cards(deck):
+        code = dict(zip((f["name"] for f in card.note.model.fields), card.note.fields)).get("Code")
+        by_key[(code, card.template)] = card
+    out_dir = ROOT / "docs" / "screenshots"
+    out_dir.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        for item in deck.media:
+            (work / item.name).write_bytes(item.data)
+        for code, template, side in SHOTS:
+            card = by_key[(code, template)]
+            body = card.question if side == "question" else card.answer
+            slug = f"{code}-{template.split(' → ')[0]}-to-{template.split(' → ')[1]}-{side}".lower()
+            for size_name, size in SIZES.items():
+                for night in (False, True):
+                    name = f"{slug.replace(' ', '-')}-{size_name}-{'night' if night else 'day'}.png"
+                    shoot(card_page(body, night), out_dir / name, size, work)
+                    print(out_dir / name)
+
+
+if __name__ == "__main__":
+    main()
