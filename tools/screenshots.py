@@ -26,6 +26,7 @@ from deckbuilder.notetypes import CSS  # noqa: E402
 SHOTS = [
     ("BL40", "Location → code", "question"),
     ("BL40", "Location → code", "answer"),
+    ("BL60", "Code → location", "answer"),
     ("BL53", "Code → name", "answer"),
     ("SI11", "Point → uses", "answer"),
 ]

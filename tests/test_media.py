@@ -1,0 +1,95 @@
+"""Pictures on the cards: diagrams cached and content-named, the user's own photos packaged."""
+
+from __future__ import annotations
+
+import re
+import struct
+import zlib
+from pathlib import Path
+
+from deckbuilder.build import build
+
+from .conftest import import_apkg
+
+
+def tiny_png(colour: tuple[int, int, int]) -> bytes:
+    """A real 2x2 PNG, written with the standard library."""
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+    rows = b"".join(b"\x00" + bytes(colour) * 2 for _ in range(2))
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 2, 2, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b""))
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def location_card(col, template: str, code: str):
+    (cid,) = col.find_cards(f'card:"{template}" Code:{code}')
+    return col.get_card(cid)
+
+
+def test_rebuild_without_change_renders_no_diagram_and_same_bytes(project):
+    output = project / "dist" / "deck.apkg"
+    first = build(project / "data", project / "media", output)
+    assert first.deck.diagrams_rendered == 10
+    second = build(project / "data", project / "media", output)
+    assert second.deck.diagrams_rendered == 0
+    assert [(m.name, m.data) for m in first.deck.media] == [(m.name, m.data) for m in second.deck.media]
+
+
+def test_moved_diagram_gets_a_new_name_and_replaces_the_old_in_anki(project, collection):
+    output = project / "dist" / "deck.apkg"
+    build(project / "data", project / "media", output)
+    import_apkg(collection, output)
+    card = location_card(collection, "Location → code", "BL40")
+    old_names = set(re.findall(r'<img src="([^"]+)"', card.question() + card.answer()))
+    assert len(old_names) == 2
+
+    edit(project / "data" / "points" / "bladder.yaml", "view: knee-back, x: 100, y: 100",
+         "view: knee-back, x: 101, y: 100")
+    result = build(project / "data", project / "media", output)
+    assert result.deck.diagrams_rendered == 2  # only BL40's two pictures
+    import_apkg(collection, output)
+    card = location_card(collection, "Location → code", "BL40")
+    new_names = set(re.findall(r'<img src="([^"]+)"', card.question() + card.answer()))
+    assert len(new_names) == 2 and not new_names & old_names
+    packaged = {m.name: m.data for m in result.deck.media}
+    for name in new_names:
+        assert (Path(collection.media.dir()) / name).read_bytes() == packaged[name]
+    # The old pictures are no longer used by any card; nothing is missing.
+    check = collection.media.check()
+    assert list(check.missing) == []
+    assert set(check.unused) == old_names
+
+
+def test_own_photo_beside_the_diagram(project, collection):
+    (project / "media" / "knee-photo.png").write_bytes(tiny_png((200, 80, 60)))
+    edit(project / "data" / "points" / "bladder.yaml", "  diagram: {view: knee-back",
+         "  images: [knee-photo.png]\n  diagram: {view: knee-back")
+    result = build(project / "data", project / "media", project / "dist" / "deck.apkg")
+    import_apkg(collection, result.output)
+    photo = next(m for m in result.deck.media if m.name.endswith(".png"))
+    assert photo.name.startswith("acupressure-knee-photo-")
+    for template in ("Location → code", "Code → location"):
+        card = location_card(collection, template, "BL40")
+        side = card.question() if template == "Location → code" else card.answer()
+        assert f'<img src="{photo.name}"' in side
+    check = collection.media.check()
+    assert list(check.missing) == [] and list(check.unused) == []
+
+
+def test_own_photo_instead_of_the_diagram(project, collection):
+    (project / "media" / "ankle.png").write_bytes(tiny_png((40, 90, 200)))
+    edit(project / "data" / "points" / "bladder.yaml",
+         "  diagram: {view: ankle-lateral, x: 123.5, y: 118}", "  images: [ankle.png]")
+    result = build(project / "data", project / "media", project / "dist" / "deck.apkg")
+    import_apkg(collection, result.output)
+    question = location_card(collection, "Location → code", "BL60").question()
+    assert re.findall(r'<img src="([^"]+)"', question) == [
+        next(m.name for m in result.deck.media if m.name.startswith("acupressure-ankle-"))]
+    check = collection.media.check()
+    assert list(check.missing) == [] and list(check.unused) == []
