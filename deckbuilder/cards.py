@@ -88,15 +88,14 @@ def _point_notes(point: Point, dataset: Dataset, images: PointImages) -> list[No
     meridian = f"{escape(point.meridian.capitalize())} meridian"
     article = inline(point.article) if point.article else ""
     aliases = _aliases(point)
-    if article:
-        aliases = (aliases + "<br>" if aliases else "") + f'<span class="article-note">{article}</span>'
     photos = "".join(_img(photo, "Photo of the point's area") for photo in images.photos)
     name = f"{escape(point.pinyin)} · {escape(point.english[0])}"
     uses = list(point.indications) + [f"*{role}*" for role in point.roles]
     return [
         NoteSpec(NAME_CODE, guid("name-code", point.id),
                  (escape(point.code), escape(point.pinyin), escape(point.hanzi),
-                  escape(point.hanzi_traditional or ""), english, aliases, meridian, caution, sources), tags, owner),
+                  escape(point.hanzi_traditional or ""), english, aliases, meridian, article, caution,
+                  sources), tags, owner),
         NoteSpec(LOCATION, guid("location", point.id),
                  (escape(point.code), name, inline(point.location),
                   "Landmarks: " + escape(", ".join(point.landmarks)), inline(point.how_to_find),

@@ -87,7 +87,8 @@ class _Converter:
                                  "correct the date, or put the value in quotes if it is not a date")
             else:
                 message, hint = (f"the value '{text}' cannot be read as '{kind}'",
-                                 f"remove the '!{kind}' in front of it, or put the value in quotes")
+                                 "remove the tag (the word starting with !) in front of it, or put the "
+                                 "value in quotes")
             self.problems.append(Problem(self.file, line, message, hint=hint, column=node.start_mark.column + 1))
             value = None
         self.done[id(node)] = value

@@ -22,6 +22,7 @@ CSS = resources.files("deckbuilder").joinpath("style.css").read_text(encoding="u
 
 _CAUTION = '{{#Caution}}<div class="caution" role="note">{{Caution}}</div>{{/Caution}}'
 _SOURCES = '<div class="sources">{{Sources}}</div>'
+_ARTICLE = '{{#Article}}<div class="article">{{Article}}</div>{{/Article}}'
 _KIND = '<div class="kind">{}</div>'
 _NAMES = ('<div class="pinyin">{{Pinyin}}</div><div class="hanzi" lang="zh-Hans">{{Hanzi}}'
           '{{#Traditional}} <span class="traditional" lang="zh-Hant">(trad. {{Traditional}})</span>'
@@ -31,8 +32,8 @@ NAME_CODE = genanki.Model(
     NAME_CODE_ID,
     "Acupressure: name ↔ code",
     fields=[{"name": n} for n in
-            ("Code", "Pinyin", "Hanzi", "Traditional", "English", "Aliases", "Meridian", "Caution",
-             "Sources")],
+            ("Code", "Pinyin", "Hanzi", "Traditional", "English", "Aliases", "Meridian", "Article",
+             "Caution", "Sources")],
     templates=[
         {
             "name": "Name → code",
@@ -40,14 +41,14 @@ NAME_CODE = genanki.Model(
             + _NAMES + '<div class="ask">Which point is this? Give its code.</div>',
             "afmt": "{{FrontSide}}<hr id=answer>"
             '<div class="code">{{Code}}</div><div class="meridian">{{Meridian}}</div>'
-            '{{#Aliases}}<div class="aliases">{{Aliases}}</div>{{/Aliases}}' + _CAUTION + _SOURCES,
+            '{{#Aliases}}<div class="aliases">{{Aliases}}</div>{{/Aliases}}' + _ARTICLE + _CAUTION + _SOURCES,
         },
         {
             "name": "Code → name",
             "qfmt": _KIND.format("Code → name")
             + '<div class="code">{{Code}}</div><div class="ask">What is this point called?</div>',
             "afmt": "{{FrontSide}}<hr id=answer>" + _NAMES + '<div class="meridian">{{Meridian}}</div>'
-            '{{#Aliases}}<div class="aliases">{{Aliases}}</div>{{/Aliases}}' + _CAUTION + _SOURCES,
+            '{{#Aliases}}<div class="aliases">{{Aliases}}</div>{{/Aliases}}' + _ARTICLE + _CAUTION + _SOURCES,
         },
     ],
     css=CSS,
@@ -98,7 +99,7 @@ INDICATION = genanki.Model(
             '<div class="ask">What is it used for?</div>{{/Code}}',
             "afmt": "{{FrontSide}}<hr id=answer>"
             '<div class="uses">{{Uses}}</div>'
-            '{{#Article}}<div class="article">{{Article}}</div>{{/Article}}' + _CAUTION + _SOURCES,
+            + _ARTICLE + _CAUTION + _SOURCES,
         },
         {
             "name": "Condition → points",
@@ -107,7 +108,7 @@ INDICATION = genanki.Model(
             '<div class="condition">{{Condition}}?</div>{{/Condition}}',
             "afmt": "{{FrontSide}}<hr id=answer>"
             '<div class="points">{{Points}}</div>'
-            '{{#Article}}<div class="article">{{Article}}</div>{{/Article}}' + _CAUTION + _SOURCES,
+            + _ARTICLE + _CAUTION + _SOURCES,
         },
     ],
     css=CSS,

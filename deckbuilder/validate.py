@@ -304,8 +304,8 @@ def _point(check: _Checker, entry: YamlMap, sources: dict[str, Source | None],
     label = raw_id if isinstance(raw_id, str) else None
     if isinstance(entry.get("code"), str):
         label = f"{entry['code']} ({label})" if label else entry["code"]
-    check.fields(entry, POINT_FIELDS, "point", label)
     before = len(check.problems)
+    check.fields(entry, POINT_FIELDS, "point", label)
 
     point_id = check.text(entry, "id", label)
     if point_id is not None and not ID.fullmatch(point_id):
@@ -408,8 +408,8 @@ def _condition(check: _Checker, entry: YamlMap, points: dict[str, Point], source
                all_ids: set[str], named: set[str]) -> Condition | None:
     """`named` collects every point id the condition names, valid or not, for the orphan check."""
     label = f"condition {entry['id']}" if isinstance(entry.get("id"), str) else "condition"
-    check.fields(entry, CONDITION_FIELDS, "condition", None, label)
     before = len(check.problems)
+    check.fields(entry, CONDITION_FIELDS, "condition", None, label)
     cond_id = check.text(entry, "id", None, label)
     if cond_id is not None and not ID.fullmatch(cond_id):
         check.report(check.line(entry, "id"), f"'{cond_id}' cannot be used as an id", field="id", entry=label,

@@ -216,36 +216,51 @@ def test_many_problems_are_capped(scenario, capsys):
 
 # What is allowed: legacy codes that are another point's standard code, and the safe markup.
 
-YANGGANG = """
+BL48_TWICE = """
+- id: baohuang
+  code: BL53
+  legacy_codes:
+    - {code: BL48, system: old-bladder}
+  pinyin: Bāohuāng
+  hanzi: 胞肓
+  english: [Bladder Vitals]
+  region: buttock
+  location: On the buttock, four finger-widths out from the middle of the sacrum, at the second sacral hole.
+  landmarks: [median sacral crest]
+  how_to_find: Lay four fingers across the buttock from the middle line of the sacrum.
+  indications: [sciatica]
+  images: [ankle.png]
+  sources: [who-2008]
+
 - id: yanggang
   code: BL48
   pinyin: Yánggāng
   hanzi: 阳纲
   english: [Yang Headrope]
   region: upper-back
-  location: On the back, 3 cun out from the midline, level with the tenth thoracic vertebra.
+  location: On the back, four finger-widths out from the spine, level with the tenth thoracic vertebra.
   landmarks: [spinous process of T10]
-  how_to_find: Four finger-widths out from the spine, level with the lower tip of the shoulder blade and two vertebrae lower.
+  how_to_find: Count down from the lower tip of the shoulder blade (T7) three vertebrae.
   indications: [abdominal pain]
-  images: [yanggang.png]
+  images: [knee.png]
   sources: [who-2008]
 """
 
 
-def test_legacy_code_may_be_another_points_standard_code(project, capsys):
+def test_legacy_code_may_be_another_points_standard_code(scenario):
     """Old BL48 is WHO BL53 Baohuang; WHO BL48 is Yanggang. Both build, each labelled with its numbering."""
-    with (project / "data/points/bladder.yaml").open("a", encoding="utf-8") as points:
-        points.write(YANGGANG)
-    with (project / "data/conditions.yaml").open("a", encoding="utf-8") as conditions:
-        conditions.write("\n- id: abdominal-pain\n  name: abdominal pain\n  region: abdomen\n"
-                         "  points: [yanggang]\n  sources: [deadman]\n")
-    shutil.copy(CASES_DIR / "_base/media/ankle.png", project / "media/yanggang.png")
-    result = build(project / "data", project / "media", project / OUTPUT)
+    folder = scenario()
+    with (folder / "data/points/bladder.yaml").open("a", encoding="utf-8") as points:
+        points.write(BL48_TWICE)
+    conditions = folder / "data/conditions.yaml"
+    conditions.write_text(conditions.read_text(encoding="utf-8").replace(
+        "[kunlun, weizhong]", "[kunlun, weizhong, baohuang, yanggang]"), encoding="utf-8")
+    result = build(folder / "data", folder / "media", folder / OUTPUT)
     fields = {note.guid: note.fields for note in result.deck.notes}
     assert fields[guid("name-code", "yanggang")][0] == "BL48"
     baohuang = fields[guid("name-code", "baohuang")]
     assert baohuang[0] == "BL53"
-    assert "BL48, UB48 (older bladder-line numbering)" in baohuang[5]
+    assert "BL48 (older bladder-line numbering)" in baohuang[5]
 
 
 def test_two_points_with_one_legacy_code_in_different_systems(scenario, capsys):
