@@ -59,7 +59,7 @@ def _point_tags(point: Point, dataset: Dataset) -> tuple[str, ...]:
 
 
 def _sources(sources) -> str:
-    return "; ".join(escape(s.citation()) for s in sources)
+    return " · ".join(escape(s.short) for s in sources)
 
 
 def _caution(point: Point) -> str:

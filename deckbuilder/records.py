@@ -12,6 +12,7 @@ class Source:
     title: str
     author: str
     year: int | None
+    short: str  # what a card shows, e.g. "Deadman et al. 1998"; defaults to author and year
 
     def citation(self) -> str:
         year = f" ({self.year})" if self.year else ""

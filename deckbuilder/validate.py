@@ -27,7 +27,7 @@ POINT_FIELDS = {
 }
 CONDITION_FIELDS = {"id": True, "name": True, "region": True, "points": True,
                     "article_only": False, "sources": True}
-SOURCE_FIELDS = {"title": True, "author": True, "year": False}
+SOURCE_FIELDS = {"title": True, "author": True, "year": False, "short": False}
 SYSTEM_FIELDS = {"name": True, "description": True}
 LEGACY_FIELDS = {"code": True, "system": True}
 DIAGRAM_FIELDS = {"view": True, "x": True, "y": True}
@@ -228,11 +228,13 @@ def _sources(path: Path, raw: Any, problems: list[Problem]
             check.fields(entry, SOURCE_FIELDS, "source", None, label)
             title, author = check.text(entry, "title", None, label), check.text(entry, "author", None, label)
             year = entry.get("year")
+            short = check.text(entry, "short", None, label) if "short" in entry else (
+                f"{author} {year}" if isinstance(year, int) else author)
             if "year" in entry and (isinstance(year, bool) or not isinstance(year, int)):
                 check.report(check.line(entry, "year"), f"the year must be a number, found {_kind(year)}",
                              field="year", entry=label, hint="e.g. year: 2008")
-            elif title and author:
-                sources[key] = Source(key, title, author, year)
+            elif title and author and short:
+                sources[key] = Source(key, title, author, year, short)
     if "numbering_systems" in root:
         table = check.mapping(root["numbering_systems"], check.line(root, "numbering_systems"),
                               "table of numbering systems", None, "numbering_systems")
