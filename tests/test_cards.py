@@ -1,0 +1,35 @@
+"""Card content rules that hold before Anki sees the deck."""
+
+from __future__ import annotations
+
+import pytest
+
+from deckbuilder.build import prepare
+from deckbuilder.cards import guid
+from deckbuilder.errors import DataError
+
+
+def test_guids_come_from_the_stable_id_only(project):
+    deck = prepare(project / "data", project / "media")
+    weizhong = [n for n in deck.notes if n.owner == "point:weizhong"]
+    assert {n.guid for n in weizhong} == {guid(kind, "weizhong") for kind in ("name-code", "location", "uses")}
+
+
+def test_a_question_with_two_right_answers_is_reported(project):
+    """A copy of BL60 under another id and code asks 'which point is this?' with the same names."""
+    path = project / "data" / "points" / "bladder.yaml"
+    text = path.read_text(encoding="utf-8")
+    start = text.index("- id: kunlun")
+    entry = text[start:text.index("- id: shenshu")]
+    twin = (entry.replace("id: kunlun", "id: kunlun-twin").replace("code: BL60", "code: BL61")
+            .replace("{code: UB60, system: old-abbreviation}", "{code: UB61, system: old-abbreviation}")
+            .replace("x: 123.5", "x: 124"))
+    path.write_text(text + "\n" + twin, encoding="utf-8")
+    conditions = project / "data" / "conditions.yaml"
+    conditions.write_text(conditions.read_text(encoding="utf-8").replace(
+        "points: [kunlun]", "points: [kunlun, kunlun-twin]"), encoding="utf-8")
+    with pytest.raises(DataError) as caught:
+        prepare(project / "data", project / "media")
+    messages = [str(p) for p in caught.value.problems]
+    assert any("'Name → code' card would ask the same question as for BL60" in m and "BL61" in m
+               for m in messages), messages
