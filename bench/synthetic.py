@@ -143,7 +143,8 @@ def point_yaml(p: dict) -> str:
     if p.get("cautions"):
         lines.append(f"  cautions:\n    - {_q(p['cautions'])}")
     d = p["diagram"]
-    lines.append(f"  diagram: {{view: {d[0]}, x: {_num(d[1])}, y: {_num(d[2])}}}")
+    if d:
+        lines.append(f"  diagram: {{view: {d[0]}, x: {_num(d[1])}, y: {_num(d[2])}}}")
     if p.get("image"):
         lines.append(f"  images: [{p['image']}]")
     lines.append("  sources: [who-2008, deadman]")
@@ -169,8 +170,12 @@ numbering_systems:
 """
 
 
-def generate(n: int, root: Path, seed: int = 6) -> dict:
-    """Write root/data and root/media for n points; returns a summary (and the meridians to register)."""
+def generate(n: int, root: Path, seed: int = 6, with_diagrams: bool = True) -> dict:
+    """Write root/data and root/media for n points; returns a summary (and the meridians to register).
+
+    with_diagrams=False: no point has a diagram; each has one of the 8 small shared photos instead,
+    so the deck has 8 media files and the build's own cost can be seen without any image work.
+    """
     data, media = root / "data", root / "media"
     (data / "points").mkdir(parents=True, exist_ok=True)
     media.mkdir(parents=True, exist_ok=True)
@@ -187,7 +192,7 @@ def generate(n: int, root: Path, seed: int = 6) -> dict:
         a, b, c = i % base, (i // base) % base, (i // base // base) % base
         view = VIEW_CYCLE[i % len(VIEW_CYCLE)]
         region, where, landmarks = VIEW_TEXT[view]
-        x, y = positions.take(view)
+        x, y = positions.take(view) if with_diagrams else (0.0, 0.0)
         meridian = code[:2]
         number = int(code[2:])
         point = {
@@ -206,8 +211,9 @@ def generate(n: int, root: Path, seed: int = 6) -> dict:
             "indications": [INDICATIONS[(i + k * 5) % len(INDICATIONS)] for k in range(3)],
             "roles": "synthetic role" if i % 10 == 0 else None,
             "cautions": "Traditionally avoided during pregnancy." if i % 7 == 0 else None,
-            "diagram": (view, x, y),
-            "image": f"photo-{(i // PHOTO_EVERY) % PHOTOS}.png" if i % PHOTO_EVERY == 0 else None,
+            "diagram": (view, x, y) if with_diagrams else None,
+            "image": f"photo-{(i // PHOTO_EVERY) % PHOTOS}.png" if i % PHOTO_EVERY == 0
+            else None if with_diagrams else f"photo-{i % PHOTOS}.png",
             "article": "The source article gives a different location." if i % 50 == 0 else None,
         }
         ids.append(point["id"])

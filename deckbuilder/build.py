@@ -6,6 +6,7 @@ import hashlib
 import json
 import time
 from dataclasses import dataclass
+from functools import cached_property
 from html import escape
 from pathlib import Path
 
@@ -34,7 +35,7 @@ class Deck:
     media: list[MediaFile]
     diagrams_rendered: int
 
-    @property
+    @cached_property
     def card_count(self) -> int:
         return sum(len(_genanki_note(n).cards) for n in self.notes)
 

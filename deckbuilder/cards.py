@@ -50,11 +50,11 @@ def _tag(text: str) -> str:
     return "-".join(text.lower().split())
 
 
-def _point_tags(point: Point, dataset: Dataset) -> tuple[str, ...]:
+def _point_tags(point: Point, condition_ids) -> tuple[str, ...]:
     tags = {f"acupressure::point::{point.id}",
             f"acupressure::meridian::{_tag(point.meridian)}",
             f"acupressure::region::{point.region}"}
-    tags.update(f"acupressure::condition::{c.id}" for c in dataset.conditions if point in c.points)
+    tags.update(f"acupressure::condition::{c}" for c in condition_ids)
     return tuple(sorted(tags))
 
 
@@ -80,8 +80,8 @@ def _img(media: MediaFile | None, alt: str) -> str:
     return f'<img src="{escape(media.name)}" alt="{escape(alt)}">' if media else ""
 
 
-def _point_notes(point: Point, dataset: Dataset, images: PointImages) -> list[NoteSpec]:
-    tags = _point_tags(point, dataset)
+def _point_notes(point: Point, condition_ids, images: PointImages) -> list[NoteSpec]:
+    tags = _point_tags(point, condition_ids)
     owner = f"point:{point.id}"
     caution, sources = _caution(point), _sources(point.sources)
     english = " · ".join(escape(e) for e in point.english)
@@ -151,8 +151,12 @@ def notes(dataset: Dataset, images: dict[str, PointImages]) -> list[NoteSpec]:
     """All notes of the deck in study order: every point's notes, then the conditions."""
     found: list[NoteSpec] = []
     owners: dict[str, tuple] = {}
+    condition_ids: dict[str, list[str]] = defaultdict(list)
+    for condition in dataset.conditions:
+        for member in condition.points:
+            condition_ids[member.id].append(condition.id)
     for point in dataset.points:
-        found.extend(_point_notes(point, dataset, images[point.id]))
+        found.extend(_point_notes(point, condition_ids[point.id], images[point.id]))
         owners[f"point:{point.id}"] = (point.file, point.line, point.code)
     for condition in dataset.conditions:
         found.append(_condition_note(condition))

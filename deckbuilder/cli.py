@@ -9,7 +9,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from . import __version__, preview
+from . import __version__
 from .build import DEFAULT_DATA, DEFAULT_MEDIA, DEFAULT_OUTPUT, build, prepare
 from .errors import DataError, DeckbuilderError, OutputError
 
@@ -64,6 +64,8 @@ def main(argv: list[str] | None = None) -> int:
                   f"{deck.card_count} cards, {len(deck.media)} images")
             return EXIT_OK
         if args.command == "preview":
+            from . import preview  # only this command needs it
+
             deck = prepare(args.data, args.media)
             page = preview.write(deck, args.output)
             print(f"Preview of {len(preview.cards(deck))} cards: {page} (night mode: {page.parent / 'night.html'})")

@@ -13,6 +13,7 @@ given in the close-up coordinates of its view.
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 from types import MappingProxyType
@@ -147,7 +148,7 @@ class Shape:
         if self.kind == "ellipse":
             (cx, cy), (rx, ry) = self.points
             return ((x - cx) / rx) ** 2 + ((y - cy) / ry) ** 2 <= 1.0
-        return _point_in_polygon(x, y, self.polygon())
+        return _point_in_polygon(x, y, _polygon_of(self))
 
     def path(self, tf: Transform) -> str:
         segs = self.beziers()
@@ -159,6 +160,11 @@ class Shape:
         if self.kind == "closed":
             parts.append("Z")
         return "".join(parts)
+
+
+@functools.lru_cache(maxsize=None)
+def _polygon_of(shape: Shape) -> tuple[Point, ...]:
+    return shape.polygon()
 
 
 def _point_in_polygon(x: float, y: float, poly: Sequence[Point]) -> bool:

@@ -75,6 +75,8 @@ class _Converter:
                 items.append(self.convert(child))
                 items.item_lines.append(child.start_mark.line + 1)
             return items
+        if node.tag == "tag:yaml.org,2002:str":
+            return node.value  # most values: plain text needs no constructor
         # The safe constructor, so that numbers, yes/no and dates mean what YAML says. It fails
         # in many ways (ValueError, KeyError, IndexError...) on an explicit !!tag it cannot apply,
         # or on a date that does not exist, so every failure is a problem with this value.
@@ -95,6 +97,18 @@ class _Converter:
         return value
 
 
+def _compose(text: str) -> yaml.Node | None:
+    """libyaml's composer when PyYAML has it; on any error, the pure-Python parser again, whose
+    messages and marks the error reporting below is written for."""
+    fast = getattr(yaml, "CSafeLoader", None)
+    if fast is not None:
+        try:
+            return yaml.compose(text, Loader=fast)
+        except yaml.YAMLError:
+            pass
+    return yaml.compose(text, Loader=yaml.SafeLoader)
+
+
 def read_yaml(path: Path) -> Any:
     """Parse one file; a syntax error becomes a Problem with the parser's line and column."""
     try:
@@ -105,7 +119,7 @@ def read_yaml(path: Path) -> Any:
     except OSError as exc:
         raise DataError([Problem(path, None, f"the file cannot be read: {exc.strerror}")]) from None
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = _compose(text)
         if node is None:
             return None
         converter = _Converter(path)

@@ -65,7 +65,12 @@ class MediaFile:
     """One file to put in the package, under the name the cards use."""
 
     name: str
-    data: bytes
+    content: bytes | None = None  # kept in memory only when there is no file to read it from
+    path: Path | None = None      # a diagram-cache file: read when the package is written
+
+    @property
+    def data(self) -> bytes:
+        return self.content if self.content is not None else self.path.read_bytes()
 
 
 @dataclass(frozen=True)
@@ -86,9 +91,21 @@ class DiagramCache:
         self.folder = folder
         self.rendered = 0
 
-    def get(self, view: str, x: float, y: float, label: str | None) -> bytes:
+    def path(self, view: str, x: float, y: float, label: str | None) -> Path | None:
+        if self.folder is None:
+            return None
         key = hashlib.sha256(json.dumps([diagrams.RENDERER_VERSION, view, x, y, label]).encode()).hexdigest()
-        path = self.folder / f"{key}.svg" if self.folder else None
+        return self.folder / f"{key}.svg"
+
+    def file(self, stem: str, view: str, x: float, y: float, label: str | None) -> "MediaFile":
+        """The diagram as a MediaFile that points at its cache file (its bytes are not kept)."""
+        data = self.get(view, x, y, label)
+        path = self.path(view, x, y, label)
+        on_disk = path is not None and path.is_file()
+        return MediaFile(_hashed(stem, data, ".svg"), None if on_disk else data, path if on_disk else None)
+
+    def get(self, view: str, x: float, y: float, label: str | None) -> bytes:
+        path = self.path(view, x, y, label)
         if path is not None and path.is_file():
             return path.read_bytes()
         data = diagrams.render(view, x, y, label=label)
@@ -108,10 +125,8 @@ def point_images(point: Point, media_dir: Path, cache: DiagramCache) -> PointIma
     question = answer = None
     if point.diagram is not None:
         d = point.diagram
-        plain = cache.get(d.view, d.x, d.y, None)
-        labelled = cache.get(d.view, d.x, d.y, f"{point.code} {point.pinyin}")
-        question = MediaFile(_hashed("", plain, ".svg"), plain)
-        answer = MediaFile(_hashed("", labelled, ".svg"), labelled)
+        question = cache.file("", d.view, d.x, d.y, None)
+        answer = cache.file("", d.view, d.x, d.y, f"{point.code} {point.pinyin}")
     photos = []
     for relative in point.images:
         data = (media_dir / relative).read_bytes()

@@ -41,7 +41,7 @@ class Diagram:
     y: float
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # a point is itself: identity, not a field-by-field compare
 class Point:
     id: str
     code: str
@@ -95,6 +95,3 @@ class Dataset:
     conditions: tuple[Condition, ...]
     sources: tuple[Source, ...]
 
-    def conditions_of(self, point: Point) -> tuple[Condition, ...]:
-        return tuple(c for c in self.conditions
-                     if point in c.points or any(a.point == point for a in c.article_only))

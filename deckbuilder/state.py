@@ -73,7 +73,7 @@ def write(path: Path, state: State) -> None:
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as out:
-            json.dump(payload, out, indent=1, ensure_ascii=False)
+            json.dump(payload, out, ensure_ascii=False)  # no indent: the fast C encoder
             out.write("\n")
             out.flush()
             os.fsync(out.fileno())

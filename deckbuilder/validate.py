@@ -356,8 +356,9 @@ def _point(check: _Checker, entry: YamlMap, sources: dict[str, Source | None],
                      hint="add a diagram: {view, x, y} or images: [a file in media/]")
 
     if location and code and pinyin and english:
+        folded = location.casefold()
         for giveaway in (code, pinyin, *english, *(c.code for c in legacy)):
-            if re.search(rf"\b{re.escape(giveaway)}\b", location, re.IGNORECASE):
+            if giveaway.casefold() in folded and re.search(rf"\b{re.escape(giveaway)}\b", location, re.IGNORECASE):
                 check.report(check.line(entry, "location"),
                              f"the location names the point itself ('{giveaway}'), which gives the "
                              "answer away on the 'which point is here?' card",
