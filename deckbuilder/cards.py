@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 from html import escape
 
-import chevron
 import genanki
 
 from .errors import DataError, Problem
@@ -123,26 +123,36 @@ def _condition_note(condition: Condition) -> NoteSpec:
                     tags, f"condition:{condition.id}")
 
 
+_FIELD_REF = re.compile(r"\{\{[#^/]?\s*(?:[^}:]*:)*([^}:]+?)\s*\}\}")
+
+
+def _question_fields(model: genanki.Model, template: dict) -> list[int]:
+    """Indexes of the fields a template's question shows: equal values mean the same question."""
+    names = [f["name"] for f in model.fields]
+    used = dict.fromkeys(m.group(1) for m in _FIELD_REF.finditer(template["qfmt"]))
+    return [names.index(name) for name in used if name in names]
+
+
 def _check_ambiguous(notes: list[NoteSpec], owners: dict[str, tuple]) -> None:
     """A question that fits two notes cannot be answered; report it rather than write the card."""
     problems = []
     for model in (NAME_CODE, LOCATION, INDICATION):
-        names = [f["name"] for f in model.fields]
         for template in model.templates:
-            seen: dict[str, NoteSpec] = {}
+            shown = _question_fields(model, template)
+            seen: dict[tuple[str, ...], NoteSpec] = {}
             for note in (n for n in notes if n.model is model):
-                front = chevron.render(template["qfmt"], dict(zip(names, note.fields))).strip()
-                if not front:
-                    continue
-                if front in seen:
-                    first = seen[front]
+                question = tuple(note.fields[i].strip() for i in shown)
+                if not any(question):
+                    continue  # no card for this note (e.g. a complaint note on "Point → uses")
+                if question in seen:
+                    first = seen[question]
                     file, line, label = owners[note.owner]
                     problems.append(Problem(
                         file, line, f"the '{template['name']}' card would ask the same question as for "
                         f"{owners[first.owner][2]}, so it has two right answers", point=label,
                         hint="make the names, location or picture of the two points differ"))
                 else:
-                    seen[front] = note
+                    seen[question] = note
     if problems:
         raise DataError(problems)
 
