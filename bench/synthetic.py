@@ -54,7 +54,8 @@ VIEW_TEXT = {
              ["spinous processes", "iliac crest", "lowest rib"]),
     "knee-back": ("knee", "Behind the knee, {dx} finger-widths from the crease centre and {dy} finger-widths above it",
                   ["popliteal crease", "biceps femoris tendon", "semitendinosus tendon"]),
-    "ankle-lateral": ("ankle", "On the outer ankle, {dx} finger-widths behind the ankle bone and {dy} finger-widths above the heel",
+    "ankle-lateral": ("ankle", "On the outer ankle, {dx} finger-widths behind the ankle bone "
+                      "and {dy} finger-widths above the heel",
                       ["lateral malleolus", "Achilles tendon", "heel"]),
 }
 VIEW_CYCLE = ["back", "back", "knee-back", "ankle-lateral"]

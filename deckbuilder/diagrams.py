@@ -504,7 +504,8 @@ def body_side(view: str, x: float, y: float) -> str:
 # --------------------------------------------------------------------------
 # Rendering
 # --------------------------------------------------------------------------
-def _fit(bounds: tuple[float, float, float, float], box: tuple[float, float, float, float]) -> tuple[float, float, float]:
+def _fit(bounds: tuple[float, float, float, float],
+         box: tuple[float, float, float, float]) -> tuple[float, float, float]:
     x0, y0, x1, y1 = bounds
     bx, by, bw, bh = box
     s = min(bw / (x1 - x0), bh / (y1 - y0))
