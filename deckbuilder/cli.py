@@ -11,7 +11,7 @@ from pathlib import Path
 
 from . import __version__
 from .build import DEFAULT_DATA, DEFAULT_MEDIA, DEFAULT_OUTPUT, build, prepare
-from .errors import DataError, DeckbuilderError, OutputError
+from .errors import DataError, DeckbuilderError
 
 EXIT_OK, EXIT_DATA, EXIT_USAGE = 0, 1, 2
 DEFAULT_PREVIEW = Path("dist/preview")
@@ -74,10 +74,7 @@ def main(argv: list[str] | None = None) -> int:
     except DataError as error:
         _report_data_error(error)
         return EXIT_DATA
-    except OutputError as error:
-        print(f"deckbuilder: {error}", file=sys.stderr)
-        return EXIT_DATA
-    except DeckbuilderError as error:  # pragma: no cover - every subclass is handled above
+    except DeckbuilderError as error:  # OutputError: the deck or preview cannot be written there
         print(f"deckbuilder: {error}", file=sys.stderr)
         return EXIT_DATA
     deck = result.deck
