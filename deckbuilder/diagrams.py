@@ -31,7 +31,7 @@ __all__ = [
 ]
 
 # Part of the media cache key: bump whenever the drawing changes.
-RENDERER_VERSION = "1"
+RENDERER_VERSION = "2"
 
 Point = tuple[float, float]
 Transform = Callable[[Point], Point]
@@ -58,11 +58,25 @@ LEADER = "#6f675d"
 MARKER = "#d7263d"
 HALO = "#fffdf8"
 
-FONT = 10.5          # landmark labels, in image units (image is 400 wide)
-LINE_H = 11.5
-W, H = 400.0, 240.0  # whole image (viewBox)
-OV = (6.0, 24.0, 92.0, 210.0)     # overview panel x, y, w, h
-CU = (104.0, 24.0, 290.0, 210.0)  # close-up panel x, y, w, h
+# Sizes are in image units. Cards show the image at the full card width, which
+# is about 340 CSS px on a phone, so one unit is 0.85 px there: FONT 14 gives
+# labels of about 12 px. The image is always 400 wide; its height depends on
+# the view (``View.height``), so no view wastes screen on empty space.
+FONT = 14.0          # landmark labels
+LINE_H = FONT * 1.1   # must match the tspan line step in _text
+TITLE_FONT = 14.0
+CAPTION_FONT = 11.0  # orientation captions under the close-up
+ANSWER_FONT = 15.0   # bold answer label
+W = 400.0            # whole image width (viewBox)
+TOP = 26.0           # panels start below the title
+OV_X, OV_W = 6.0, 60.0     # overview panel (narrow: it only says where on the body)
+CU_X, CU_W = 72.0, 322.0   # close-up panel
+
+
+def _panels(height: float) -> tuple[tuple[float, float, float, float], tuple[float, float, float, float]]:
+    """Overview and close-up panels (x, y, w, h) of an image this tall."""
+    h = height - TOP - 6.0
+    return (OV_X, TOP, OV_W, h), (CU_X, TOP, CU_W, h)
 
 
 def _f(v: float) -> str:
@@ -234,6 +248,7 @@ class View:
     label_columns: tuple[float, float]    # widths reserved for labels (image units)
     overview: str                         # key into _FIGURES
     overview_map: tuple[float, float, float]  # s, dx, dy: close-up -> figure
+    height: float = 240.0                 # image height (image units; width is always 400)
 
     def landmark(self, key: str) -> Landmark:
         for lm in self.landmarks:
@@ -406,8 +421,8 @@ def _ankle_landmarks() -> tuple[Landmark, ...]:
         Landmark("heel", _open([(96, 150), (87, 166), (85, 181), (95, 191)]), "none",
                  "heel (calcaneus)", (86.0, 174.0), "left"),
         Landmark("lateral-malleolus", _ellipse(cx, cy, rx, ry), "bone",
-                 "lateral malleolus\n(outer ankle bone)", (cx + 8.0, cy - 11.0), "right",
-                 label_at=(183.0, 24.0)),
+                 "lateral malleolus\n(outer ankle bone)", (cx + 6.5, cy + 14.7), "right",
+                 label_at=(148.0, 154.0)),   # on the foot, below and in front of the bone
         Landmark("floor", _open([(60, 193), (340, 193)]), "faint"),
     )
 
@@ -443,23 +458,25 @@ VIEWS: Mapping[str, View] = MappingProxyType({
         midline_x=MID,
         limb_side=None,
         orientation=("left", "right"),
-        label_columns=(96.0, 74.0),
+        label_columns=(140.0, 28.0),
         overview="body-back",
         overview_map=(1.0, 0.0, 0.0),
+        height=300.0,
     ),
     "knee-back": View(
         name="knee-back",
         title="Back of the right knee",
         outline=(_KNEE_LEG,),
         landmarks=_knee_landmarks(),
-        bounds=(28.0, 0.0, 172.0, 200.0),
+        bounds=(36.0, 0.0, 164.0, 200.0),
         units_per_cun=20.0,
         midline_x=None,
         limb_side="right",
         orientation=("inner side", "outer side"),
-        label_columns=(86.0, 86.0),
+        label_columns=(110.0, 104.0),
         overview="body-back",
         overview_map=(0.49, 155.0 - 49.0, 470.0 - 49.0),
+        height=216.0,
     ),
     "ankle-lateral": View(
         name="ankle-lateral",
@@ -471,9 +488,10 @@ VIEWS: Mapping[str, View] = MappingProxyType({
         midline_x=None,
         limb_side="right",
         orientation=("\u2190 back (heel)", "front (toes) \u2192"),
-        label_columns=(84.0, 0.0),
+        label_columns=(115.0, 0.0),
         overview="leg-lateral",
         overview_map=(0.4545, -2.0 - 146.0 * 0.4545, 647.0 - 118.0 * 0.4545),
+        height=234.0,
     ),
 })
 
@@ -639,20 +657,23 @@ def _seg_hits_box(a: Point, b: Point, box: tuple[float, float, float, float]) ->
 
 
 def _answer_box(mx: float, my: float, text: str, boxes: list[tuple[float, float, float, float]],
-                leaders: list[tuple[Point, Point]],
-                ink: list[list[Point]]) -> tuple[float, float, float, float]:
+                leaders: list[tuple[Point, Point]], ink: list[list[Point]],
+                panel: tuple[float, float, float, float]) -> tuple[float, float, float, float]:
     """Place the answer label near the marker, hiding as few named landmarks as possible."""
-    size = FONT + 0.5
-    w = _text_w(text, size, bold=True) + 9
-    h = size + 7
-    cx, cy, cw, ch = CU
+    size = ANSWER_FONT
+    w = _text_w(text, size, bold=True) + 10
+    h = size + 8
+    cx, cy, cw, ch = panel
     candidates = [
         (mx + 13, my - h - 5), (mx - 13 - w, my - h - 5), (mx - w / 2, my - h - 14),
         (mx + 13, my + 5), (mx - 13 - w, my + 5), (mx - w / 2, my + 14),
         (mx + 15, my - h / 2), (mx - 15 - w, my - h / 2),
         (mx + 13, my + 14), (mx + 13, my - h - 14), (mx - 13 - w, my + 14),
         (mx - 13 - w, my - h - 14), (mx - w / 2, my + 36), (mx - w / 2, my - h - 36),
+        # farther out, tied to the marker by a short line: only when nothing nearer is clear
+        (mx - 28 - w, my - h / 2), (mx + 28, my - h / 2),
     ]
+    far = len(candidates) - 2
     best: tuple[float, int] | None = None
     placed = []
     for i, (x, y) in enumerate(candidates):
@@ -660,7 +681,7 @@ def _answer_box(mx: float, my: float, text: str, boxes: list[tuple[float, float,
         y = min(max(y, cy + 1), cy + ch - h - 1)
         placed.append((x, y))
         box = (x, y, w, h)
-        cost = 0.0
+        cost = 1.5 if i >= far else 0.0
         # never cover the marker or its ticks
         nx, ny = min(max(mx, x), x + w), min(max(my, y), y + h)
         if math.hypot(nx - mx, ny - my) < 13:
@@ -687,6 +708,8 @@ def render(view: str, x: float, y: float, *, label: str | None = None) -> bytes:
     x, y = float(x), float(y)
     if not (math.isfinite(x) and math.isfinite(y)):
         raise ValueError("marker position must be finite")
+    H = v.height
+    OV, CU = _panels(H)
 
     out: list[str] = [
         '<svg xmlns="http://www.w3.org/2000/svg" version="1.1" '
@@ -694,13 +717,13 @@ def render(view: str, x: float, y: float, *, label: str | None = None) -> bytes:
         'preserveAspectRatio="xMidYMid meet" font-family="sans-serif">',
         f'<rect x="0.5" y="0.5" width="{_f(W - 1)}" height="{_f(H - 1)}" rx="9" fill="{BG}" '
         f'stroke="{FRAME}"/>',
-        _text(9, 16, [v.title], "start", 11.5, INK, ' font-weight="bold"'),
+        _text(9, 19, [v.title], "start", TITLE_FONT, INK, ' font-weight="bold"'),
         f'<path d="M{_f(CU[0] - 5)} {_f(CU[1] + 4)}V{_f(CU[1] + CU[3] - 4)}" stroke="{FRAME}"/>',
     ]
 
     # Overview panel: whole figure, region box, small marker.
     shapes, fbounds = _FIGURES[v.overview]
-    s, dx, dy = _fit(fbounds, (OV[0] + 4, OV[1] + 4, OV[2] - 8, OV[3] - 8))
+    s, dx, dy = _fit(fbounds, (OV[0] + 3, OV[1] + 3, OV[2] - 6, OV[3] - 6))
     otf = _tf(s, dx, dy)
     out += _silhouette(shapes, otf, s, 0.9)
     ms, mdx, mdy = v.overview_map
@@ -716,7 +739,7 @@ def render(view: str, x: float, y: float, *, label: str | None = None) -> bytes:
 
     # Close-up panel: window scaled into the space left by the label columns.
     lw, rw = v.label_columns
-    area = (CU[0] + lw, CU[1], CU[2] - lw - rw, CU[3] - 12)
+    area = (CU[0] + lw, CU[1], CU[2] - lw - rw, CU[3] - CAPTION_FONT - 4)
     s, dx, dy = _fit(v.bounds, area)
     tf = _tf(s, dx, dy)
     wx0, wy0 = tf((v.bounds[0], v.bounds[1]))
@@ -729,8 +752,11 @@ def render(view: str, x: float, y: float, *, label: str | None = None) -> bytes:
         for attrs in _STYLES[lm.style]:
             out.append(_shape_el(lm.shape, tf, s, attrs))
     out.append("</g>")
-    out.append(_text(wx0 + 2, wy1 + 10, [v.orientation[0]], "start", 9, MUTED, ' font-style="italic"'))
-    out.append(_text(wx1 - 2, wy1 + 10, [v.orientation[1]], "end", 9, MUTED, ' font-style="italic"'))
+    cap_y = wy1 + CAPTION_FONT + 1
+    out.append(_text(wx0 + 2, cap_y, [v.orientation[0]], "start", CAPTION_FONT, MUTED,
+                     ' font-style="italic"'))
+    out.append(_text(wx1 - 2, cap_y, [v.orientation[1]], "end", CAPTION_FONT, MUTED,
+                     ' font-style="italic"'))
 
     # Landmark labels in columns with leader lines.
     label_boxes: list[tuple[float, float, float, float]] = []
@@ -749,19 +775,19 @@ def render(view: str, x: float, y: float, *, label: str | None = None) -> bytes:
             tw = max(_text_w(t, FONT) for t in lines)
             h = len(lines) * LINE_H
             if side == "left":
-                tx = wx0 - 3
+                tx = wx0 - 4
                 anchor, lx = "end", tx + 2
                 label_boxes.append((tx - tw, top, tw, h))
             else:
-                tx = wx1 + 3
+                tx = wx1 + 4
                 anchor, lx = "start", tx - 2
                 label_boxes.append((tx, top, tw, h))
             ly = top + h / 2
             leaders.append(((lx, ly), (ax, ay)))
             out.append(f'<path d="M{_f(lx)} {_f(ly)}L{_f(ax)} {_f(ay)}" stroke="{LEADER}" '
-                       'stroke-width="0.7" fill="none"/>')
-            out.append(f'<circle cx="{_f(ax)}" cy="{_f(ay)}" r="1.4" fill="{INK}"/>')
-            out.append(_text(tx, top + FONT * 0.85, lines, anchor))
+                       'stroke-width="0.8" fill="none"/>')
+            out.append(f'<circle cx="{_f(ax)}" cy="{_f(ay)}" r="1.6" fill="{INK}"/>')
+            out.append(_text(tx, top + FONT * 0.8, lines, anchor))
 
     for lm in v.landmarks:
         if lm.label and lm.anchor is not None and lm.label_at is not None:
@@ -769,12 +795,15 @@ def render(view: str, x: float, y: float, *, label: str | None = None) -> bytes:
             tx, top = tf(lm.label_at)
             ax, ay = tf(lm.anchor)
             h = len(lines) * LINE_H
-            label_boxes.append((tx, top, max(_text_w(t, FONT) for t in lines), h))
-            leaders.append(((tx + 6, top + h + 1), (ax, ay)))
-            out.append(f'<path d="M{_f(tx + 6)} {_f(top + h + 1)}L{_f(ax)} {_f(ay)}" '
-                       f'stroke="{LEADER}" stroke-width="0.7" fill="none"/>')
-            out.append(f'<circle cx="{_f(ax)}" cy="{_f(ay)}" r="1.4" fill="{INK}"/>')
-            out.append(_text(tx, top + FONT * 0.85, lines, "start", FONT, INK,
+            tw = max(_text_w(t, FONT) for t in lines)
+            tx = min(tx, wx1 - tw - 2)   # never past the close-up window
+            label_boxes.append((tx, top, tw, h))
+            lx, ly = tx + 6, (top - 1 if ay < top else top + h + 1)
+            leaders.append(((lx, ly), (ax, ay)))
+            out.append(f'<path d="M{_f(lx)} {_f(ly)}L{_f(ax)} {_f(ay)}" '
+                       f'stroke="{LEADER}" stroke-width="0.8" fill="none"/>')
+            out.append(f'<circle cx="{_f(ax)}" cy="{_f(ay)}" r="1.6" fill="{INK}"/>')
+            out.append(_text(tx, top + FONT * 0.8, lines, "start", FONT, INK,
                              f' stroke="{BG}" stroke-width="3" stroke-linejoin="round" '
                              'paint-order="stroke"'))
 
@@ -783,7 +812,7 @@ def render(view: str, x: float, y: float, *, label: str | None = None) -> bytes:
     if label is not None:
         ink = [[tf(p) for p in lm.shape.polygon(4)] for lm in v.landmarks
                if lm.style not in ("shade", "none", "faint")]
-        bx, by, bw, bh = _answer_box(mx, my, label, label_boxes, leaders, ink)
+        bx, by, bw, bh = _answer_box(mx, my, label, label_boxes, leaders, ink, CU)
         nx, ny = min(max(mx, bx), bx + bw), min(max(my, by), by + bh)
         gap = math.hypot(nx - mx, ny - my)
         if gap > 16:   # far from the marker: tie the label to it
@@ -792,7 +821,8 @@ def render(view: str, x: float, y: float, *, label: str | None = None) -> bytes:
                        'stroke-width="1.2"/>')
         out.append(f'<rect x="{_f(bx)}" y="{_f(by)}" width="{_f(bw)}" height="{_f(bh)}" rx="3" '
                    f'fill="{HALO}" stroke="{INK}" stroke-width="1"/>')
-        out.append(_text(bx + 4, by + bh - 5, [label], "start", FONT + 0.5, INK, ' font-weight="bold"'))
+        out.append(_text(bx + 5, by + bh - 6, [label], "start", ANSWER_FONT, INK,
+                         ' font-weight="bold"'))
     out.append("</svg>")
     return ("\n".join(out) + "\n").encode("utf-8")
 

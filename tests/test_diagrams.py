@@ -309,3 +309,59 @@ def test_any_position_renders_valid_svg(view, fx, fy, label):
     _assert_safe_svg(svg)
     if label is not None:
         assert label in _texts(svg)
+
+
+# ---------------------------------------------------------------- legibility
+PHONE_WIDTH_PX = 340  # the card shows the image at about this width on a phone
+
+
+def _text_boxes(svg: bytes) -> list[tuple[str, float, float, float, float, float]]:
+    """(text, size, x0, y0, x1, y1) of every <text>, from the same width estimate the layout uses."""
+    root = ET.fromstring(svg)
+    out = []
+    for el in root.iter(f"{SVG_NS}text"):
+        size = float(el.get("font-size"))
+        bold = el.get("font-weight") == "bold"
+        spans = el.findall(f"{SVG_NS}tspan")
+        lines = ["".join(s.itertext()) for s in spans] if spans else ["".join(el.itertext())]
+        x, y = float(el.get("x")), float(el.get("y"))
+        w = max(diagrams._text_w(t, size, bold) for t in lines)
+        x0 = {"start": x, "end": x - w, "middle": x - w / 2}[el.get("text-anchor")]
+        top = y - 0.78 * size
+        bottom = y + (len(lines) - 1) * 1.1 * size + 0.22 * size
+        out.append((" ".join(lines), size, x0, top, x0 + w, bottom))
+    return out
+
+
+def _marker_centre(svg: bytes) -> tuple[float, float]:
+    root = ET.fromstring(svg)
+    dots = [c for c in root.iter(f"{SVG_NS}circle") if c.get("fill") == diagrams.MARKER]
+    big = dots[-1]   # the close-up marker is drawn after the overview one
+    return float(big.get("cx")), float(big.get("cy"))
+
+
+@pytest.mark.parametrize("answer", [False, True])
+@pytest.mark.parametrize("code", sorted(POINTS))
+def test_labels_legible_on_a_phone_and_uncluttered(code, answer):
+    view, x, y = POINTS[code]
+    svg = render(view, x, y, label=LABELS[code] if answer else None)
+    root = ET.fromstring(svg)
+    vw, vh = (float(n) for n in root.get("viewBox").split()[2:])
+    px_per_unit = PHONE_WIDTH_PX / vw
+    boxes = _text_boxes(svg)
+    captions = {VIEWS[view].orientation[0], VIEWS[view].orientation[1]}
+    for text, size, *_ in boxes:
+        if text not in captions:
+            assert size * px_per_unit >= 11.5, f"{text!r} is {size * px_per_unit:.1f} px on a phone"
+    for text, _, x0, y0, x1, y1 in boxes:
+        assert 2 <= x0 and x1 <= vw - 2 and 2 <= y0 and y1 <= vh - 2, f"{text!r} runs off the image"
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1:]:
+            overlap = a[2] < b[4] and b[2] < a[4] and a[3] < b[5] and b[3] < a[5]
+            assert not overlap, f"{a[0]!r} overlaps {b[0]!r}"
+    mx, my = _marker_centre(svg)
+    for text, _, x0, y0, x1, y1 in boxes:
+        nx, ny = min(max(mx, x0), x1), min(max(my, y0), y1)
+        assert (nx - mx) ** 2 + (ny - my) ** 2 >= 8.0 ** 2, f"{text!r} covers the marker"
+    if answer:
+        assert any(t == LABELS[code] and s * px_per_unit >= 12 for t, s, *_ in boxes)
