@@ -27,6 +27,7 @@ SHOTS = [
     ("BL40", "Location → code", "question"),
     ("BL40", "Location → code", "answer"),
     ("BL60", "Code → location", "answer"),
+    ("BL53", "Location → code", "question"),
     ("BL53", "Code → name", "answer"),
     ("SI11", "Point → uses", "answer"),
 ]
