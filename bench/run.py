@@ -18,6 +18,7 @@ taken from the built deck) with no validation, no YAML and no images. Not part o
 from __future__ import annotations
 
 import argparse
+import compileall
 import json
 import os
 import shutil
@@ -386,6 +387,9 @@ def main(argv: list[str] | None = None) -> int:
           f"{os.cpu_count()} CPUs; medians of {args.runs} runs ({args.big_runs} from 5,000 points; "
           f"empty-cache builds {args.cold_runs}/1); time = whole process wall clock; "
           "memory = the process's peak RSS (RUSAGE_CHILDREN ru_maxrss in a fresh bench/_measure.py per run)")
+    # Like any installed package (genanki's were compiled by pip), ours runs from cached bytecode;
+    # where PYTHONDONTWRITEBYTECODE is set, Python would otherwise recompile it in every process.
+    compileall.compile_dir(str(LIBRARY / "deckbuilder"), quiet=1)
     began = time.perf_counter()
     work = Path(tempfile.mkdtemp(prefix="deckbuilder-bench-"))
     failures = []
