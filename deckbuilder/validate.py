@@ -217,38 +217,35 @@ def _sources(path: Path, raw: Any, problems: list[Problem]
     if root is None:
         return sources, systems
     check.fields(root, {"sources": True, "numbering_systems": False}, "sources file", None)
-    if "sources" in root:
-        table = check.mapping(root["sources"], check.line(root, "sources"), "table of sources", None, "sources")
+
+    def entries(section: str, what: str, spec: dict[str, bool], found: dict):
+        """Each well-formed entry of one table, with its label; every key starts out as None."""
+        if section not in root:
+            return
+        table = check.mapping(root[section], check.line(root, section), f"table of {what}s", None, section)
         for key, value in (table or {}).items():
-            label = f"source {key}"
-            sources[key] = None
-            entry = check.mapping(value, table.key_lines[key], "source", None, label=label)
-            if entry is None:
-                continue
-            check.fields(entry, SOURCE_FIELDS, "source", None, label)
-            title, author = check.text(entry, "title", None, label), check.text(entry, "author", None, label)
-            year = entry.get("year")
-            short = check.text(entry, "short", None, label) if "short" in entry else (
-                f"{author} {year}" if isinstance(year, int) else author)
-            if "year" in entry and (isinstance(year, bool) or not isinstance(year, int)):
-                check.report(check.line(entry, "year"), f"the year must be a number, found {_kind(year)}",
-                             field="year", entry=label, hint="e.g. year: 2008")
-            elif title and author and short:
-                sources[key] = Source(key, title, author, year, short)
-    if "numbering_systems" in root:
-        table = check.mapping(root["numbering_systems"], check.line(root, "numbering_systems"),
-                              "table of numbering systems", None, "numbering_systems")
-        for key, value in (table or {}).items():
-            label = f"numbering system {key}"
-            systems[key] = None
-            entry = check.mapping(value, table.key_lines[key], "numbering system", None, label=label)
-            if entry is None:
-                continue
-            check.fields(entry, SYSTEM_FIELDS, "numbering system", None, label)
-            name = check.text(entry, "name", None, label)
-            description = check.text(entry, "description", None, label)
-            if name and description:
-                systems[key] = NumberingSystem(key, name, description)
+            label = f"{what} {key}"
+            found[key] = None
+            entry = check.mapping(value, table.key_lines[key], what, None, label=label)
+            if entry is not None:
+                check.fields(entry, spec, what, None, label)
+                yield key, entry, label
+
+    for key, entry, label in entries("sources", "source", SOURCE_FIELDS, sources):
+        title, author = check.text(entry, "title", None, label), check.text(entry, "author", None, label)
+        year = entry.get("year")
+        short = check.text(entry, "short", None, label) if "short" in entry else (
+            f"{author} {year}" if isinstance(year, int) else author)
+        if "year" in entry and (isinstance(year, bool) or not isinstance(year, int)):
+            check.report(check.line(entry, "year"), f"the year must be a number, found {_kind(year)}",
+                         field="year", entry=label, hint="e.g. year: 2008")
+        elif title and author and short:
+            sources[key] = Source(key, title, author, year, short)
+    for key, entry, label in entries("numbering_systems", "numbering system", SYSTEM_FIELDS, systems):
+        name = check.text(entry, "name", None, label)
+        description = check.text(entry, "description", None, label)
+        if name and description:
+            systems[key] = NumberingSystem(key, name, description)
     return sources, systems
 
 
