@@ -37,7 +37,7 @@ class Deck:
 
     @cached_property
     def card_count(self) -> int:
-        return sum(len(_genanki_note(n).cards) for n in self.notes)
+        return sum(len(n.card_ords) for n in self.notes)
 
 
 @dataclass(frozen=True)
@@ -53,10 +53,6 @@ class BuildResult:
     first_build: bool
     state_recovered: bool  # the state did not describe the old .apkg, so every note counts as changed
     state_file: Path
-
-
-def _genanki_note(spec: NoteSpec) -> genanki.Note:
-    return genanki.Note(model=spec.model, fields=list(spec.fields), guid=spec.guid)
 
 
 def description(dataset: Dataset) -> str:
@@ -134,7 +130,7 @@ def build(data_dir: Path = DEFAULT_DATA, media_dir: Path = DEFAULT_MEDIA,
     changed_owners: set[str] = set()
     notes_changed = 0
     for spec in deck.notes:
-        stamp = state.stamp(previous.notes, spec.guid, spec.content_hash, now, spec.owner)
+        stamp = state.stamp(previous.notes, spec.guid, spec.content_hash, now)
         if spec.guid not in previous.notes or previous.notes[spec.guid].mod != stamp.mod:
             changed_owners.add(spec.owner)
             notes_changed += 1

@@ -35,6 +35,11 @@ class NoteSpec:
     owner: str  # "point:<id>" or "condition:<id>": what the note is about, for change reports
 
     @property
+    def card_ords(self) -> list[int]:
+        """The templates Anki makes cards from for this note (genanki applies Anki's rule)."""
+        return [card.ord for card in genanki.Note(model=self.model, fields=list(self.fields)).cards]
+
+    @property
     def content_hash(self) -> str:
         """Changes exactly when what Anki would store for the note changes."""
         payload = json.dumps([self.model.model_id, self.fields, sorted(self.tags)], ensure_ascii=False)
@@ -50,7 +55,7 @@ def _tag(text: str) -> str:
     return "-".join(text.lower().split())
 
 
-def _point_tags(point: Point, condition_ids) -> tuple[str, ...]:
+def _point_tags(point: Point, condition_ids: list[str]) -> tuple[str, ...]:
     tags = {f"acupressure::point::{point.id}",
             f"acupressure::meridian::{_tag(point.meridian)}",
             f"acupressure::region::{point.region}"}
@@ -80,7 +85,7 @@ def _img(media: MediaFile | None, alt: str) -> str:
     return f'<img src="{escape(media.name)}" alt="{escape(alt)}">' if media else ""
 
 
-def _point_notes(point: Point, condition_ids, images: PointImages) -> list[NoteSpec]:
+def _point_notes(point: Point, condition_ids: list[str], images: PointImages) -> list[NoteSpec]:
     tags = _point_tags(point, condition_ids)
     owner = f"point:{point.id}"
     caution, sources = _caution(point), _sources(point.sources)

@@ -66,7 +66,7 @@ class MediaFile:
 
     name: str
     content: bytes | None = None  # kept in memory only when there is no file to read it from
-    path: Path | None = None      # a diagram-cache file: read when the package is written
+    path: Path | None = None      # a diagram-cache file: read again when the package is written
 
     @property
     def data(self) -> bytes:
@@ -91,42 +91,33 @@ class DiagramCache:
         self.folder = folder
         self.rendered = 0
 
-    def path(self, view: str, x: float, y: float, label: str | None) -> Path | None:
-        if self.folder is None:
-            return None
+    def file(self, view: str, x: float, y: float, label: str | None) -> MediaFile:
+        """The diagram, read from its cache file or rendered; a cached one is packaged from disk."""
         key = hashlib.sha256(json.dumps([diagrams.RENDERER_VERSION, view, x, y, label]).encode()).hexdigest()
-        return self.folder / f"{key}.svg"
-
-    def file(self, stem: str, view: str, x: float, y: float, label: str | None) -> "MediaFile":
-        """The diagram as a MediaFile that points at its cache file (its bytes are not kept)."""
-        data = self.get(view, x, y, label)
-        path = self.path(view, x, y, label)
-        on_disk = path is not None and path.is_file()
-        return MediaFile(_hashed(stem, data, ".svg"), None if on_disk else data, path if on_disk else None)
-
-    def get(self, view: str, x: float, y: float, label: str | None) -> bytes:
-        path = self.path(view, x, y, label)
+        path = self.folder / f"{key}.svg" if self.folder is not None else None
         if path is not None and path.is_file():
-            return path.read_bytes()
+            return MediaFile(_hashed("", path.read_bytes(), ".svg"), path=path)
         data = diagrams.render(view, x, y, label=label)
         self.rendered += 1
+        name = _hashed("", data, ".svg")
         if path is not None:
             try:
                 path.parent.mkdir(parents=True, exist_ok=True)
                 temporary = path.with_suffix(".tmp")
                 temporary.write_bytes(data)
                 temporary.replace(path)
+                return MediaFile(name, path=path)  # don't hold every new drawing in memory
             except OSError:
                 pass  # a cache that cannot be written only costs time
-        return data
+        return MediaFile(name, content=data)
 
 
 def point_images(point: Point, media_dir: Path, cache: DiagramCache) -> PointImages:
     question = answer = None
     if point.diagram is not None:
         d = point.diagram
-        question = cache.file("", d.view, d.x, d.y, None)
-        answer = cache.file("", d.view, d.x, d.y, f"{point.code} {point.pinyin}")
+        question = cache.file(d.view, d.x, d.y, None)
+        answer = cache.file(d.view, d.x, d.y, f"{point.code} {point.pinyin}")
     photos = []
     for relative in point.images:
         data = (media_dir / relative).read_bytes()

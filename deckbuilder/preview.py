@@ -13,8 +13,6 @@ from dataclasses import dataclass
 from html import escape
 from pathlib import Path
 
-import genanki
-
 from .build import Deck
 from .cards import NoteSpec
 from .errors import OutputError
@@ -81,8 +79,8 @@ def cards(deck: Deck) -> list[PreviewCard]:
     found = []
     for note in deck.notes:
         fields = dict(zip((f["name"] for f in note.model.fields), note.fields))
-        for card in genanki.Note(model=note.model, fields=list(note.fields)).cards:
-            ord_, template = card.ord, note.model.templates[card.ord]
+        for ord_ in note.card_ords:
+            template = note.model.templates[ord_]
             question = render(template["qfmt"], fields)
             answer = render(template["afmt"], fields, front_side=question)
             found.append(PreviewCard(note, ord_, template["name"], question, answer))

@@ -21,7 +21,6 @@ FORMAT = 1
 class Stamp:
     hash: str
     mod: int
-    owner: str = ""
 
 
 @dataclass
@@ -49,8 +48,8 @@ def read(path: Path) -> State | None:
         if raw.get("format") != FORMAT:
             return None
         return State(
-            notes={k: Stamp(**v) for k, v in raw["notes"].items()},
-            note_types={k: Stamp(**v) for k, v in raw["note_types"].items()},
+            notes={k: Stamp(v["hash"], v["mod"]) for k, v in raw["notes"].items()},
+            note_types={k: Stamp(v["hash"], v["mod"]) for k, v in raw["note_types"].items()},
             schemas=dict(raw["schemas"]),
             points=dict(raw["points"]),
             conditions=dict(raw["conditions"]),
@@ -84,9 +83,9 @@ def write(path: Path, state: State) -> None:
             os.unlink(temporary)
 
 
-def stamp(previous: dict[str, Stamp], key: str, content_hash: str, now: int, owner: str = "") -> Stamp:
+def stamp(previous: dict[str, Stamp], key: str, content_hash: str, now: int) -> Stamp:
     """Keep the old time for unchanged content; otherwise a time newer than any before it."""
     old = previous.get(key)
     if old is not None and old.hash == content_hash:
-        return Stamp(content_hash, old.mod, owner)
-    return Stamp(content_hash, max(now, old.mod + 1) if old else now, owner)
+        return Stamp(content_hash, old.mod)
+    return Stamp(content_hash, max(now, old.mod + 1) if old else now)
