@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import time
@@ -14,8 +15,8 @@ import genanki
 
 from . import cards, media, package, state
 from .cards import NoteSpec
-from .errors import OutputError
-from .load import load
+from .errors import DataError, OutputError
+from .load import DataFiles, load, with_lines
 from .media import DiagramCache, MediaFile
 from .notetypes import DECK_ID, DECK_NAME, NOTE_TYPES
 from .records import Dataset
@@ -74,9 +75,20 @@ def description(dataset: Dataset) -> str:
 def prepare(data_dir: Path = DEFAULT_DATA, media_dir: Path = DEFAULT_MEDIA,
             cache_dir: Path | None = None) -> Deck:
     """Everything but writing: what `deckbuilder check` runs."""
-    dataset = validate(load(data_dir), media_dir)
+    files = load(data_dir)
+    try:
+        return _prepare(files, media_dir, cache_dir)
+    except DataError:
+        # The first pass reads no line numbers (they cost as much as the rest of the reading);
+        # the same values again, with lines, so that every problem says where it is.
+        return _prepare(with_lines(files), media_dir, cache_dir)
+
+
+def _prepare(data: DataFiles, media_dir: Path, cache_dir: Path | None) -> Deck:
+    dataset = validate(data, media_dir)
     cache = DiagramCache(cache_dir)
-    images = {p.id: media.point_images(p, media_dir, cache) for p in dataset.points}
+    photos = functools.cache(functools.partial(media.photo, media_dir))
+    images = {p.id: media.point_images(p, photos, cache) for p in dataset.points}
     notes = cards.notes(dataset, images)
     files: dict[str, MediaFile] = {}
     for found in images.values():

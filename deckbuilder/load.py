@@ -1,12 +1,21 @@
-"""Read the YAML data files, keeping the line of every value so errors can point at it."""
+"""Read the YAML data files: quickly, and again with the line of every value when there is a problem.
+
+yaml-rs (a YAML 1.2 reader written in Rust) reads the values: it is about ten times faster than
+PyYAML, and in YAML 1.2 only true/false are yes/no values (`no` or `on` stay text). Lines cost
+as much again, so they are only looked up when a problem has to be shown: PyYAML composes the
+same text into nodes that carry lines, and `with_lines` puts those lines on the values yaml-rs
+read. PyYAML also words the syntax errors, which it marks more precisely.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 import yaml
+import yaml_rs
 
 from .errors import DataError, Problem
 
@@ -29,72 +38,80 @@ class YamlList(list):
 
 @dataclass(frozen=True)
 class DataFiles:
-    """The raw content of a data folder, before validation."""
+    """The raw content of a data folder, before validation.
+
+    Values read by `load` are plain dicts and lists; `with_lines` gives them lines.
+    """
 
     points: list[tuple[Path, Any]]
     conditions: tuple[Path, Any]
     sources: tuple[Path, Any]
+    texts: dict[Path, str] = field(default_factory=dict, repr=False, compare=False)
 
 
-class _Converter:
-    """Nodes to plain values; a node reached twice (YAML anchors) is converted once, so an
-    anchor that refers to itself, or a chain of them, cannot loop or blow up."""
+class _Checker:
+    """Finds, with their lines, the mistakes yaml-rs rejects without naming a line: a field twice
+    in one entry, a '<<' merge key, a value its explicit !!tag cannot be applied to. A node reached
+    twice (YAML anchors) is checked once, so an anchor that refers to itself cannot loop."""
 
     def __init__(self, file: Path):
         self.file = file
         self.problems: list[Problem] = []
-        self.done: dict[int, Any] = {}
+        self.done: set[int] = set()
         self.scalars = yaml.SafeLoader("")
 
-    def convert(self, node: yaml.Node) -> Any:
+    def check(self, node: yaml.Node) -> None:
         if id(node) in self.done:
-            return self.done[id(node)]
-        line = node.start_mark.line + 1
+            return
+        self.done.add(id(node))
         if isinstance(node, yaml.MappingNode):
-            result = self.done[id(node)] = YamlMap()
-            result.line, result.key_lines = line, {}
+            keys: set[str] = set()
             for key_node, value_node in node.value:
                 key_line = key_node.start_mark.line + 1
                 if key_node.tag == "tag:yaml.org,2002:merge":
                     self.problems.append(Problem(self.file, key_line, "'<<' (a YAML merge key) is not supported",
                                                  hint="write the fields out in full"))
                     continue
-                key = self.convert(key_node)
-                key = key if isinstance(key, str) else str(key)
-                if key in result:
+                key = str(key_node.value) if isinstance(key_node, yaml.ScalarNode) else None
+                if key is not None and key in keys:
                     self.problems.append(Problem(self.file, key_line, f"the field '{key}' appears twice in "
                                                  "the same entry", field=key, hint="keep one of them"))
-                    continue
-                result[key] = self.convert(value_node)
-                result.key_lines[key] = key_line
-            return result
-        if isinstance(node, yaml.SequenceNode):
-            items = self.done[id(node)] = YamlList()
-            items.line, items.item_lines = line, []
+                keys.add(key)
+                self.check(key_node)
+                self.check(value_node)
+        elif isinstance(node, yaml.SequenceNode):
             for child in node.value:
-                items.append(self.convert(child))
-                items.item_lines.append(child.start_mark.line + 1)
-            return items
-        if node.tag == "tag:yaml.org,2002:str":
-            return node.value  # most values: plain text needs no constructor
-        # The safe constructor, so that numbers, yes/no and dates mean what YAML says. It fails
-        # in many ways (ValueError, KeyError, IndexError...) on an explicit !!tag it cannot apply,
-        # or on a date that does not exist, so every failure is a problem with this value.
-        try:
-            value = self.scalars.construct_object(node, deep=True)
-        except Exception:  # noqa: BLE001 - see above
-            text, kind = node.value, node.tag.rsplit(":", 1)[-1]
-            if kind == "timestamp":
-                message, hint = (f"'{text}' looks like a date, but there is no such date",
-                                 "correct the date, or put the value in quotes if it is not a date")
-            else:
-                message, hint = (f"the value '{text}' cannot be read as '{kind}'",
-                                 "remove the tag (the word starting with !) in front of it, or put the "
-                                 "value in quotes")
-            self.problems.append(Problem(self.file, line, message, hint=hint, column=node.start_mark.column + 1))
-            value = None
-        self.done[id(node)] = value
-        return value
+                self.check(child)
+        elif node.tag != self.scalars.resolve(yaml.ScalarNode, node.value, (node.style is None, True)):
+            # Only an explicit !!tag can fail: a plain value that looks like a date and is not one
+            # is text in YAML 1.2. The constructor fails in many ways (ValueError, KeyError...).
+            try:
+                self.scalars.construct_object(node, deep=True)
+            except Exception:  # noqa: BLE001 - see above
+                text, kind = node.value, node.tag.rsplit(":", 1)[-1]
+                self.problems.append(Problem(
+                    self.file, node.start_mark.line + 1, f"the value '{text}' cannot be read as '{kind}'",
+                    hint="remove the tag (the word starting with !) in front of it, or put the value in quotes",
+                    column=node.start_mark.column + 1))
+
+
+def _attach(node: yaml.Node, value: Any) -> Any:
+    """`value` as yaml-rs read it, its mappings and lists rebuilt with the lines of `node`.
+
+    Both readers see the same structure; where they do not agree, the value keeps no lines.
+    """
+    if isinstance(node, yaml.MappingNode) and isinstance(value, dict) and len(node.value) == len(value):
+        result = YamlMap()
+        result.line, result.key_lines = node.start_mark.line + 1, {}
+        for (key_node, value_node), (key, item) in zip(node.value, value.items()):
+            result[key] = _attach(value_node, item)
+            result.key_lines[key] = key_node.start_mark.line + 1
+        return result
+    if isinstance(node, yaml.SequenceNode) and isinstance(value, list) and len(node.value) == len(value):
+        items = YamlList(_attach(child, item) for child, item in zip(node.value, value))
+        items.line, items.item_lines = node.start_mark.line + 1, [child.start_mark.line + 1 for child in node.value]
+        return items
+    return value
 
 
 def _compose(text: str) -> yaml.Node | None:
@@ -109,21 +126,20 @@ def _compose(text: str) -> yaml.Node | None:
     return yaml.compose(text, Loader=yaml.SafeLoader)
 
 
-def read_yaml(path: Path) -> Any:
-    """Parse one file; a syntax error becomes a Problem with the parser's line and column."""
+def _read_text(path: Path) -> str:
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        return path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as exc:
         raise DataError([Problem(path, None, f"the file is not UTF-8 text (byte {exc.start} cannot be read)",
                                  hint="save it as UTF-8 in your editor")]) from None
     except OSError as exc:
         raise DataError([Problem(path, None, f"the file cannot be read: {exc.strerror}")]) from None
+
+
+def _nodes(path: Path, text: str) -> yaml.Node | None:
+    """PyYAML's node tree of the text; a syntax error becomes a Problem with its line and column."""
     try:
-        node = _compose(text)
-        if node is None:
-            return None
-        converter = _Converter(path)
-        value = converter.convert(node)
+        return _compose(text)
     except yaml.MarkedYAMLError as exc:
         raise DataError([_syntax_problem(path, exc, text.splitlines())]) from None
     except yaml.reader.ReaderError as exc:
@@ -136,9 +152,55 @@ def read_yaml(path: Path) -> Any:
     except RecursionError:
         raise DataError([Problem(path, None, "the file is nested too deeply to read",
                                  hint="a point file is a list of points, each a list of fields")]) from None
-    if converter.problems:
-        raise DataError(converter.problems)
-    return value
+
+
+YAML_RS_PLACE = re.compile(r"at line (\d+), column (\d+)")
+
+
+def _yaml_rs_problem(path: Path, exc: Exception) -> Problem:
+    """yaml-rs's own words, for the rare mistake PyYAML reads without complaint."""
+    text = str(exc)
+    place = YAML_RS_PLACE.search(text)
+    reason = text.strip().splitlines()[-1] if place else text
+    return Problem(path, int(place.group(1)) if place else None, f"the YAML cannot be read here ({reason})",
+                   hint="compare this line with a correct entry in the same file",
+                   column=int(place.group(2)) if place else None)
+
+
+def read_yaml(path: Path) -> tuple[str, Any]:
+    """The text of one file and its values; a mistake in the YAML raises DataError with its line."""
+    text = _read_text(path)
+    if yaml.reader.Reader.NON_PRINTABLE.search(text):  # yaml-rs lets invisible control characters through
+        _nodes(path, text)  # PyYAML's reader refuses them, naming the line
+    try:
+        return text, yaml_rs.loads(text, parse_datetime=False)
+    except yaml_rs.YAMLDecodeError as exc:
+        fast_error = exc
+    node = _nodes(path, text)  # raises the syntax errors PyYAML finds too, in a person's words
+    checker = _Checker(path)
+    if node is not None:
+        checker.check(node)
+    if checker.problems:
+        raise DataError(checker.problems)
+    raise DataError([_yaml_rs_problem(path, fast_error)])
+
+
+def with_lines(files: DataFiles) -> DataFiles:
+    """The same values, each mapping and list knowing its line (and its keys' and items'), to show
+    where a problem is."""
+
+    def located(path: Path, value: Any) -> Any:
+        try:
+            node = _nodes(path, files.texts[path])
+        except DataError:  # yaml-rs read what PyYAML cannot: the value goes without lines
+            return value
+        return value if node is None else _attach(node, value)
+
+    def pair(item: tuple[Path, Any] | None) -> tuple[Path, Any] | None:
+        return None if item is None else (item[0], located(*item))
+
+    return replace(files, points=[pair(item) for item in files.points], conditions=pair(files.conditions),
+                   sources=pair(files.sources))
 
 
 QUOTE_HINT = "put the whole text in quotes, e.g.  location: \"*Press* gently\""
@@ -216,10 +278,12 @@ def load(data_dir: Path) -> DataFiles:
         raise DataError([Problem(data_dir, None, "the data folder is empty (it has no points/, "
                                  "conditions.yaml or sources.yaml)", hint=DATA_HINT)])
     problems: list[Problem] = []
+    texts: dict[Path, str] = {}
 
     def parse(path: Path) -> Any:
         try:
-            return read_yaml(path)
+            texts[path], value = read_yaml(path)
+            return value
         except DataError as err:
             problems.extend(err.problems)
             return None
@@ -240,4 +304,4 @@ def load(data_dir: Path) -> DataFiles:
     sources = (sources_path, parse(sources_path)) if sources_path.is_file() else None
     if problems:
         raise DataError(problems)
-    return DataFiles(points=points, conditions=conditions, sources=sources)
+    return DataFiles(points=points, conditions=conditions, sources=sources, texts=texts)

@@ -10,6 +10,7 @@ import hashlib
 import json
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from typing import Callable
 
 from . import diagrams
 from .records import Point
@@ -112,15 +113,18 @@ class DiagramCache:
         return MediaFile(name, content=data)
 
 
-def point_images(point: Point, media_dir: Path, cache: DiagramCache) -> PointImages:
+def photo(media_dir: Path, relative: Path) -> MediaFile:
+    """A picture from media/, named after its content."""
+    data = (media_dir / relative).read_bytes()
+    stem = "".join(ch if ch.isalnum() else "-" for ch in relative.stem.lower()) + "-"
+    return MediaFile(_hashed(stem, data, relative.suffix.lower()), data)
+
+
+def point_images(point: Point, photos: Callable[[Path], MediaFile], cache: DiagramCache) -> PointImages:
+    """`photos` gives the MediaFile of a picture in media/ (several points may share one)."""
     question = answer = None
     if point.diagram is not None:
         d = point.diagram
         question = cache.file(d.view, d.x, d.y, None)
         answer = cache.file(d.view, d.x, d.y, f"{point.code} {point.pinyin}")
-    photos = []
-    for relative in point.images:
-        data = (media_dir / relative).read_bytes()
-        stem = "".join(ch if ch.isalnum() else "-" for ch in relative.stem.lower()) + "-"
-        photos.append(MediaFile(_hashed(stem, data, relative.suffix.lower()), data))
-    return PointImages(question, answer, tuple(photos))
+    return PointImages(question, answer, tuple(photos(relative) for relative in point.images))

@@ -63,7 +63,7 @@ class Point:
     sources: tuple[Source, ...]
     article: str | None
     file: Path
-    line: int
+    line: int | None  # None on the first pass, which reads no lines (build.prepare)
 
     @property
     def name(self) -> str:
@@ -86,7 +86,7 @@ class Condition:
     article_only: tuple[ConditionPoint, ...]
     sources: tuple[Source, ...]
     file: Path
-    line: int
+    line: int | None  # None on the first pass, which reads no lines (build.prepare)
 
 
 @dataclass(frozen=True)

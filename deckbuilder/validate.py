@@ -7,14 +7,15 @@ records.Point, then show it on a card in cards.py.
 from __future__ import annotations
 
 import difflib
+import functools
 import math
 import re
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from . import codes
 from .errors import DataError, Problem
-from .load import DataFiles, YamlList, YamlMap
+from .load import DataFiles, YamlList
 from .media import image_problem
 from .records import (Condition, ConditionPoint, Dataset, Diagram, LegacyCode, NumberingSystem,
                       Point, Source)
@@ -50,26 +51,31 @@ class _Checker:
                field: str | None = None, hint: str | None = None, entry: str | None = None) -> None:
         self.problems.append(Problem(self.file, line, message, point, field, hint, entry))
 
-    def fields(self, entry: YamlMap, spec: dict[str, bool], what: str, point: str | None,
+    def fields(self, entry: dict, spec: dict[str, bool], what: str, point: str | None,
                label: str | None = None) -> None:
         """Unknown and missing fields; a missing field that a typo was meant to be is not repeated."""
         meant = set()
         for key in entry:
-            if key not in spec:
-                close = difflib.get_close_matches(key, list(spec), n=1, cutoff=0.6)
+            if key == "<<":  # YAML 1.1's merge key: YAML 1.2 reads it as a field like any other
+                self.report(self.line(entry, key), "'<<' (a YAML merge key) is not supported",
+                            point=point, hint="write the fields out in full", entry=label)
+            elif key not in spec:
+                close = difflib.get_close_matches(str(key), list(spec), n=1, cutoff=0.6)
                 meant.update(close)
                 hint = f"did you mean '{close[0]}'?" if close else f"the fields of a {what} are: " + ", ".join(spec)
-                self.report(entry.key_lines[key], f"a {what} has no field '{key}'",
-                            point=point, field=key, hint=hint, entry=label)
+                self.report(self.line(entry, key), f"a {what} has no field '{key}'",
+                            point=point, field=str(key), hint=hint, entry=label)
         for key, required in spec.items():
             if required and key not in entry and key not in meant:
-                self.report(entry.line, f"the required field '{key}' is missing",
+                self.report(_line(entry), f"the required field '{key}' is missing",
                             point=point, field=key, hint=f"add '{key}:' to this {what}", entry=label)
 
-    def line(self, entry: YamlMap, key: str) -> int:
-        return entry.key_lines.get(key, entry.line)
+    def line(self, entry: dict, key: str) -> int | None:
+        """The line of a field; None on the first, fast pass, which reads no lines (see build.prepare)."""
+        lines = getattr(entry, "key_lines", None)
+        return None if lines is None else lines.get(key, entry.line)
 
-    def text(self, entry: YamlMap, key: str, point: str | None, label: str | None = None) -> str | None:
+    def text(self, entry: dict, key: str, point: str | None, label: str | None = None) -> str | None:
         if key not in entry:
             return None
         return self._text(entry[key], self.line(entry, key), key, point, label)
@@ -102,7 +108,7 @@ class _Checker:
             return None
         return value
 
-    def text_items(self, entry: YamlMap, key: str, point: str | None,
+    def text_items(self, entry: dict, key: str, point: str | None,
                    label: str | None = None) -> list[tuple[str, int]] | None:
         """A list of texts with the line of each; a single text counts as a list of one."""
         if key not in entry:
@@ -114,62 +120,70 @@ class _Checker:
             self.report(line, "the list is empty", point=point, field=key, entry=label,
                         hint="add at least one item, or remove the field if it is optional")
             return None
-        if not isinstance(value, YamlList):
+        if not isinstance(value, list):
             self.report(line, f"expected a list of texts, found {_kind(value)}", point=point, entry=label,
                         field=key, hint=f"write it as a list:  {key}: [first, second]")
             return None
         items = []
-        for item, item_line in zip(value, value.item_lines):
+        for item, item_line in zip(value, _item_lines(value)):
             text = self._text(item, item_line, key, point, label)
             if text is not None:
                 items.append((text, item_line))
         return items if len(items) == len(value) else None
 
-    def text_list(self, entry: YamlMap, key: str, point: str | None,
+    def text_list(self, entry: dict, key: str, point: str | None,
                   label: str | None = None) -> tuple[str, ...] | None:
         items = self.text_items(entry, key, point, label)
         return None if items is None else tuple(text for text, _ in items)
 
     def mapping(self, value: Any, line: int, what: str, point: str | None, field: str | None = None,
-                label: str | None = None, hint: str | None = None) -> YamlMap | None:
-        if not isinstance(value, YamlMap):
+                label: str | None = None, hint: str | None = None) -> dict | None:
+        if not isinstance(value, dict):
             self.report(line, f"expected a {what} (fields with values), found {_kind(value)}",
                         point=point, field=field, entry=label, hint=hint)
             return None
         return value
 
-    def entry_list(self, entry: YamlMap, key: str, what: str, point: str | None,
+    def entry_list(self, entry: dict, key: str, what: str, point: str | None,
                    label: str | None = None) -> list[tuple[Any, int]]:
         """An optional list of small entries ({code, system}) with the line of each."""
         value = entry.get(key, [])
-        if isinstance(value, YamlList):
-            return list(zip(value, value.item_lines))
+        if isinstance(value, list):
+            return list(zip(value, _item_lines(value)))
         if key in entry:
             self.report(self.line(entry, key), f"expected a list of {{{what}}} entries, found {_kind(value)}",
                         point=point, field=key, entry=label, hint=f"write it as a list:  {key}: [{{{what}}}]")
         return []
 
-    def entries(self, value: Any, what: str) -> list[YamlMap]:
+    def entries(self, value: Any, what: str) -> list[dict]:
         if value is None:
             self.report(None, f"the file is empty; expected a list of {what}s",
                         hint=f"each {what} starts with '- id:'; see the README")
             return []
-        if not isinstance(value, YamlList):
+        if not isinstance(value, list):
             self.report(getattr(value, "line", 1), f"expected a list of {what}s, found {_kind(value)}",
                         hint=f"each {what} starts with '- ' at the start of a line, e.g. '- id: ...'")
             return []
         found = []
-        for item, line in zip(value, value.item_lines):
+        for item, line in zip(value, _item_lines(value)):
             entry = self.mapping(item, line, what, None)
             if entry is not None:
                 found.append(entry)
         return found
 
 
-def _single_list(value: Any, line: int) -> YamlList:
+def _single_list(value: Any, line: int | None) -> YamlList:
     items = YamlList([value])
     items.line, items.item_lines = line, [line]
     return items
+
+
+def _line(value: Any) -> int | None:
+    return getattr(value, "line", None)
+
+
+def _item_lines(items: list) -> list[int | None]:
+    return getattr(items, "item_lines", None) or [None] * len(items)
 
 
 def _kind(value: Any) -> str:
@@ -191,7 +205,7 @@ def _kind(value: Any) -> str:
 
 def _text_hint(value: Any) -> str:
     if isinstance(value, bool):
-        return "YAML reads yes, no, on, off, true and false as yes/no; put the text in quotes"
+        return "YAML reads true and false as yes/no values; put the text in quotes"
     if isinstance(value, list):
         return "this field takes one text, not a list"
     if isinstance(value, dict):
@@ -223,10 +237,11 @@ def _sources(path: Path, raw: Any, problems: list[Problem]
         if section not in root:
             return
         table = check.mapping(root[section], check.line(root, section), f"table of {what}s", None, section)
-        for key, value in (table or {}).items():
+        for raw_key, value in (table or {}).items():
+            key = str(raw_key)  # `2008:` names a source as well as `who-2008:` does
             label = f"{what} {key}"
             found[key] = None
-            entry = check.mapping(value, table.key_lines[key], what, None, label=label)
+            entry = check.mapping(value, check.line(table, raw_key), what, None, label=label)
             if entry is not None:
                 check.fields(entry, spec, what, None, label)
                 yield key, entry, label
@@ -249,7 +264,7 @@ def _sources(path: Path, raw: Any, problems: list[Problem]
     return sources, systems
 
 
-def _source_refs(check: _Checker, entry: YamlMap, known: dict[str, Source | None],
+def _source_refs(check: _Checker, entry: dict, known: dict[str, Source | None],
                  point: str | None, label: str | None = None) -> tuple[Source, ...] | None:
     """Sources named by key; one with mistakes of its own is not reported again."""
     items = check.text_items(entry, "sources", point, label)
@@ -265,7 +280,7 @@ def _source_refs(check: _Checker, entry: YamlMap, known: dict[str, Source | None
     return tuple(found) if len(found) == len(items) else None
 
 
-def _legacy_codes(check: _Checker, entry: YamlMap, code: str | None,
+def _legacy_codes(check: _Checker, entry: dict, code: str | None,
                   systems: dict[str, NumberingSystem | None], label: str | None) -> list[LegacyCode]:
     found: list[LegacyCode] = []
     for item, line in check.entry_list(entry, "legacy_codes", "code: ..., system: ...", label):
@@ -297,8 +312,9 @@ def _legacy_codes(check: _Checker, entry: YamlMap, code: str | None,
     return found
 
 
-def _point(check: _Checker, entry: YamlMap, sources: dict[str, Source | None],
-           systems: dict[str, NumberingSystem | None], media_dir: Path) -> Point | None:
+def _point(check: _Checker, entry: dict, sources: dict[str, Source | None],
+           systems: dict[str, NumberingSystem | None], image_check: Callable[[str], tuple[str, str] | None]
+           ) -> Point | None:
     raw_id = entry.get("id")
     label = raw_id if isinstance(raw_id, str) else None
     if isinstance(entry.get("code"), str):
@@ -343,13 +359,13 @@ def _point(check: _Checker, entry: YamlMap, sources: dict[str, Source | None],
 
     images: list[Path] = []
     for name, line in check.text_items(entry, "images", label) or ():
-        problem = image_problem(name, media_dir)
+        problem = image_check(name)
         if problem:
             check.report(line, problem[0], point=label, field="images", hint=problem[1])
         else:
             images.append(Path(name))
     if "diagram" not in entry and "images" not in entry:
-        check.report(entry.line, "the point has no picture", point=label, field="diagram",
+        check.report(_line(entry), "the point has no picture", point=label, field="diagram",
                      hint="add a diagram: {view, x, y} or images: [a file in media/]")
 
     if location and code and pinyin and english:
@@ -368,11 +384,11 @@ def _point(check: _Checker, entry: YamlMap, sources: dict[str, Source | None],
         pinyin=pinyin, hanzi=hanzi, hanzi_traditional=traditional, english=english, region=region,
         location=location, landmarks=landmarks, how_to_find=how_to_find, indications=indications,
         roles=roles, cautions=cautions, diagram=diagram, images=tuple(images),
-        sources=point_sources, article=article, file=check.file, line=entry.line,
+        sources=point_sources, article=article, file=check.file, line=_line(entry),
     )
 
 
-def _diagram(check: _Checker, sub: YamlMap, label: str | None) -> Diagram | None:
+def _diagram(check: _Checker, sub: dict, label: str | None) -> Diagram | None:
     from . import diagrams
 
     view = check.text(sub, "view", label)
@@ -404,7 +420,7 @@ def _diagram(check: _Checker, sub: YamlMap, label: str | None) -> Diagram | None
     return Diagram(view, numbers["x"], numbers["y"])
 
 
-def _condition(check: _Checker, entry: YamlMap, points: dict[str, Point], sources: dict[str, Source | None],
+def _condition(check: _Checker, entry: dict, points: dict[str, Point], sources: dict[str, Source | None],
                all_ids: set[str], named: set[str]) -> Condition | None:
     """`named` collects every point id the condition names, valid or not, for the orphan check."""
     label = f"condition {entry['id']}" if isinstance(entry.get("id"), str) else "condition"
@@ -458,13 +474,14 @@ def _condition(check: _Checker, entry: YamlMap, points: dict[str, Point], source
     if len(check.problems) > before:
         return None
     return Condition(cond_id, name, region, tuple(members), tuple(extra), cond_sources,
-                     check.file, entry.line)
+                     check.file, _line(entry))
 
 
 def validate(files: DataFiles, media_dir: Path) -> Dataset:
     """All checks in one pass; raises DataError listing every problem found."""
     problems: list[Problem] = []
     sources, systems = _sources(*files.sources, problems)
+    image_check = functools.cache(functools.partial(image_problem, media_dir=Path(media_dir)))  # shared photos
 
     points: dict[str, Point] = {}
     all_ids: set[str] = set()
@@ -483,7 +500,7 @@ def validate(files: DataFiles, media_dir: Path) -> Dataset:
                     continue
                 id_lines[entry["id"]] = (path, check.line(entry, "id"))
                 all_ids.add(entry["id"])
-            point = _point(check, entry, sources, systems, Path(media_dir))
+            point = _point(check, entry, sources, systems, image_check)
             if point is None:
                 continue
             label = f"{point.code} ({point.id})"
