@@ -6,8 +6,10 @@ name: Anki keeps a file it already has under its old name and would otherwise sh
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
+import os
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Callable
@@ -86,27 +88,44 @@ def _hashed(stem: str, data: bytes, suffix: str) -> str:
 
 
 class DiagramCache:
-    """Rendered diagrams on disk, keyed by everything that shapes them, so a rebuild renders nothing new."""
+    """Rendered diagrams on disk, keyed by everything that shapes them, so a rebuild renders nothing new.
+
+    A cache file is named `<key>.<name in the deck>`: finding a diagram needs no reading or hashing.
+    """
 
     def __init__(self, folder: Path | None):
         self.folder = folder
         self.rendered = 0
+        self._names: dict[str, str] | None = None
+
+    def _cached(self, key: str) -> str | None:
+        """The file name cached for `key`; the folder is listed once, on the first look."""
+        if self._names is None:
+            self._names = {}
+            with contextlib.suppress(OSError):  # no cache yet
+                for name in os.listdir(self.folder):
+                    stem, _, deck_name = name.partition(".")
+                    if deck_name.startswith(PREFIX) and deck_name.endswith(".svg"):
+                        self._names[stem] = name
+        return self._names.get(key)
 
     def file(self, view: str, x: float, y: float, label: str | None) -> MediaFile:
-        """The diagram, read from its cache file or rendered; a cached one is packaged from disk."""
+        """The diagram, from its cache file or rendered; a cached one is packaged from disk."""
         key = hashlib.sha256(json.dumps([diagrams.RENDERER_VERSION, view, x, y, label]).encode()).hexdigest()
-        path = self.folder / f"{key}.svg" if self.folder is not None else None
-        if path is not None and path.is_file():
-            return MediaFile(_hashed("", path.read_bytes(), ".svg"), path=path)
+        cached = self._cached(key) if self.folder is not None else None
+        if cached is not None:
+            return MediaFile(cached.partition(".")[2], path=self.folder / cached)
         data = diagrams.render(view, x, y, label=label)
         self.rendered += 1
         name = _hashed("", data, ".svg")
-        if path is not None:
+        if self.folder is not None:
+            path = self.folder / f"{key}.{name}"
             try:
-                path.parent.mkdir(parents=True, exist_ok=True)
-                temporary = path.with_suffix(".tmp")
+                self.folder.mkdir(parents=True, exist_ok=True)
+                temporary = self.folder / f"{key}.tmp"
                 temporary.write_bytes(data)
                 temporary.replace(path)
+                self._names[key] = path.name
                 return MediaFile(name, path=path)  # don't hold every new drawing in memory
             except OSError:
                 pass  # a cache that cannot be written only costs time

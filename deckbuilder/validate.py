@@ -55,7 +55,7 @@ class _Checker:
                label: str | None = None) -> None:
         """Unknown and missing fields; a missing field that a typo was meant to be is not repeated."""
         meant = set()
-        for key in entry:
+        for key in (entry if entry.keys() - spec.keys() else ()):
             if key == "<<":  # YAML 1.1's merge key: YAML 1.2 reads it as a field like any other
                 self.report(self.line(entry, key), "'<<' (a YAML merge key) is not supported",
                             point=point, hint="write the fields out in full", entry=label)
@@ -80,18 +80,17 @@ class _Checker:
             return None
         return self._text(entry[key], self.line(entry, key), key, point, label)
 
-    def _text(self, value: Any, line: int, key: str, point: str | None, label: str | None) -> str | None:
-        if isinstance(value, (int, float)) and not isinstance(value, bool):
-            value = str(value)
-        if value is None or value == "":
-            self.report(line, "the value is empty", point=point, field=key, entry=label,
-                        hint="write the text, or remove the field if it is optional")
-            return None
+    def _text(self, value: Any, line: int | None, key: str, point: str | None, label: str | None) -> str | None:
         if not isinstance(value, str):
-            self.report(line, f"expected text, found {_kind(value)}", point=point, field=key, entry=label,
-                        hint=_text_hint(value))
-            return None
-        if key in MULTILINE_FIELDS:
+            if isinstance(value, (int, float)) and not isinstance(value, bool):
+                value = str(value)
+            elif value is None:
+                value = ""
+            else:
+                self.report(line, f"expected text, found {_kind(value)}", point=point, field=key, entry=label,
+                            hint=_text_hint(value))
+                return None
+        if key in MULTILINE_FIELDS and "\n" in value:
             value = re.sub(r"\n{3,}", "\n\n", "\n".join(" ".join(part.split()) for part in value.split("\n")))
             value = value.strip("\n")
         else:
@@ -100,7 +99,7 @@ class _Checker:
             self.report(line, "the value is empty", point=point, field=key, entry=label,
                         hint="write the text, or remove the field if it is optional")
             return None
-        html_like = HTML_LIKE.search(value)
+        html_like = HTML_LIKE.search(value) if "<" in value or "&" in value else None  # a tag or an entity
         if html_like:
             self.report(line, f"HTML is not allowed in the text ({html_like.group(0)})",
                         point=point, field=key, entry=label,
