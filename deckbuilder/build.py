@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import functools
+import gc
 import hashlib
 import json
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cached_property
 from html import escape
@@ -72,6 +75,23 @@ def description(dataset: Dataset) -> str:
     )
 
 
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """A build makes millions of objects that live until it ends, and next to no reference cycles.
+
+    Python's cycle collector would scan them all again and again as they pile up (a fifth of the
+    time of a 10,000-point build) to find nothing; what there is, it collects after the build.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+@_collector_paused()
 def prepare(data_dir: Path = DEFAULT_DATA, media_dir: Path = DEFAULT_MEDIA,
             cache_dir: Path | None = None) -> Deck:
     """Everything but writing: what `deckbuilder check` runs."""
@@ -127,6 +147,7 @@ def _previous_state(state_file: Path, output: Path, now: int) -> tuple[state.Sta
             max(now, floor), True)
 
 
+@_collector_paused()
 def build(data_dir: Path = DEFAULT_DATA, media_dir: Path = DEFAULT_MEDIA,
           output: Path = DEFAULT_OUTPUT, *, now: int | None = None) -> BuildResult:
     """Build the .apkg; the previous file and state stay untouched unless the whole build succeeds."""

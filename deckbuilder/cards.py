@@ -11,6 +11,7 @@ import json
 import re
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import cache
 from html import escape
 
 import genanki
@@ -22,6 +23,9 @@ from .notetypes import INDICATION, LOCATION, NAME_CODE
 from .records import Condition, Dataset, Point
 
 GUID_NAMESPACE = "deckbuilder-acupressure"
+
+# What json.dumps(..., ensure_ascii=False) builds anew on every call: the same bytes, built once.
+_HASH_JSON = json.JSONEncoder(ensure_ascii=False)
 
 
 @dataclass(frozen=True)
@@ -35,15 +39,26 @@ class NoteSpec:
     owner: str  # "point:<id>" or "condition:<id>": what the note is about, for change reports
 
     @property
-    def card_ords(self) -> list[int]:
+    def card_ords(self) -> tuple[int, ...]:
         """The templates Anki makes cards from for this note (genanki applies Anki's rule)."""
-        return [card.ord for card in genanki.Note(model=self.model, fields=list(self.fields)).cards]
+        return _card_ords(self.model, tuple(map(bool, self.fields)))
 
     @property
     def content_hash(self) -> str:
         """Changes exactly when what Anki would store for the note changes."""
-        payload = json.dumps([self.model.model_id, self.fields, sorted(self.tags)], ensure_ascii=False)
+        payload = _HASH_JSON.encode([self.model.model_id, self.fields, sorted(self.tags)])
         return hashlib.sha256(payload.encode()).hexdigest()
+
+
+@cache
+def _card_ords(model: genanki.Model, filled: tuple[bool, ...]) -> tuple[int, ...]:
+    """genanki picks a front/back note's cards by which fields are empty strings: one answer per pattern.
+
+    So genanki is asked once per note type and pattern, not through a throwaway genanki.Note per note.
+    """
+    assert model.model_type == model.FRONT_BACK, "a cloze note's cards depend on the text, not only on empty fields"
+    fields = ["x" if value else "" for value in filled]
+    return tuple(card.ord for card in genanki.Note(model=model, fields=fields).cards)
 
 
 def guid(kind: str, stable_id: str) -> str:
@@ -88,7 +103,7 @@ def _img(media: MediaFile | None, alt: str) -> str:
 def _point_notes(point: Point, condition_ids: list[str], images: PointImages) -> list[NoteSpec]:
     tags = _point_tags(point, condition_ids)
     owner = f"point:{point.id}"
-    caution, sources = _caution(point), _sources(point.sources)
+    code, caution, sources = escape(point.code), _caution(point), _sources(point.sources)
     english = " · ".join(escape(e) for e in point.english)
     meridian = f"{escape(point.meridian.capitalize())} meridian"
     article = inline(point.article) if point.article else ""
@@ -98,17 +113,17 @@ def _point_notes(point: Point, condition_ids: list[str], images: PointImages) ->
     uses = list(point.indications) + [f"*{role}*" for role in point.roles]
     return [
         NoteSpec(NAME_CODE, guid("name-code", point.id),
-                 (escape(point.code), escape(point.pinyin), escape(point.hanzi),
+                 (code, escape(point.pinyin), escape(point.hanzi),
                   escape(point.hanzi_traditional or ""), english, aliases, meridian, article, caution,
                   sources), tags, owner),
         NoteSpec(LOCATION, guid("location", point.id),
-                 (escape(point.code), name, inline(point.location),
+                 (code, name, inline(point.location),
                   "Landmarks: " + escape(", ".join(point.landmarks)), inline(point.how_to_find),
                   _img(images.question, "Where the point is"),
                   _img(images.answer, f"{point.code} {point.pinyin} marked"), photos, caution, sources),
                  tags, owner),
         NoteSpec(INDICATION, guid("uses", point.id),
-                 (escape(point.code), escape(point.code), name, bullet_list(uses), "", "",
+                 (code, code, name, bullet_list(uses), "", "",
                   article, caution, sources), tags, owner),
     ]
 
@@ -141,12 +156,15 @@ def _question_fields(model: genanki.Model, template: dict) -> list[int]:
 def _check_ambiguous(notes: list[NoteSpec], owners: dict[str, tuple]) -> None:
     """A question that fits two notes cannot be answered; report it rather than write the card."""
     problems = []
+    by_model: dict[genanki.Model, list[NoteSpec]] = defaultdict(list)
+    for note in notes:
+        by_model[note.model].append(note)
     for model in (NAME_CODE, LOCATION, INDICATION):
         for template in model.templates:
             shown = _question_fields(model, template)
             seen: dict[tuple[str, ...], NoteSpec] = {}
-            for note in (n for n in notes if n.model is model):
-                question = tuple(note.fields[i].strip() for i in shown)
+            for note in by_model[model]:
+                question = tuple([note.fields[i].strip() for i in shown])
                 if not any(question):
                     continue  # no card for this note (e.g. a complaint note on "Point → uses")
                 if question in seen:

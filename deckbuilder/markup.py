@@ -18,8 +18,9 @@ _EMPHASIS = re.compile(r"\*(?=\S)(.+?)(?<=\S)\*")
 def inline(text: str) -> str:
     """Escaped text with *emphasis*, **strong** and line breaks applied."""
     escaped = html.escape(text, quote=True)
-    escaped = _STRONG.sub(r"<strong>\1</strong>", escaped)
-    return _EMPHASIS.sub(r"<em>\1</em>", escaped).replace("\n", "<br>")
+    if "*" in escaped:  # most texts have no markup: skip the two regex passes
+        escaped = _EMPHASIS.sub(r"<em>\1</em>", _STRONG.sub(r"<strong>\1</strong>", escaped))
+    return escaped.replace("\n", "<br>")
 
 
 def bullet_list(items: list[str] | tuple[str, ...]) -> str:

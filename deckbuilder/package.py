@@ -23,6 +23,8 @@ def _write_collection(path: Path, deck: genanki.Deck, notes: list[tuple[NoteSpec
     """genanki gives every note and note type the build time; ours carry the time they last changed."""
     db = sqlite3.connect(path)
     try:
+        # A scratch file that is zipped and deleted: nothing to recover after a crash, so no syncs.
+        db.execute("pragma synchronous = off")
         # Note and card ids come from this time: the newest note time keeps them stable.
         newest = max((mod for _, mod in notes), default=0)
         genanki.Package(deck).write_to_db(db.cursor(), newest, itertools.count(newest * 1000))
@@ -48,8 +50,11 @@ def write(output: Path, deck: genanki.Deck, notes: list[tuple[NoteSpec, int]],
     by_id = {model.model_id: model for model, _ in models}
     # New cards are studied in the order of `notes` (Anki keeps a new card's due position on import).
     for position, (spec, _) in enumerate(notes):
-        deck.add_note(genanki.Note(model=by_id[spec.model.model_id], fields=list(spec.fields),
-                                   tags=list(spec.tags), guid=spec.guid, due=position))
+        note = genanki.Note(model=by_id[spec.model.model_id], fields=list(spec.fields),
+                            tags=list(spec.tags), guid=spec.guid, due=position)
+        # The cards were decided once (NoteSpec.card_ords, the same rule): genanki would ask again per note.
+        note.cards = [genanki.Card(ord_) for ord_ in spec.card_ords]
+        deck.add_note(note)
     for model, _ in models:
         deck.add_model(model)
     try:
