@@ -49,7 +49,7 @@ class DataFiles:
     texts: dict[Path, str] = field(default_factory=dict, repr=False, compare=False)
 
 
-class _Checker:
+class _NodeChecker:
     """Finds, with their lines, the mistakes yaml-rs rejects without naming a line: a field twice
     in one entry, a '<<' merge key, a value its explicit !!tag cannot be applied to. A node reached
     twice (YAML anchors) is checked once, so an anchor that refers to itself cannot loop."""
@@ -177,7 +177,7 @@ def read_yaml(path: Path) -> tuple[str, Any]:
     except yaml_rs.YAMLDecodeError as exc:
         fast_error = exc
     node = _nodes(path, text)  # raises the syntax errors PyYAML finds too, in a person's words
-    checker = _Checker(path)
+    checker = _NodeChecker(path)
     if node is not None:
         checker.check(node)
     if checker.problems:

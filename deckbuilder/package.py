@@ -18,19 +18,19 @@ from .errors import OutputError
 from .media import MediaFile
 
 
-def _write_collection(path: Path, deck: genanki.Deck, notes: list[tuple[NoteSpec, int]],
+def _write_collection(path: Path, deck: genanki.Deck, notes: list[tuple[genanki.Note, int]],
                       models: list[tuple[genanki.Model, int]]) -> None:
-    """genanki gives every note and note type the build time; ours carry the time they last changed."""
+    """genanki would give every note and note type the build time; ours carry the time they last changed."""
     db = sqlite3.connect(path)
     try:
         # A scratch file that is zipped and deleted: nothing to recover after a crash, so no syncs.
         db.execute("pragma synchronous = off")
         # Note and card ids come from this time: the newest note time keeps them stable.
         newest = max((mod for _, mod in notes), default=0)
-        genanki.Package(deck).write_to_db(db.cursor(), newest, itertools.count(newest * 1000))
-        db.execute("create index ix_notes_guid_tmp on notes (guid)")
-        db.executemany("update notes set mod = ? where guid = ?", [(mod, spec.guid) for spec, mod in notes])
-        db.execute("drop index ix_notes_guid_tmp")
+        ids, cursor = itertools.count(newest * 1000), db.cursor()
+        genanki.Package(deck).write_to_db(cursor, newest, ids)  # the collection, the deck, the note types
+        for note, mod in notes:
+            note.write_to_db(cursor, mod, deck.deck_id, ids)
         (stored,) = db.execute("select models from col").fetchone()
         stored = json.loads(stored)
         for model, mod in models:
@@ -48,13 +48,14 @@ def write(output: Path, deck: genanki.Deck, notes: list[tuple[NoteSpec, int]],
     Returns the SHA-256 of the file written, which the build state records.
     """
     by_id = {model.model_id: model for model, _ in models}
+    stamped = []
     # New cards are studied in the order of `notes` (Anki keeps a new card's due position on import).
-    for position, (spec, _) in enumerate(notes):
+    for position, (spec, mod) in enumerate(notes):
         note = genanki.Note(model=by_id[spec.model.model_id], fields=list(spec.fields),
                             tags=list(spec.tags), guid=spec.guid, due=position)
         # The cards were decided once (NoteSpec.card_ords, the same rule): genanki would ask again per note.
         note.cards = [genanki.Card(ord_) for ord_ in spec.card_ords]
-        deck.add_note(note)
+        stamped.append((note, mod))
     for model, _ in models:
         deck.add_model(model)
     try:
@@ -67,17 +68,18 @@ def write(output: Path, deck: genanki.Deck, notes: list[tuple[NoteSpec, int]],
         # Not genanki's write_to_file: it leaves its SQLite file behind in the system temp folder.
         with tempfile.TemporaryDirectory(prefix="deckbuilder-") as folder:
             database = Path(folder) / "collection.anki2"
-            _write_collection(database, deck, notes, models)
+            _write_collection(database, deck, stamped, models)
             entries = [("collection.anki2", lambda: database.read_bytes()),
                        ("media", lambda: json.dumps({str(i): m.name for i, m in enumerate(media)}).encode())]
-            # One media file in memory at a time; level 1: SVG compresses almost as well, 2x faster.
+            # One media file in memory at a time. Deflate level 1: 2.5x faster than the default 6, for
+            # an .apkg about 10% bigger (genanki's own write_to_file does not compress at all).
             entries += [(str(i), lambda item=item: item.data) for i, item in enumerate(media)]
             with zipfile.ZipFile(temporary, "w") as archive:
                 for name, content in entries:
                     # A fixed date: the same deck gives the same bytes, so an unchanged rebuild is visible.
                     entry = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
                     entry.compress_type, entry.external_attr = zipfile.ZIP_DEFLATED, 0o644 << 16
-                    archive.writestr(entry, content(), compresslevel=1 if name.isdigit() else None)
+                    archive.writestr(entry, content(), compresslevel=1)
         with open(temporary, "rb") as written:
             digest_ = hashlib.sha256()
             for chunk in iter(lambda: written.read(1 << 20), b""):
