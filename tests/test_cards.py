@@ -33,3 +33,6 @@ def test_a_question_with_two_right_answers_is_reported(project):
     messages = [str(p) for p in caught.value.problems]
     assert any("'Name → code' card would ask the same question as for BL60" in m and "BL61" in m
                for m in messages), messages
+    # Found after validation, from plain values: the build looks the line up for the message.
+    twin_line = (text + "\n" + twin).splitlines().index("- id: kunlun-twin") + 1
+    assert all(p.line == twin_line for p in caught.value.problems), messages
