@@ -18,9 +18,10 @@ from .errors import OutputError
 from .media import MediaFile
 
 
-def _write_collection(path: Path, deck: genanki.Deck, notes: list[tuple[genanki.Note, int]],
+def _write_collection(path: Path, deck: genanki.Deck, notes: list[tuple[NoteSpec, int]],
                       models: list[tuple[genanki.Model, int]]) -> None:
     """genanki would give every note and note type the build time; ours carry the time they last changed."""
+    by_id = {model.model_id: model for model, _ in models}
     db = sqlite3.connect(path)
     try:
         # A scratch file that is zipped and deleted: nothing to recover after a crash, so no syncs.
@@ -29,7 +30,13 @@ def _write_collection(path: Path, deck: genanki.Deck, notes: list[tuple[genanki.
         newest = max((mod for _, mod in notes), default=0)
         ids, cursor = itertools.count(newest * 1000), db.cursor()
         genanki.Package(deck).write_to_db(cursor, newest, ids)  # the collection, the deck, the note types
-        for note, mod in notes:
+        # New cards are studied in the order of `notes` (Anki keeps a new card's due position on import).
+        # One genanki note at a time: a big deck's notes are not all held twice.
+        for position, (spec, mod) in enumerate(notes):
+            note = genanki.Note(model=by_id[spec.model.model_id], fields=list(spec.fields),
+                                tags=list(spec.tags), guid=spec.guid, due=position)
+            # The cards were decided once (NoteSpec.card_ords, the same rule): genanki would ask again.
+            note.cards = [genanki.Card(ord_) for ord_ in spec.card_ords]
             note.write_to_db(cursor, mod, deck.deck_id, ids)
         (stored,) = db.execute("select models from col").fetchone()
         stored = json.loads(stored)
@@ -47,15 +54,6 @@ def write(output: Path, deck: genanki.Deck, notes: list[tuple[NoteSpec, int]],
 
     Returns the SHA-256 of the file written, which the build state records.
     """
-    by_id = {model.model_id: model for model, _ in models}
-    stamped = []
-    # New cards are studied in the order of `notes` (Anki keeps a new card's due position on import).
-    for position, (spec, mod) in enumerate(notes):
-        note = genanki.Note(model=by_id[spec.model.model_id], fields=list(spec.fields),
-                            tags=list(spec.tags), guid=spec.guid, due=position)
-        # The cards were decided once (NoteSpec.card_ords, the same rule): genanki would ask again per note.
-        note.cards = [genanki.Card(ord_) for ord_ in spec.card_ords]
-        stamped.append((note, mod))
     for model, _ in models:
         deck.add_model(model)
     try:
@@ -68,7 +66,7 @@ def write(output: Path, deck: genanki.Deck, notes: list[tuple[NoteSpec, int]],
         # Not genanki's write_to_file: it leaves its SQLite file behind in the system temp folder.
         with tempfile.TemporaryDirectory(prefix="deckbuilder-") as folder:
             database = Path(folder) / "collection.anki2"
-            _write_collection(database, deck, stamped, models)
+            _write_collection(database, deck, notes, models)
             entries = [("collection.anki2", lambda: database.read_bytes()),
                        ("media", lambda: json.dumps({str(i): m.name for i, m in enumerate(media)}).encode())]
             # One media file in memory at a time. Deflate level 1: 2.5x faster than the default 6, for
