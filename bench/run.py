@@ -323,9 +323,13 @@ def check_targets(table: Table, sizes: list[int]) -> list[str]:
 
     for name in ["shipped"] + [f"synthetic {n}" for n in sizes if n >= 10000]:
         row = rows.get((name, "build, warm cache (no renders)"))
-        if row:
-            lines.append(f"{verdict(row['x_time'] <= 1.5)} {name}: build with a warm diagram cache "
-                         f"{row['x_time']:.2f}× the genanki floor (target ≤ 1.5×)")
+        with_media = rows.get((name, "genanki floor + same media files"))
+        if row and with_media:
+            # Images accounted separately: the floor here packages the same picture files.
+            ratio = row["wall"] / with_media["wall"]
+            lines.append(f"{verdict(ratio <= 1.5)} {name}: build with a warm diagram cache {ratio:.2f}× the "
+                         f"genanki floor that packages the same media files ({row['x_time']:.2f}× the "
+                         "floor without them; target ≤ 1.5×)")
     for (name, step), row in rows.items():
         if step == "build (no diagrams)":
             lines.append(f"{verdict(row['x_time'] <= 1.5)} {name}: build without images "
