@@ -154,6 +154,7 @@ def _nodes(path: Path, text: str) -> yaml.Node | None:
                                  hint="a point file is a list of points, each a list of fields")]) from None
 
 
+DOCUMENT_MARKER = re.compile(r"^(?:---|\.\.\.)(?:\s|$)", re.MULTILINE)
 YAML_RS_PLACE = re.compile(r"at line (\d+), column (\d+)")
 
 
@@ -170,8 +171,10 @@ def _yaml_rs_problem(path: Path, exc: Exception) -> Problem:
 def read_yaml(path: Path) -> tuple[str, Any]:
     """The text of one file and its values; a mistake in the YAML raises DataError with its line."""
     text = _read_text(path)
-    if yaml.reader.Reader.NON_PRINTABLE.search(text):  # yaml-rs lets invisible control characters through
-        _nodes(path, text)  # PyYAML's reader refuses them, naming the line
+    # yaml-rs lets invisible control characters through, and reads a file of several documents
+    # (--- lines) as a list of them; PyYAML refuses both, naming the line.
+    if yaml.reader.Reader.NON_PRINTABLE.search(text) or DOCUMENT_MARKER.search(text):
+        _nodes(path, text)
     try:
         return text, yaml_rs.loads(text, parse_datetime=False)
     except yaml_rs.YAMLDecodeError as exc:
