@@ -10,7 +10,6 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from functools import cached_property
 from html import escape
 from pathlib import Path
 
@@ -39,7 +38,7 @@ class Deck:
     media: list[MediaFile]
     diagrams_rendered: int
 
-    @cached_property
+    @functools.cached_property
     def card_count(self) -> int:
         return sum(len(n.card_ords) for n in self.notes)
 

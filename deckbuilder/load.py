@@ -50,9 +50,10 @@ class DataFiles:
 
 
 class _NodeChecker:
-    """Finds, with their lines, the mistakes yaml-rs rejects without naming a line: a field twice
-    in one entry, a '<<' merge key, a value its explicit !!tag cannot be applied to. A node reached
-    twice (YAML anchors) is checked once, so an anchor that refers to itself cannot loop."""
+    """Finds, with their lines, the mistakes yaml-rs rejects without naming a line (a field twice
+    in one entry, a value its explicit !!tag cannot be applied to), and '<<' merge keys beside them.
+    A node reached twice (YAML anchors) is checked once, so an anchor that refers to itself cannot
+    loop."""
 
     def __init__(self, file: Path):
         self.file = file
