@@ -45,3 +45,14 @@ def test_a_mistake_only_yaml_rs_reads_without_a_line_gets_one(tmp_path):
         read_yaml(path)
     (problem,) = error.value.problems
     assert (problem.line, problem.field) == (3, "code")
+
+
+def test_a_mistake_only_yaml_rs_finds_is_reported_in_its_words_with_its_line(tmp_path):
+    """YAML 1.2 wants a [list] that goes on to the next line indented; PyYAML lets it pass."""
+    path = tmp_path / "points.yaml"
+    path.write_text("- id: kunlun\n  sources: [who-2008,\ndeadman]\n", encoding="utf-8")
+    with pytest.raises(DataError) as error:
+        read_yaml(path)
+    (problem,) = error.value.problems
+    assert (problem.line, problem.column) == (3, 1)
+    assert problem.message == "the YAML cannot be read here (invalid indentation)"
