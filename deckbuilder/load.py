@@ -160,12 +160,21 @@ YAML_RS_PLACE = re.compile(r"at line (\d+), column (\d+)")
 
 
 def _yaml_rs_problem(path: Path, exc: Exception) -> Problem:
-    """yaml-rs's own words, for the rare mistake PyYAML reads without complaint."""
+    """For the rare mistake PyYAML reads without complaint: yaml-rs's place, and its reason in the
+    words of someone editing by hand where we know them."""
     text = str(exc)
     place = YAML_RS_PLACE.search(text)
     reason = text.strip().splitlines()[-1] if place else text
-    return Problem(path, int(place.group(1)) if place else None, f"the YAML cannot be read here ({reason})",
-                   hint="compare this line with a correct entry in the same file",
+    if reason.startswith("invalid indentation"):
+        message, hint = ("this line is not indented enough for the [list] or {fields} it continues",
+                         "indent it further than the field the list belongs to, or keep the list on one line")
+    elif reason.startswith("':' must be followed by"):
+        message, hint = ("the colon (:) here must be followed by a space, and a tab does not count",
+                         "write one space after the colon; put a text that contains a colon in quotes")
+    else:
+        message, hint = (f"the YAML cannot be read here ({reason})",
+                         "compare this line with a correct entry in the same file")
+    return Problem(path, int(place.group(1)) if place else None, message, hint=hint,
                    column=int(place.group(2)) if place else None)
 
 

@@ -47,12 +47,18 @@ def test_a_mistake_only_yaml_rs_reads_without_a_line_gets_one(tmp_path):
     assert (problem.line, problem.field) == (3, "code")
 
 
-def test_a_mistake_only_yaml_rs_finds_is_reported_in_its_words_with_its_line(tmp_path):
-    """YAML 1.2 wants a [list] that goes on to the next line indented; PyYAML lets it pass."""
+@pytest.mark.parametrize(("text", "line", "column", "message"), [
+    # YAML 1.2 wants a [list] that goes on to the next line indented further than its field.
+    ("- id: kunlun\n  sources: [who-2008,\ndeadman]\n", 3, 1,
+     "this line is not indented enough for the [list] or {fields} it continues"),
+    # ...and a space, not a tab, after the colon of a field.
+    ("- id: kunlun\n  code:\tBL60\n", 2, 9, "the colon (:) here must be followed by a space, and a tab does not count"),
+])
+def test_a_mistake_only_yaml_rs_finds_is_put_in_our_words_with_its_line(tmp_path, text, line, column, message):
+    """PyYAML reads these without complaint; yaml-rs gives the place, we give the words."""
     path = tmp_path / "points.yaml"
-    path.write_text("- id: kunlun\n  sources: [who-2008,\ndeadman]\n", encoding="utf-8")
+    path.write_text(text, encoding="utf-8")
     with pytest.raises(DataError) as error:
         read_yaml(path)
     (problem,) = error.value.problems
-    assert (problem.line, problem.column) == (3, 1)
-    assert problem.message == "the YAML cannot be read here (invalid indentation)"
+    assert (problem.line, problem.column, problem.message) == (line, column, message)
