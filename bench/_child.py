@@ -2,7 +2,7 @@
 
 Runs deckbuilder.cli.main(CLI ARGS) in this fresh process, as `python -m deckbuilder` would,
 and writes to RESULT.json: exit code, time spent in cli.main, and how many diagrams were
-rendered (a counting wrapper around the real diagrams.render; nothing is faked). With
+rendered (counting wrappers around the real diagrams.base and diagrams.overlay; nothing is faked). With
 --meridians, the synthetic meridians of bench/synthetic.py are registered first.
 """
 
@@ -33,14 +33,15 @@ def main() -> None:
             codes.MERIDIANS.setdefault(code, (f"synthetic {code.lower()}", 99))
 
     renders = 0
-    real_render = diagrams.render
 
-    def counting_render(*args, **kwargs):
-        nonlocal renders
-        renders += 1
-        return real_render(*args, **kwargs)
+    def counting(real):
+        def render(*args, **kwargs):
+            nonlocal renders
+            renders += 1
+            return real(*args, **kwargs)
+        return render
 
-    diagrams.render = counting_render
+    diagrams.base, diagrams.overlay = counting(diagrams.base), counting(diagrams.overlay)
     out = io.StringIO()
     began = time.perf_counter()
     profile = options[options.index("--profile") + 1] if "--profile" in options else None

@@ -111,7 +111,7 @@ def _prepare(data: DataFiles, media_dir: Path, cache_dir: Path | None) -> Deck:
     notes = cards.notes(dataset, images)
     files: dict[str, MediaFile] = {}
     for found in images.values():
-        for item in (found.question, found.answer, *found.photos):
+        for item in (found.drawing, found.question, found.answer, *found.photos):
             if item is not None:
                 files[item.name] = item
     return Deck(dataset, notes, sorted(files.values(), key=lambda m: m.name), cache.rendered)

@@ -100,6 +100,13 @@ def _img(media: MediaFile | None, alt: str) -> str:
     return f'<img src="{escape(media.name)}" alt="{escape(alt)}">' if media else ""
 
 
+def _diagram(drawing: MediaFile | None, marker: MediaFile | None, alt: str) -> str:
+    """The view's drawing with the point's marker laid over it (style.css stacks the two)."""
+    if drawing is None or marker is None:
+        return ""
+    return f'<div class="diagram">{_img(drawing, "")}{_img(marker, alt)}</div>'
+
+
 def _point_notes(point: Point, condition_ids: list[str], images: PointImages) -> list[NoteSpec]:
     tags = _point_tags(point, condition_ids)
     owner = f"point:{point.id}"
@@ -119,8 +126,9 @@ def _point_notes(point: Point, condition_ids: list[str], images: PointImages) ->
         NoteSpec(LOCATION, guid("location", point.id),
                  (code, name, inline(point.location),
                   "Landmarks: " + escape(", ".join(point.landmarks)), inline(point.how_to_find),
-                  _img(images.question, "Where the point is"),
-                  _img(images.answer, f"{point.code} {point.pinyin} marked"), photos, caution, sources),
+                  _diagram(images.drawing, images.question, "Where the point is"),
+                  _diagram(images.drawing, images.answer, f"{point.code} {point.pinyin} marked"), photos,
+                  caution, sources),
                  tags, owner),
         NoteSpec(INDICATION, guid("uses", point.id),
                  (code, code, name, bullet_list(uses), "", "",

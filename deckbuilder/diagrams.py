@@ -25,13 +25,14 @@ __all__ = [
     "Landmark",
     "View",
     "VIEWS",
-    "render",
+    "base",
+    "overlay",
     "inside_body",
     "body_side",
 ]
 
 # Part of the media cache key: bump whenever the drawing changes.
-RENDERER_VERSION = "2"
+RENDERER_VERSION = "3"
 
 Point = tuple[float, float]
 Transform = Callable[[Point], Point]
@@ -700,28 +701,34 @@ def _answer_box(mx: float, my: float, text: str, boxes: list[tuple[float, float,
     return (x, y, w, h)
 
 
-def render(view: str, x: float, y: float, *, label: str | None = None) -> bytes:
-    """SVG bytes (UTF-8). label=None → question-side image: NO text naming the point
-    (landmark names only). label='BL60 Kunlun' → answer-side image with that label
-    next to the marker."""
+@dataclass(frozen=True)
+class _Layout:
+    """What every picture of one view shares: the drawing, and where its parts are."""
+
+    height: float
+    drawing: tuple[str, ...]                  # SVG elements of the picture without any point
+    overview: Transform                       # close-up coordinates -> overview panel
+    closeup: Transform                        # close-up coordinates -> close-up panel
+    label_boxes: tuple[tuple[float, float, float, float], ...]
+    leaders: tuple[tuple[Point, Point], ...]
+    ink: tuple[tuple[Point, ...], ...]        # drawn structures an answer label should not hide
+    panel: tuple[float, float, float, float]  # the close-up panel
+
+
+@functools.cache
+def _layout(view: str) -> _Layout:
     v = VIEWS[view]
-    x, y = float(x), float(y)
-    if not (math.isfinite(x) and math.isfinite(y)):
-        raise ValueError("marker position must be finite")
     H = v.height
     OV, CU = _panels(H)
 
     out: list[str] = [
-        '<svg xmlns="http://www.w3.org/2000/svg" version="1.1" '
-        f'viewBox="0 0 {_f(W)} {_f(H)}" width="{_f(W)}" height="{_f(H)}" '
-        'preserveAspectRatio="xMidYMid meet" font-family="sans-serif">',
         f'<rect x="0.5" y="0.5" width="{_f(W - 1)}" height="{_f(H - 1)}" rx="9" fill="{BG}" '
         f'stroke="{FRAME}"/>',
         _text(9, 19, [v.title], "start", TITLE_FONT, INK, ' font-weight="bold"'),
         f'<path d="M{_f(CU[0] - 5)} {_f(CU[1] + 4)}V{_f(CU[1] + CU[3] - 4)}" stroke="{FRAME}"/>',
     ]
 
-    # Overview panel: whole figure, region box, small marker.
+    # Overview panel: whole figure and the region boxed.
     shapes, fbounds = _FIGURES[v.overview]
     s, dx, dy = _fit(fbounds, (OV[0] + 3, OV[1] + 3, OV[2] - 6, OV[3] - 6))
     otf = _tf(s, dx, dy)
@@ -734,8 +741,6 @@ def render(view: str, x: float, y: float, *, label: str | None = None) -> bytes:
     bx1, by1 = min(bx1, OV[0] + OV[2] - 1), min(by1, OV[1] + OV[3] - 1)
     out.append(f'<rect x="{_f(bx0)}" y="{_f(by0)}" width="{_f(bx1 - bx0)}" height="{_f(by1 - by0)}" '
                f'fill="none" stroke="{INK}" stroke-width="1" stroke-dasharray="3 2"/>')
-    ox, oy = otf(to_fig((x, y)))
-    out += _marker(ox, oy, big=False)
 
     # Close-up panel: window scaled into the space left by the label columns.
     lw, rw = v.label_columns
@@ -807,12 +812,41 @@ def render(view: str, x: float, y: float, *, label: str | None = None) -> bytes:
                              f' stroke="{BG}" stroke-width="3" stroke-linejoin="round" '
                              'paint-order="stroke"'))
 
-    mx, my = tf((x, y))
+    ink = tuple(tuple(tf(p) for p in lm.shape.polygon(4)) for lm in v.landmarks
+                if lm.style not in ("shade", "none", "faint"))
+    return _Layout(H, tuple(out), lambda p: otf(to_fig(p)), tf, tuple(label_boxes), tuple(leaders), ink, CU)
+
+
+def _svg(height: float, elements: Sequence[str]) -> bytes:
+    return ("\n".join([
+        '<svg xmlns="http://www.w3.org/2000/svg" version="1.1" '
+        f'viewBox="0 0 {_f(W)} {_f(height)}" width="{_f(W)}" height="{_f(height)}" '
+        'preserveAspectRatio="xMidYMid meet" font-family="sans-serif">',
+        *elements, "</svg>"]) + "\n").encode("utf-8")
+
+
+def base(view: str) -> bytes:
+    """SVG bytes (UTF-8) of the view with no point on it: the body, its landmarks and their names.
+
+    Cards show it under an `overlay` of the same size, so a deck holds each view's drawing once.
+    """
+    return _svg(_layout(view).height, _layout(view).drawing)
+
+
+def overlay(view: str, x: float, y: float, *, label: str | None = None) -> bytes:
+    """SVG bytes (UTF-8), transparent but for the point: its markers in both panels and, with a
+    label ('BL60 Kunlun', answer side), that label beside the close-up marker. label=None is the
+    question side: NO text naming the point."""
+    layout = _layout(view)
+    x, y = float(x), float(y)
+    if not (math.isfinite(x) and math.isfinite(y)):
+        raise ValueError("marker position must be finite")
+    out = _marker(*layout.overview((x, y)), big=False)
+    mx, my = layout.closeup((x, y))
     out += _marker(mx, my, big=True)
     if label is not None:
-        ink = [[tf(p) for p in lm.shape.polygon(4)] for lm in v.landmarks
-               if lm.style not in ("shade", "none", "faint")]
-        bx, by, bw, bh = _answer_box(mx, my, label, label_boxes, leaders, ink, CU)
+        bx, by, bw, bh = _answer_box(mx, my, label, list(layout.label_boxes), list(layout.leaders),
+                                     [list(pts) for pts in layout.ink], layout.panel)
         nx, ny = min(max(mx, bx), bx + bw), min(max(my, by), by + bh)
         gap = math.hypot(nx - mx, ny - my)
         if gap > 16:   # far from the marker: tie the label to it
@@ -823,8 +857,7 @@ def render(view: str, x: float, y: float, *, label: str | None = None) -> bytes:
                    f'fill="{HALO}" stroke="{INK}" stroke-width="1"/>')
         out.append(_text(bx + 5, by + bh - 6, [label], "start", ANSWER_FONT, INK,
                          ' font-weight="bold"'))
-    out.append("</svg>")
-    return ("\n".join(out) + "\n").encode("utf-8")
+    return _svg(layout.height, out)
 
 
 # Positions of the five points (view, x, y), kept here for the report/tests only.

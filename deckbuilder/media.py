@@ -78,8 +78,9 @@ class MediaFile:
 
 @dataclass(frozen=True)
 class PointImages:
-    question: MediaFile | None  # diagram without any text naming the point
-    answer: MediaFile | None    # the same diagram, labelled
+    drawing: MediaFile | None   # the view's diagram, with no point on it
+    question: MediaFile | None  # the point's marker, to show over the drawing: no text naming it
+    answer: MediaFile | None    # the same marker, labelled
     photos: tuple[MediaFile, ...]
 
 
@@ -109,13 +110,22 @@ class DiagramCache:
                         self._names[stem] = name
         return self._names.get(key)
 
-    def file(self, view: str, x: float, y: float, label: str | None) -> MediaFile:
-        """The diagram, from its cache file or rendered; a cached one is packaged from disk."""
-        key = hashlib.sha256(json.dumps([diagrams.RENDERER_VERSION, view, x, y, label]).encode()).hexdigest()
+    def base(self, view: str) -> MediaFile:
+        """The view's drawing, shared by every point on it."""
+        return self._file([diagrams.RENDERER_VERSION, view], lambda: diagrams.base(view))
+
+    def overlay(self, view: str, x: float, y: float, label: str | None) -> MediaFile:
+        """One point's marker (and label), shown over the view's drawing."""
+        return self._file([diagrams.RENDERER_VERSION, view, x, y, label],
+                          lambda: diagrams.overlay(view, x, y, label=label))
+
+    def _file(self, shaped_by: list, render: Callable[[], bytes]) -> MediaFile:
+        """From its cache file, or rendered; a cached one is packaged from disk."""
+        key = hashlib.sha256(json.dumps(shaped_by).encode()).hexdigest()
         cached = self._cached(key) if self.folder is not None else None
         if cached is not None:
             return MediaFile(cached.partition(".")[2], path=self.folder / cached)
-        data = diagrams.render(view, x, y, label=label)
+        data = render()
         self.rendered += 1
         name = _hashed("", data, ".svg")
         if self.folder is not None:
@@ -141,9 +151,10 @@ def photo(media_dir: Path, relative: Path) -> MediaFile:
 
 def point_images(point: Point, photos: Callable[[Path], MediaFile], cache: DiagramCache) -> PointImages:
     """`photos` gives the MediaFile of a picture in media/ (several points may share one)."""
-    question = answer = None
+    drawing = question = answer = None
     if point.diagram is not None:
         d = point.diagram
-        question = cache.file(d.view, d.x, d.y, None)
-        answer = cache.file(d.view, d.x, d.y, f"{point.code} {point.pinyin}")
-    return PointImages(question, answer, tuple(photos(relative) for relative in point.images))
+        drawing = cache.base(d.view)
+        question = cache.overlay(d.view, d.x, d.y, None)
+        answer = cache.overlay(d.view, d.x, d.y, f"{point.code} {point.pinyin}")
+    return PointImages(drawing, question, answer, tuple(photos(relative) for relative in point.images))

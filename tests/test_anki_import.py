@@ -97,10 +97,10 @@ def test_location_to_code(imported):
     for giveaway in ("BL40", "BL54", "Wěizhōng", "Middle Crook"):
         assert giveaway not in text(question)
     assert "BL40" in text(answer) and "Wěizhōng" in text(answer)
-    # The question shows the unlabelled diagram, the answer the labelled one.
-    front_img = re.search(r'<img src="([^"]+)"', question).group(1)
-    back_img = re.search(r'<img src="([^"]+)"', answer).group(1)
-    assert front_img != back_img
+    # Both show the knee's drawing; over it, the question has the bare marker, the answer the labelled one.
+    front = re.findall(r'<img src="([^"]+)"', question)
+    back = re.findall(r'<img src="([^"]+)"', answer)
+    assert len(front) == len(back) == 2 and front[0] == back[0] and front[1] != back[1]
     assert "gently" in text(answer)  # the caution about the vessels and nerve
 
 
@@ -141,7 +141,7 @@ def test_media_check_reports_nothing_missing_or_unused(imported):
     check = col.media.check()
     assert list(check.missing) == []
     assert list(check.unused) == []
-    assert len(result.deck.media) == 10  # a question and an answer diagram for each point
+    assert len(result.deck.media) == 3 + 10  # each view's drawing; a question and an answer marker a point
     for item in result.deck.media:
         assert (Path(col.media.dir()) / item.name).read_bytes() == item.data
 

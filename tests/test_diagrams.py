@@ -1,5 +1,9 @@
 """Checks that the self-drawn location diagrams put each point where WHO 2008 says,
-and that question-side images cannot give the answer away."""
+and that question-side images cannot give the answer away.
+
+A card shows a view's drawing (diagrams.base) with the point's overlay (diagrams.overlay)
+stacked on it; `render` below puts the two into one SVG, which is the picture a learner sees.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +14,7 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from deckbuilder import diagrams
-from deckbuilder.diagrams import VIEWS, body_side, inside_body, render
+from deckbuilder.diagrams import VIEWS, base, body_side, inside_body, overlay
 
 # (view, x, y) of the five points; the same numbers go into the YAML data.
 POINTS: dict[str, tuple[str, float, float]] = {
@@ -31,6 +35,13 @@ CODE_RE = re.compile(r"\b(BL|SI|UB)\s?\d+")
 NAMES = ("Kunlun", "Tianzong", "Shenshu", "Weizhong", "Baohuang",
          "Celestial", "Kidney", "Crook", "Vitals")
 SVG_NS = "{http://www.w3.org/2000/svg}"
+
+
+def render(view: str, x: float, y: float, *, label: str | None = None) -> bytes:
+    """The drawing with the overlay on top, as one SVG document."""
+    drawing = base(view).decode("utf-8").splitlines()
+    marker = overlay(view, x, y, label=label).decode("utf-8").splitlines()
+    return "\n".join(drawing[:-1] + marker[1:]).encode("utf-8")
 
 
 def _texts(svg: bytes) -> list[str]:
@@ -262,8 +273,20 @@ def _assert_safe_svg(svg: bytes) -> None:
 @pytest.mark.parametrize("code", sorted(POINTS))
 def test_output_is_safe_self_contained_svg(code):
     view, x, y = POINTS[code]
-    _assert_safe_svg(render(view, x, y))
-    _assert_safe_svg(render(view, x, y, label=LABELS[code]))
+    for svg in (base(view), overlay(view, x, y), overlay(view, x, y, label=LABELS[code])):
+        _assert_safe_svg(svg)  # each is a file of its own in the deck
+
+
+@pytest.mark.parametrize("code", sorted(POINTS))
+def test_overlay_fits_the_drawing_and_is_transparent_but_for_the_point(code):
+    view, x, y = POINTS[code]
+    drawing, question = ET.fromstring(base(view)), ET.fromstring(overlay(view, x, y))
+    for attr in ("viewBox", "width", "height", "preserveAspectRatio"):
+        assert drawing.get(attr) == question.get(attr)
+    assert drawing[0].tag == f"{SVG_NS}rect" and drawing[0].get("fill") == diagrams.BG  # the paper
+    assert {el.tag for el in question} <= {f"{SVG_NS}circle", f"{SVG_NS}path"}  # markers only
+    assert diagrams.MARKER.encode() not in base(view)  # no point is drawn into the shared drawing
+    assert diagrams.MARKER.encode() in overlay(view, x, y)
 
 
 def test_every_view_has_title_and_landmarks():

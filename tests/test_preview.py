@@ -90,5 +90,5 @@ Promise.allSettled([...document.images].map(i => i.decode())).then(results => {
     assert dom.count('class="preview-card"') == len(preview.cards(deck)) == 30
     images = int(re.search(r'data-images="(\d+)"', dom).group(1))
     broken = int(re.search(r'data-broken="(\d+)"', dom).group(1))
-    assert images == 5 * 3  # code → location: answer; location → code: question and answer
+    assert images == 5 * 3 * 2  # code → location: answer; location → code: both; each drawing + marker
     assert broken == 0
