@@ -5,10 +5,12 @@ control points smoothed into curves, so the drawings are ours, tiny, crisp at
 any phone resolution and byte-identical from run to run (the deck is rebuilt
 from source and cached by content, so nondeterminism would churn media).
 
-Each image has two panels: a small overview of the whole body (or limb) with
+Each picture has two panels: a small overview of the whole body (or limb) with
 the region boxed, and a close-up of that region with named landmarks. Every
 view has its own coordinate system (``View.bounds``); a point's (x, y) is
-given in the close-up coordinates of its view.
+given in the close-up coordinates of its view. A picture is two files of the
+same size, one over the other: the view's drawing (``base``), shared by every
+point on it, and the point's markers and label (``overlay``).
 """
 
 from __future__ import annotations
