@@ -659,8 +659,8 @@ def _seg_hits_box(a: Point, b: Point, box: tuple[float, float, float, float]) ->
     return False
 
 
-def _answer_box(mx: float, my: float, text: str, boxes: list[tuple[float, float, float, float]],
-                leaders: list[tuple[Point, Point]], ink: list[list[Point]],
+def _answer_box(mx: float, my: float, text: str, boxes: Sequence[tuple[float, float, float, float]],
+                leaders: Sequence[tuple[Point, Point]], ink: Sequence[Sequence[Point]],
                 panel: tuple[float, float, float, float]) -> tuple[float, float, float, float]:
     """Place the answer label near the marker, hiding as few named landmarks as possible."""
     size = ANSWER_FONT
@@ -832,7 +832,8 @@ def base(view: str) -> bytes:
 
     Cards show it under an `overlay` of the same size, so a deck holds each view's drawing once.
     """
-    return _svg(_layout(view).height, _layout(view).drawing)
+    layout = _layout(view)
+    return _svg(layout.height, layout.drawing)
 
 
 def overlay(view: str, x: float, y: float, *, label: str | None = None) -> bytes:
@@ -847,8 +848,8 @@ def overlay(view: str, x: float, y: float, *, label: str | None = None) -> bytes
     mx, my = layout.closeup((x, y))
     out += _marker(mx, my, big=True)
     if label is not None:
-        bx, by, bw, bh = _answer_box(mx, my, label, list(layout.label_boxes), list(layout.leaders),
-                                     [list(pts) for pts in layout.ink], layout.panel)
+        bx, by, bw, bh = _answer_box(mx, my, label, layout.label_boxes, layout.leaders, layout.ink,
+                                     layout.panel)
         nx, ny = min(max(mx, bx), bx + bw), min(max(my, by), by + bh)
         gap = math.hypot(nx - mx, ny - my)
         if gap > 16:   # far from the marker: tie the label to it

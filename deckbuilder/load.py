@@ -50,10 +50,9 @@ class DataFiles:
 
 
 class _NodeChecker:
-    """Finds, with their lines, the mistakes yaml-rs rejects without naming a line (a field twice
-    in one entry, a value its explicit !!tag cannot be applied to), and '<<' merge keys beside them.
-    A node reached twice (YAML anchors) is checked once, so an anchor that refers to itself cannot
-    loop."""
+    """Finds, with their lines, the mistakes yaml-rs rejects without naming a line: a field twice
+    in one entry, a value its explicit !!tag cannot be applied to. A node reached twice (YAML
+    anchors) is checked once, so an anchor that refers to itself cannot loop."""
 
     def __init__(self, file: Path):
         self.file = file
@@ -69,10 +68,6 @@ class _NodeChecker:
             keys: set[str] = set()
             for key_node, value_node in node.value:
                 key_line = key_node.start_mark.line + 1
-                if key_node.tag == "tag:yaml.org,2002:merge":
-                    self.problems.append(Problem(self.file, key_line, "'<<' (a YAML merge key) is not supported",
-                                                 hint="write the fields out in full"))
-                    continue
                 key = str(key_node.value) if isinstance(key_node, yaml.ScalarNode) else None
                 if key is not None and key in keys:
                     self.problems.append(Problem(self.file, key_line, f"the field '{key}' appears twice in "
@@ -156,6 +151,14 @@ def _nodes(path: Path, text: str) -> yaml.Node | None:
 
 
 DOCUMENT_MARKER = re.compile(r"^(?:---|\.\.\.)(?:\s|$)", re.MULTILINE)
+CONTENT_LINE = re.compile(r"^[ \t]*[^\s#%]", re.MULTILINE)
+
+
+def _second_document(text: str) -> bool:
+    """Whether a --- or ... line follows content or another such line (one leading --- is usual)."""
+    first = DOCUMENT_MARKER.search(text)
+    return first is not None and (CONTENT_LINE.search(text, 0, first.start()) is not None
+                                  or DOCUMENT_MARKER.search(text, first.end()) is not None)
 YAML_RS_PLACE = re.compile(r"at line (\d+), column (\d+)")
 
 
@@ -183,7 +186,7 @@ def read_yaml(path: Path) -> tuple[str, Any]:
     text = _read_text(path)
     # yaml-rs lets invisible control characters through, and reads a file of several documents
     # (--- lines) as a list of them; PyYAML refuses both, naming the line.
-    if yaml.reader.Reader.NON_PRINTABLE.search(text) or DOCUMENT_MARKER.search(text):
+    if yaml.reader.Reader.NON_PRINTABLE.search(text) or _second_document(text):
         _nodes(path, text)
     try:
         return text, yaml_rs.loads(text, parse_datetime=False)

@@ -97,18 +97,13 @@ class DiagramCache:
     def __init__(self, folder: Path | None):
         self.folder = folder
         self.rendered = 0
-        self._names: dict[str, str] | None = None
-
-    def _cached(self, key: str) -> str | None:
-        """The file name cached for `key`; the folder is listed once, on the first look."""
-        if self._names is None:
-            self._names = {}
+        self._names: dict[str, str] = {}  # key -> cache file name; the folder is listed once
+        if folder is not None:
             with contextlib.suppress(OSError):  # no cache yet
-                for name in os.listdir(self.folder):
-                    stem, _, deck_name = name.partition(".")
+                for name in os.listdir(folder):
+                    key, _, deck_name = name.partition(".")
                     if deck_name.startswith(PREFIX) and deck_name.endswith(".svg"):
-                        self._names[stem] = name
-        return self._names.get(key)
+                        self._names[key] = name
 
     def base(self, view: str) -> MediaFile:
         """The view's drawing, shared by every point on it."""
@@ -122,7 +117,7 @@ class DiagramCache:
     def _file(self, shaped_by: list, render: Callable[[], bytes]) -> MediaFile:
         """From its cache file, or rendered; a cached one is packaged from disk."""
         key = hashlib.sha256(json.dumps(shaped_by).encode()).hexdigest()
-        cached = self._cached(key) if self.folder is not None else None
+        cached = self._names.get(key)
         if cached is not None:
             return MediaFile(cached.partition(".")[2], path=self.folder / cached)
         data = render()

@@ -11,6 +11,7 @@ import sqlite3
 import tempfile
 import zipfile
 from pathlib import Path
+from typing import BinaryIO
 
 import genanki
 
@@ -74,15 +75,16 @@ def write(output: Path, deck: genanki.Deck, notes: list[tuple[NoteSpec, int]],
             with zipfile.ZipFile(temporary, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
                 with open(database, "rb") as source, archive.open("collection.anki2", "w") as target:
                     shutil.copyfileobj(source, target, 1 << 20)  # streamed: it can be tens of MB
-                entries = [("media", json.dumps({str(i): m.name for i, m in enumerate(media)}).encode())]
-                # One media file in memory at a time; writestr, as the size is known, writes each header once.
-                for name, data in itertools.chain(entries, ((str(i), m.data) for i, m in enumerate(media))):
+
+                def put(name: str, data: bytes) -> None:
                     archive.writestr(zipfile.ZipInfo(name), data, compress_type=zipfile.ZIP_DEFLATED,
                                      compresslevel=1)
+
+                put("media", json.dumps({str(i): m.name for i, m in enumerate(media)}).encode())
+                for i, item in enumerate(media):
+                    put(str(i), item.data)  # one media file in memory at a time
         with open(temporary, "rb") as written:
-            digest_ = hashlib.sha256()
-            for chunk in iter(lambda: written.read(1 << 20), b""):
-                digest_.update(chunk)
+            checksum = _sha256(written)
             os.fsync(written.fileno())
         os.chmod(temporary, output.stat().st_mode & 0o777 if output.exists() else 0o644)
         os.replace(temporary, output)
@@ -91,17 +93,21 @@ def write(output: Path, deck: genanki.Deck, notes: list[tuple[NoteSpec, int]],
     finally:
         if os.path.exists(temporary):
             os.unlink(temporary)
-    return digest_.hexdigest()
+    return checksum
+
+
+def _sha256(handle: BinaryIO) -> str:
+    found = hashlib.sha256()
+    for chunk in iter(lambda: handle.read(1 << 20), b""):
+        found.update(chunk)
+    return found.hexdigest()
 
 
 def digest(path: Path) -> str | None:
     """The SHA-256 of a file, or None if there is none to read."""
     try:
         with open(path, "rb") as handle:
-            found = hashlib.sha256()
-            for chunk in iter(lambda: handle.read(1 << 20), b""):
-                found.update(chunk)
-            return found.hexdigest()
+            return _sha256(handle)
     except OSError:
         return None
 

@@ -55,7 +55,7 @@ class _Checker:
                label: str | None = None) -> None:
         """Unknown and missing fields; a missing field that a typo was meant to be is not repeated."""
         meant = set()
-        for key in (entry if entry.keys() - spec.keys() else ()):
+        for key in entry:
             if key == "<<":  # YAML 1.1's merge key: YAML 1.2 reads it as a field like any other
                 self.report(self.line(entry, key), "'<<' (a YAML merge key) is not supported",
                             point=point, hint="write the fields out in full", entry=label)
