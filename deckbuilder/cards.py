@@ -7,7 +7,6 @@ field here.
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 from collections import defaultdict
 from dataclasses import dataclass
@@ -23,10 +22,6 @@ from .notetypes import INDICATION, LOCATION, NAME_CODE
 from .records import Condition, Dataset, Point
 
 GUID_NAMESPACE = "deckbuilder-acupressure"
-
-# What json.dumps(..., ensure_ascii=False) builds anew on every call: the same bytes, built once.
-_HASH_JSON = json.JSONEncoder(ensure_ascii=False)
-
 
 @dataclass(frozen=True)
 class NoteSpec:
@@ -44,10 +39,24 @@ class NoteSpec:
         return _card_ords(self.model, tuple(map(bool, self.fields)))
 
     @property
+    def stored_fields(self) -> str:
+        """The fields as Anki's notes table stores them."""
+        return "\x1f".join(self.fields)
+
+    @property
+    def stored_tags(self) -> str:
+        """The tags as Anki's notes table stores them."""
+        return f" {' '.join(self.tags)} "
+
+    @property
     def content_hash(self) -> str:
-        """Changes exactly when what Anki would store for the note changes."""
-        payload = _HASH_JSON.encode([self.model.model_id, self.fields, sorted(self.tags)])
-        return hashlib.sha256(payload.encode()).hexdigest()
+        """Changes exactly when what Anki stores for the note changes: its note type, fields and tags.
+
+        The separators cannot occur inside a value: validation turns every whitespace character,
+        U+001E and U+001F among them, into a plain space.
+        """
+        stored = f"{self.model.model_id}\x1e{self.stored_tags}\x1e{self.stored_fields}"
+        return hashlib.sha256(stored.encode()).hexdigest()
 
 
 @cache

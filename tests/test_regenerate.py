@@ -379,16 +379,13 @@ def test_failed_write_leaves_the_old_deck(built, monkeypatch, failure):
 
 def test_failure_inside_genanki_leaves_the_old_deck(built, monkeypatch):
     project, output, files, system_tmp = built
-    count = []
 
-    def write_to_db(self, *args, **kwargs):
-        count.append(self)
-        if len(count) == 10:
-            raise ValueError("genanki failed")
-        return original(self, *args, **kwargs)
-    original = genanki.Note.write_to_db
-    monkeypatch.setattr(genanki.Note, "write_to_db", write_to_db)
-    with pytest.raises(ValueError):
+    def write_to_db(self, *args, **kwargs):  # the collection is half written when it fails
+        original(self, *args, **kwargs)
+        raise ValueError("genanki failed")
+    original = genanki.Package.write_to_db
+    monkeypatch.setattr(genanki.Package, "write_to_db", write_to_db)
+    with pytest.raises(ValueError, match="genanki failed"):
         build(project / "data", project / "media", output, now=T0 + 100)
     _unchanged(output, files, system_tmp)
 
@@ -433,3 +430,16 @@ def test_lost_state_beside_an_old_deck(project, monkeypatch):
     result = build(project / "data", project / "media", output, now=T0)
     assert result.state_recovered and not result.first_build
     assert state.read(state.state_path(output)).newest == T0 + 1
+
+
+def test_state_of_an_older_format_is_not_trusted(project):
+    """Its hashes were taken another way: every note gets a newer time once, so the import updates them all."""
+    output = project / "dist" / "acupressure.apkg"
+    build(project / "data", project / "media", output, now=T0)
+    path = state.state_path(output)
+    path.write_text(path.read_text(encoding="utf-8").replace(f'"format": {state.FORMAT}', '"format": 1'),
+                    encoding="utf-8")
+    assert state.read(path) is None
+    result = build(project / "data", project / "media", output, now=T0)
+    assert result.state_recovered and result.notes_changed == len(result.deck.notes)
+    assert state.read(path).newest == T0 + 1
