@@ -156,9 +156,13 @@ CONTENT_LINE = re.compile(r"^[ \t]*[^\s#%]", re.MULTILINE)
 
 def _second_document(text: str) -> bool:
     """Whether a --- or ... line follows content or another such line (one leading --- is usual)."""
+    if not (text.startswith(("---", "...")) or "\n---" in text or "\n..." in text):
+        return False  # a plain substring search: the multi-line regex is slow on a big file
     first = DOCUMENT_MARKER.search(text)
     return first is not None and (CONTENT_LINE.search(text, 0, first.start()) is not None
                                   or DOCUMENT_MARKER.search(text, first.end()) is not None)
+
+
 YAML_RS_PLACE = re.compile(r"at line (\d+), column (\d+)")
 
 

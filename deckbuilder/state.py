@@ -13,14 +13,16 @@ import os
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 # 2: a note's hash is taken over the text Anki stores, not over a JSON list. A state file of
 # another format is not trusted (see build._previous_state): every note gets a newer time, once.
 FORMAT = 2
 
 
-@dataclass
-class Stamp:
+class Stamp(NamedTuple):
+    """Stored as a [hash, mod] pair: the state of a big deck is read and written on every build."""
+
     hash: str
     mod: int
 
@@ -50,8 +52,8 @@ def read(path: Path) -> State | None:
         if raw.get("format") != FORMAT:
             return None
         return State(
-            notes={k: Stamp(v["hash"], v["mod"]) for k, v in raw["notes"].items()},
-            note_types={k: Stamp(v["hash"], v["mod"]) for k, v in raw["note_types"].items()},
+            notes={k: _stamp(*v) for k, v in raw["notes"].items()},
+            note_types={k: _stamp(*v) for k, v in raw["note_types"].items()},
             schemas=dict(raw["schemas"]),
             points=dict(raw["points"]),
             conditions=dict(raw["conditions"]),
@@ -61,12 +63,19 @@ def read(path: Path) -> State | None:
         return None
 
 
+def _stamp(content_hash: str, mod: int) -> Stamp:
+    """A stamp as stored; a hand-edited one that is not a [text, number] pair makes the file unreadable."""
+    if not isinstance(content_hash, str) or isinstance(mod, bool) or not isinstance(mod, int):
+        raise ValueError("not a stamp")
+    return Stamp(content_hash, mod)
+
+
 def write(path: Path, state: State) -> None:
     payload = {
         "format": FORMAT,
         "package": state.package,
-        "notes": {k: vars(v) for k, v in sorted(state.notes.items())},
-        "note_types": {k: vars(v) for k, v in sorted(state.note_types.items())},
+        "notes": dict(sorted(state.notes.items())),
+        "note_types": dict(sorted(state.note_types.items())),
         "schemas": dict(sorted(state.schemas.items())),
         "points": dict(sorted(state.points.items())),
         "conditions": dict(sorted(state.conditions.items())),

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import tempfile
 from pathlib import Path
 
@@ -273,7 +272,7 @@ def _with_mnemonic(monkeypatch) -> genanki.Model:
     original = cards.notes
 
     def notes(dataset, images):
-        return [dataclasses.replace(n, model=model, fields=n.fields + (f"Think of {n.fields[1]}",))
+        return [n._replace(model=model, fields=n.fields + (f"Think of {n.fields[1]}",))
                 if n.model is notetypes.NAME_CODE else n for n in original(dataset, images)]
     monkeypatch.setattr(cards, "notes", notes)
     monkeypatch.setattr(build_module, "NOTE_TYPES",
