@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import genanki
 import pytest
 
 from deckbuilder.build import prepare
-from deckbuilder.cards import guid
+from deckbuilder.cards import GUID_NAMESPACE, guid
 from deckbuilder.errors import DataError
 
 
@@ -13,6 +14,16 @@ def test_guids_come_from_the_stable_id_only(project):
     deck = prepare(project / "data", project / "media")
     weizhong = [n for n in deck.notes if n.owner == "point:weizhong"]
     assert {n.guid for n in weizhong} == {guid(kind, "weizhong") for kind in ("name-code", "location", "uses")}
+
+
+def test_guids_never_change():
+    """A changed GUID makes a second copy of the note in every collection that has the deck."""
+    assert guid("name-code", "weizhong") == "ic?2}2T]-O"  # what every earlier build gave
+    assert guid("location", "kunlun") == "y73Vzt1N[S"
+    ids = ["weizhong", "a", "lower-back-pain", "x" * 200, "kūnlún", *(f"p{i}" for i in range(2000))]
+    for kind in ("name-code", "location", "uses", "condition"):
+        for stable_id in ids:
+            assert guid(kind, stable_id) == genanki.guid_for(GUID_NAMESPACE, kind, stable_id)
 
 
 def test_a_question_with_two_right_answers_is_reported(project):
