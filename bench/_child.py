@@ -1,7 +1,7 @@
 """One measured process: `python bench/_child.py RESULT.json [--meridians FILE] [--profile OUT] -- CLI ARGS...`.
 
-Runs deckbuilder.cli.main(CLI ARGS) in this fresh process, as `python -m deckbuilder` would,
-and writes to RESULT.json: exit code, time spent in cli.main, and how many diagrams were
+Runs deckbuilder.cli.run with CLI ARGS in this fresh process, as `deckbuilder` would, and
+writes to RESULT.json: exit code, time spent in it, and how many diagrams were
 rendered (counting wrappers around the real diagrams.base and diagrams.overlay; nothing is faked). With
 --meridians, the synthetic meridians of bench/synthetic.py are registered first.
 """
@@ -42,6 +42,16 @@ def main() -> None:
         return render
 
     diagrams.base, diagrams.overlay = counting(diagrams.base), counting(diagrams.overlay)
+
+    def entry_point() -> int:
+        """cli.run, the `deckbuilder` command itself (it also sets up the process), without its exit."""
+        sys.argv = ["deckbuilder", *argv]
+        try:
+            cli.run()
+        except SystemExit as exc:
+            return exc.code
+        raise AssertionError("cli.run returned without exiting")
+
     out = io.StringIO()
     began = time.perf_counter()
     profile = options[options.index("--profile") + 1] if "--profile" in options else None
@@ -49,10 +59,10 @@ def main() -> None:
         if profile:
             import cProfile
             profiler = cProfile.Profile()
-            code = profiler.runcall(cli.main, argv)
+            code = profiler.runcall(entry_point)
             profiler.dump_stats(profile)
         else:
-            code = cli.main(argv)
+            code = entry_point()
     ended = time.perf_counter()
     result_path.write_text(json.dumps({"rc": code, "main_s": ended - began, "renders": renders,
                                        "process_s": ended - start, "stdout": out.getvalue()}))

@@ -9,7 +9,7 @@ build, as a user's `deckbuilder build` is):
   * time  = wall-clock time of the whole process (start-up, imports, build, exit);
   * memory = that process's peak resident set size: resource.getrusage(RUSAGE_CHILDREN).ru_maxrss
     read in a fresh, small bench/_measure.py process that runs just that one command.
-Builds go through the normal CLI path: bench/_child.py calls deckbuilder.cli.main in a fresh
+Builds go through the normal CLI path: bench/_child.py calls deckbuilder.cli.run in a fresh
 process and counts calls to diagrams.base and diagrams.overlay (the real ones). The floor (bench/floor.py) is a
 plain genanki script writing the same notes and cards (same note types, fields, tags, GUIDs,
 taken from the built deck) with no validation, no YAML and no images. Not part of the tests.

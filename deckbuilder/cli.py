@@ -6,6 +6,7 @@ Exit codes: 0 success, 1 a problem in the data or the output path, 2 a usage err
 from __future__ import annotations
 
 import argparse
+import gc
 import sys
 from pathlib import Path
 
@@ -109,4 +110,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def run() -> None:
+    # One command, then the process ends: its objects are freed by their reference counts or at
+    # exit, so Python's cycle collector would only scan a big deck's objects again (30 ms at
+    # 10,000 points) to find nothing. build() pauses it too, for callers that stay.
+    gc.disable()
     sys.exit(main())
