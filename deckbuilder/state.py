@@ -51,9 +51,9 @@ def read(path: Path) -> State | None:
         raw = json.loads(path.read_text(encoding="utf-8"))
         if raw.get("format") != FORMAT:
             return None
-        return State(
-            notes={k: _stamp(*v) for k, v in raw["notes"].items()},
-            note_types={k: _stamp(*v) for k, v in raw["note_types"].items()},
+        found = State(
+            notes=_stamps(raw["notes"]),
+            note_types=_stamps(raw["note_types"]),
             schemas=dict(raw["schemas"]),
             points=dict(raw["points"]),
             conditions=dict(raw["conditions"]),
@@ -61,13 +61,15 @@ def read(path: Path) -> State | None:
         )
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None
+    return found
 
 
-def _stamp(content_hash: str, mod: int) -> Stamp:
-    """A stamp as stored; a hand-edited one that is not a [text, number] pair makes the file unreadable."""
-    if not isinstance(content_hash, str) or isinstance(mod, bool) or not isinstance(mod, int):
+def _stamps(stored: dict) -> dict[str, Stamp]:
+    """Stamps as stored: a hand-edited one that is not a [text, whole number] pair makes the file unreadable."""
+    stamps = {key: Stamp._make(pair) for key, pair in stored.items()}
+    if not all(type(h) is str and type(m) is int for h, m in stamps.values()):  # bool is not int here
         raise ValueError("not a stamp")
-    return Stamp(content_hash, mod)
+    return stamps
 
 
 def write(path: Path, state: State) -> None:
@@ -98,5 +100,5 @@ def stamp(previous: dict[str, Stamp], key: str, content_hash: str, now: int) -> 
     """Keep the old time for unchanged content; otherwise a time newer than any before it."""
     old = previous.get(key)
     if old is not None and old.hash == content_hash:
-        return Stamp(content_hash, old.mod)
+        return old
     return Stamp(content_hash, max(now, old.mod + 1) if old else now)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import tempfile
 from pathlib import Path
 
@@ -442,3 +443,17 @@ def test_state_of_an_older_format_is_not_trusted(project):
     result = build(project / "data", project / "media", output, now=T0)
     assert result.state_recovered and result.notes_changed == len(result.deck.notes)
     assert state.read(path).newest == T0 + 1
+
+
+@pytest.mark.parametrize("stamp", [["abc", True], ["abc"], [1, 2], ["abc", 1.5], "abc", {"mod": 1}])
+def test_damaged_state_is_not_trusted(project, stamp):
+    """A state file edited by hand: the build treats it as lost, and says so."""
+    output = project / "dist" / "acupressure.apkg"
+    build(project / "data", project / "media", output, now=T0)
+    path = state.state_path(output)
+    stored = json.loads(path.read_text(encoding="utf-8"))
+    stored["notes"][next(iter(stored["notes"]))] = stamp
+    path.write_text(json.dumps(stored), encoding="utf-8")
+    assert state.read(path) is None
+    result = build(project / "data", project / "media", output, now=T0)
+    assert result.state_recovered and state.read(path).newest == T0 + 1
