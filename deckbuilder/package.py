@@ -34,13 +34,13 @@ def _write_collection(path: Path, deck: genanki.Deck, notes: list[tuple[NoteSpec
         # The rows genanki's Note.write_to_db writes, in two batches: its per-note path (a Note object,
         # an HTML-tag scan of every field, an INSERT per row) was most of a big deck's packaging time.
         # validate rejects HTML in the data, and the cards were decided once (NoteSpec.card_ords).
-        # New cards are studied in the order of `notes` (Anki keeps a new card's due position on import).
-        note_rows, card_rows = [], []
-        for position, (spec, mod) in enumerate(notes):
-            note_id = next(ids)
-            note_rows.append((note_id, spec.guid, spec.model.model_id, mod, spec.stored_tags, spec.stored_fields,
-                              spec.fields[spec.model.sort_field_index]))
-            card_rows.extend((next(ids), note_id, deck.deck_id, ord_, mod, position) for ord_ in spec.card_ords)
+        # The ids are genanki's too: each note's, then its cards' (hence first_ids). The rows are
+        # generated as SQLite takes them: held in lists, they added 30 MB at 10,000 points.
+        first_ids = []
+        for spec, _ in notes:
+            first_ids.append(next(ids))
+            for _ in spec.card_ords:
+                next(ids)
         # Bulk loading: the notes and cards indexes are made again once the rows are in, which
         # is faster than updating them row by row (0.16 s instead of 0.21 s at 10,000 points).
         indexes = db.execute("select name, sql from sqlite_master where type = 'index' and sql is not null"
@@ -48,10 +48,16 @@ def _write_collection(path: Path, deck: genanki.Deck, notes: list[tuple[NoteSpec
         for name, _ in indexes:
             db.execute(f'drop index "{name}"')
         db.executemany("insert into notes (id, guid, mid, mod, usn, tags, flds, sfld, csum, flags, data)"
-                       " values (?, ?, ?, ?, -1, ?, ?, ?, 0, 0, '')", note_rows)
+                       " values (?, ?, ?, ?, -1, ?, ?, ?, 0, 0, '')",
+                       ((note_id, spec.guid, spec.model.model_id, mod, spec.stored_tags, spec.stored_fields,
+                         spec.fields[spec.model.sort_field_index]) for note_id, (spec, mod) in zip(first_ids, notes)))
+        # New cards are studied in the order of `notes` (Anki keeps a new card's due position on import).
         db.executemany("insert into cards (id, nid, did, ord, mod, usn, type, queue, due, ivl, factor, reps,"
                        " lapses, left, odue, odid, flags, data)"
-                       " values (?, ?, ?, ?, ?, -1, 0, 0, ?, 0, 0, 0, 0, 0, 0, 0, 0, '')", card_rows)
+                       " values (?, ?, ?, ?, ?, -1, 0, 0, ?, 0, 0, 0, 0, 0, 0, 0, 0, '')",
+                       ((note_id + 1 + k, note_id, deck.deck_id, ord_, mod, position)
+                        for position, (note_id, (spec, mod)) in enumerate(zip(first_ids, notes))
+                        for k, ord_ in enumerate(spec.card_ords)))
         for _, sql in indexes:
             db.execute(sql)
         (stored,) = db.execute("select models from col").fetchone()
