@@ -69,11 +69,14 @@ class MediaFile:
 
     name: str
     content: bytes | None = None  # kept in memory only when there is no file to read it from
-    path: Path | None = None      # a diagram-cache file: read again when the package is written
+    path: str | None = None       # a diagram-cache file: read again when the package is written
 
     @property
     def data(self) -> bytes:
-        return self.content if self.content is not None else self.path.read_bytes()
+        if self.content is not None:
+            return self.content
+        with open(self.path, "rb") as file:
+            return file.read()
 
 
 @dataclass(frozen=True)
@@ -98,6 +101,7 @@ class DiagramCache:
         self.folder = folder
         self.rendered = 0
         self._names: dict[str, str] = {}  # key -> cache file name; the folder is listed once
+        self._bases: dict[str, MediaFile] = {}
         if folder is not None:
             with contextlib.suppress(OSError):  # no cache yet
                 for name in os.listdir(folder):
@@ -106,8 +110,10 @@ class DiagramCache:
                         self._names[key] = name
 
     def base(self, view: str) -> MediaFile:
-        """The view's drawing, shared by every point on it."""
-        return self._file([diagrams.RENDERER_VERSION, view], lambda: diagrams.base(view))
+        """The view's drawing, shared by every point on it (looked up once per view)."""
+        if view not in self._bases:
+            self._bases[view] = self._file([diagrams.RENDERER_VERSION, view], lambda: diagrams.base(view))
+        return self._bases[view]
 
     def overlay(self, view: str, x: float, y: float, label: str | None) -> MediaFile:
         """One point's marker (and label), shown over the view's drawing."""
@@ -119,7 +125,8 @@ class DiagramCache:
         key = hashlib.sha256(json.dumps(shaped_by).encode()).hexdigest()
         cached = self._names.get(key)
         if cached is not None:
-            return MediaFile(cached.partition(".")[2], path=self.folder / cached)
+            # os.path.join: a Path per file costs more than the rest of this lookup
+            return MediaFile(cached.partition(".")[2], path=os.path.join(self.folder, cached))
         data = render()
         self.rendered += 1
         name = _hashed("", data, ".svg")
@@ -131,7 +138,7 @@ class DiagramCache:
                 temporary.write_bytes(data)
                 temporary.replace(path)
                 self._names[key] = path.name
-                return MediaFile(name, path=path)  # don't hold every new drawing in memory
+                return MediaFile(name, path=str(path))  # don't hold every new drawing in memory
             except OSError:
                 pass  # a cache that cannot be written only costs time
         return MediaFile(name, content=data)
