@@ -287,6 +287,7 @@ def _syntax_problem(path: Path, exc: yaml.MarkedYAMLError, lines: list[str]) -> 
 
 
 def _read_or_problems(path: Path) -> tuple[str, Any] | DataError:
+    """One file's text and values, or its problems: load gathers them in file order."""
     try:
         return read_yaml(path)
     except DataError as err:
