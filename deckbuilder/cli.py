@@ -84,8 +84,9 @@ def main(argv: list[str] | None = None) -> int:
     if result.first_build:
         print(f"First build: the build state is kept in {result.state_file}")
     elif result.state_recovered:
-        print(f"{result.state_file} did not describe the previous {result.output.name}: every note "
-              "is marked as changed, so the next import updates them all (reviews are kept)")
+        print(f"{result.state_file} did not describe the previous {result.output.name} (it was missing, "
+              "damaged, or written by another version of deckbuilder): every note is marked as changed, "
+              "so the next import updates them all (reviews are kept)")
     elif result.notes_changed:
         notes = f"{result.notes_changed} note{'s' if result.notes_changed != 1 else ''}"
         points = ", ".join(f"{code} ({point_id})" for point_id, code in result.changed_points)

@@ -31,6 +31,17 @@ def test_build_prints_one_summary_line_then_what_changed(project, capsys):
     assert capsys.readouterr().out.splitlines()[1] == "Nothing changed since the last build"
 
 
+def test_build_says_when_its_state_cannot_be_trusted(project, capsys):
+    out = project / "dist" / "deck.apkg"
+    assert main(args(project, "build") + ["-o", str(out)]) == 0
+    (project / "dist" / "deck.state.json").unlink()
+    capsys.readouterr()
+    assert main(args(project, "build") + ["-o", str(out)]) == 0
+    said = capsys.readouterr().out.splitlines()[1]
+    assert "did not describe the previous deck.apkg" in said and "another version of deckbuilder" in said
+    assert said.endswith("so the next import updates them all (reviews are kept)")
+
+
 def test_check_writes_nothing(project, capsys):
     assert main(args(project, "check")) == 0
     assert capsys.readouterr().out.strip() == "OK: 5 points, 20 notes, 30 cards, 13 images"
