@@ -25,6 +25,7 @@ from .records import Condition, Dataset, Point
 
 GUID_NAMESPACE = "deckbuilder-acupressure"
 
+
 class NoteSpec(NamedTuple):
     """Everything that goes into one Anki note, before a modification time is given to it.
 
