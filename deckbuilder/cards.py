@@ -9,14 +9,13 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import defaultdict
-from functools import cache
 from html import escape
 from operator import itemgetter
 from typing import NamedTuple
 
 import genanki
-from genanki.util import BASE91_TABLE
 
+from .categories import describe
 from .errors import DataError, Problem
 from .markup import bullet_list, inline
 from .media import MediaFile, PointImages
@@ -27,11 +26,7 @@ GUID_NAMESPACE = "deckbuilder-acupressure"
 
 
 class NoteSpec(NamedTuple):
-    """Everything that goes into one Anki note, before a modification time is given to it.
-
-    A named tuple: as immutable as a frozen dataclass, and a third of the cost to make (a big
-    deck makes three per point).
-    """
+    """Everything that goes into one Anki note, before a modification time is given to it."""
 
     model: genanki.Model
     guid: str
@@ -42,7 +37,7 @@ class NoteSpec(NamedTuple):
     @property
     def card_ords(self) -> tuple[int, ...]:
         """The templates Anki makes cards from for this note (genanki applies Anki's rule)."""
-        return _card_ords(self.model, tuple(map(bool, self.fields)))
+        return tuple(card.ord for card in genanki.Note(model=self.model, fields=list(self.fields)).cards)
 
     @property
     def stored_fields(self) -> str:
@@ -62,32 +57,12 @@ class NoteSpec(NamedTuple):
         U+001E and U+001F among them, into a plain space.
         """
         stored = f"{self.model.model_id}\x1e{self.stored_tags}\x1e{self.stored_fields}"
-        return hashlib.sha256(stored.encode()).hexdigest()[:32]  # 128 bits: a big state file is read on every build
-
-
-@cache
-def _card_ords(model: genanki.Model, filled: tuple[bool, ...]) -> tuple[int, ...]:
-    """genanki picks a front/back note's cards by which fields are empty strings: one answer per pattern.
-
-    So genanki is asked once per note type and pattern, not through a throwaway genanki.Note per note.
-    """
-    assert model.model_type == model.FRONT_BACK, "a cloze note's cards depend on the text, not only on empty fields"
-    fields = ["x" if value else "" for value in filled]
-    return tuple(card.ord for card in genanki.Note(model=model, fields=fields).cards)
+        return hashlib.sha256(stored.encode()).hexdigest()[:32]
 
 
 def guid(kind: str, stable_id: str) -> str:
-    """GUIDs come from the permanent id only, so correcting a code or a text updates in place.
-
-    Equal to genanki.guid_for(GUID_NAMESPACE, kind, stable_id), as a test checks: base 91 of the
-    first 8 bytes of a SHA-256, here with int.from_bytes and divmod, a third faster than its loops.
-    """
-    digest = hashlib.sha256(f"{GUID_NAMESPACE}__{kind}__{stable_id}".encode()).digest()
-    number, digits = int.from_bytes(digest[:8], "big"), []
-    while number:
-        number, digit = divmod(number, len(BASE91_TABLE))
-        digits.append(BASE91_TABLE[digit])
-    return "".join(reversed(digits))
+    """GUIDs come from the permanent id only, so correcting a code or a text updates in place."""
+    return genanki.guid_for(GUID_NAMESPACE, kind, stable_id)
 
 
 def _tag(text: str) -> str:
@@ -141,7 +116,7 @@ def _point_notes(point: Point, condition_ids: list[str], images: PointImages) ->
     aliases = _aliases(point)
     photos = "".join(_img(photo, "Photo of the point's area") for photo in images.photos)
     name = f"{escape(point.pinyin)} · {escape(point.english[0])}"
-    uses = list(point.indications) + [f"*{role}*" for role in point.roles]
+    uses = list(point.indications) + [f"*{describe(c, point.meridian)}*" for c in point.categories]
     return [
         NoteSpec(NAME_CODE, guid("name-code", point.id),
                  (code, escape(point.pinyin), escape(point.hanzi),

@@ -6,7 +6,6 @@ Exit codes: 0 success, 1 a problem in the data or the output path, 2 a usage err
 from __future__ import annotations
 
 import argparse
-import gc
 import sys
 from pathlib import Path
 
@@ -78,32 +77,32 @@ def main(argv: list[str] | None = None) -> int:
     except DeckbuilderError as error:  # OutputError: the deck or preview cannot be written there
         print(f"deckbuilder: {error}", file=sys.stderr)
         return EXIT_DATA
-    deck = result.deck
+    deck, changes = result.deck, result.changes
     print(f"Built {len(deck.dataset.points)} points: {len(deck.notes)} notes, {deck.card_count} cards, "
           f"{len(deck.media)} images -> {result.output}")
-    if result.first_build:
+    if changes.first_build:
         print(f"First build: the build state is kept in {result.state_file}")
-    elif result.state_recovered:
+    elif changes.recovered:
         print(f"{result.state_file} did not describe the previous {result.output.name} (it was missing, "
               "damaged, or written by another version of deckbuilder): every note is marked as changed, "
               "so the next import updates them all (reviews are kept)")
-    elif result.notes_changed:
-        notes = f"{result.notes_changed} note{'s' if result.notes_changed != 1 else ''}"
-        points = ", ".join(f"{code} ({point_id})" for point_id, code in result.changed_points)
+    elif changes.notes_changed:
+        notes = f"{changes.notes_changed} note{'s' if changes.notes_changed != 1 else ''}"
+        points = ", ".join(f"{code} ({point_id})" for point_id, code in changes.changed_points)
         print(f"Changed since the last build: {points} ({notes})" if points
               else f"Changed since the last build: {notes}")
-    elif not result.note_types_changed:
+    elif not changes.note_types_changed:
         print("Nothing changed since the last build")
-    if result.note_types_changed:
-        print(f"Card templates or style changed: {', '.join(result.note_types_changed)}")
-    for name in result.schema_changed:
+    if changes.note_types_changed:
+        print(f"Card templates or style changed: {', '.join(changes.note_types_changed)}")
+    for name in changes.schema_changed:
         print(f"The fields or card types of the note type '{name}' changed: import this deck with "
               "'Merge note types' ticked, or Anki will not update your notes (see Regenerating in "
               "the README)")
-    for point_id, code in result.removed_points:
+    for point_id, code in changes.removed_points:
         print(f"Removed since the last build: {code} ({point_id}). In Anki, find its notes with "
               f"the search  tag:acupressure::point::{point_id}  and delete them.")
-    for condition_id, name in result.removed_conditions:
+    for condition_id, name in changes.removed_conditions:
         print(f"Removed since the last build: the condition '{name}'. In Anki, find its note with "
               f"the search  tag:acupressure::condition::{condition_id} -tag:acupressure::point::*  "
               "and delete it.")
@@ -111,8 +110,4 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def run() -> None:
-    # One command, then the process ends: its objects are freed by their reference counts or at
-    # exit, so Python's cycle collector would only scan a big deck's objects again (30 ms at
-    # 10,000 points) to find nothing. build() pauses it too, for callers that stay.
-    gc.disable()
     sys.exit(main())

@@ -35,6 +35,13 @@ OLD_ABBREVIATIONS: dict[str, str] = {
     "LIV": "LR", "LV": "LR", "DU": "GV", "GO": "GV", "REN": "CV",
 }
 
+# The WHO 2008 extra points: region code -> number of points (48 in all).
+EXTRA_REGIONS: dict[str, tuple[str, int]] = {
+    "HN": ("head and neck", 15), "CA": ("chest and abdomen", 1), "B": ("back", 9),
+    "UE": ("upper limb", 11), "LE": ("lower limb", 12),
+}
+EXTRA = re.compile(r"EX-(?P<region>[A-Z]{1,2})(?P<number>[1-9][0-9]?)")
+
 STANDARD = re.compile(r"(?P<meridian>[A-Z]{2})(?P<number>[1-9][0-9]?)")
 _LOOSE = re.compile(r"\s*(?P<meridian>[A-Za-z]{1,3})[\s.\-]*(?P<number>0*[1-9][0-9]?)\s*")
 LEGACY = re.compile(r"[A-Z]{1,3}[1-9][0-9]?")
@@ -43,6 +50,16 @@ _FORM_HINT = "a standard code is a WHO meridian code and a number, e.g. BL60"
 
 def standard_code_problem(code: str) -> tuple[str, str] | None:
     """Why `code` is not a WHO standard code (message, suggested fix), or None if it is one."""
+    extra = EXTRA.fullmatch(code)
+    if extra:
+        if extra["region"] not in EXTRA_REGIONS:
+            return (f"'EX-{extra['region']}' is not a WHO region of extra points",
+                    "use one of " + ", ".join(f"EX-{r}" for r in EXTRA_REGIONS))
+        name, count = EXTRA_REGIONS[extra["region"]]
+        if int(extra["number"]) > count:
+            return (f"the WHO standard has {count} extra points of the {name}, so {code} does not exist",
+                    "check the number against the WHO 2008 standard")
+        return None
     match = STANDARD.fullmatch(code)
     if match and match["meridian"] in MERIDIANS:
         name, count = MERIDIANS[match["meridian"]]
@@ -77,5 +94,5 @@ def legacy_code_problem(code: str) -> tuple[str, str] | None:
 
 
 def meridian_of(code: str) -> str:
-    """The meridian's English name for a valid standard code."""
-    return MERIDIANS[code[:2]][0]
+    """The meridian's English name for a valid standard code; "extra" for an extra point."""
+    return "extra" if code.startswith("EX-") else MERIDIANS[code[:2]][0]

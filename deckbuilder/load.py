@@ -1,22 +1,19 @@
-"""Read the YAML data files: quickly, and again with the line of every value when there is a problem.
+"""Read the YAML data files with PyYAML, in one pass that keeps the line of every value.
 
-yaml-rs (a YAML 1.2 reader written in Rust) reads the values: it is about ten times faster than
-PyYAML, and in YAML 1.2 only true/false are yes/no values (`no` or `on` stay text). Lines cost
-as much again, so they are only looked up when a problem has to be shown: PyYAML composes the
-same text into nodes that carry lines, and `with_lines` puts those lines on the values yaml-rs
-read. PyYAML also words the syntax errors, which it marks more precisely.
+The files are read as YAML 1.2 (the core schema): only true/false are yes/no values, so `no`,
+`on` or a country code stay text, and neither dates nor `123_5` become anything but text. Every
+mapping and list remembers its line and the lines of its keys and items, so a problem found
+at any later step can say where it is.
 """
 
 from __future__ import annotations
 
 import re
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import yaml
-import yaml_rs
 
 from .errors import DataError, Problem
 
@@ -39,104 +36,122 @@ class YamlList(list):
 
 @dataclass(frozen=True)
 class DataFiles:
-    """The raw content of a data folder, before validation.
-
-    Values read by `load` are plain dicts and lists; `with_lines` gives them lines.
-    """
+    """The raw content of a data folder, before validation."""
 
     points: list[tuple[Path, Any]]
     conditions: tuple[Path, Any]
     sources: tuple[Path, Any]
-    texts: dict[Path, str] = field(default_factory=dict, repr=False, compare=False)
 
 
-class _NodeChecker:
-    """Finds, with their lines, the mistakes yaml-rs rejects without naming a line: a field twice
-    in one entry, a value its explicit !!tag cannot be applied to. A node reached twice (YAML
-    anchors) is checked once, so an anchor that refers to itself cannot loop."""
+class _Kept:
+    """What a PyYAML safe loader adds for us: no duplicate keys, the lines kept, our own messages."""
 
-    def __init__(self, file: Path):
-        self.file = file
-        self.problems: list[Problem] = []
-        self.done: set[int] = set()
-        self.scalars = yaml.SafeLoader("")
-
-    def check(self, node: yaml.Node) -> None:
-        if id(node) in self.done:
-            return
-        self.done.add(id(node))
-        if isinstance(node, yaml.MappingNode):
-            keys: set[str] = set()
-            for key_node, value_node in node.value:
-                key_line = key_node.start_mark.line + 1
-                key = str(key_node.value) if isinstance(key_node, yaml.ScalarNode) else None
-                if key is not None and key in keys:
-                    self.problems.append(Problem(self.file, key_line, f"the field '{key}' appears twice in "
-                                                 "the same entry", field=key, hint="keep one of them"))
-                keys.add(key)
-                self.check(key_node)
-                self.check(value_node)
-        elif isinstance(node, yaml.SequenceNode):
-            for child in node.value:
-                self.check(child)
-        elif node.tag != self.scalars.resolve(yaml.ScalarNode, node.value, (node.style is None, True)):
-            # Only an explicit !!tag can fail: a plain value that looks like a date and is not one
-            # is text in YAML 1.2. The constructor fails in many ways (ValueError, KeyError...).
-            try:
-                self.scalars.construct_object(node, deep=True)
-            except Exception:  # noqa: BLE001 - see above
-                text, kind = node.value, node.tag.rsplit(":", 1)[-1]
-                self.problems.append(Problem(
-                    self.file, node.start_mark.line + 1, f"the value '{text}' cannot be read as '{kind}'",
-                    hint="remove the tag (the word starting with !) in front of it, or put the value in quotes",
-                    column=node.start_mark.column + 1))
-
-
-def _attach(node: yaml.Node, value: Any) -> Any:
-    """`value` as yaml-rs read it, its mappings and lists rebuilt with the lines of `node`.
-
-    Both readers see the same structure; where they do not agree, the value keeps no lines.
-    """
-    if isinstance(node, yaml.MappingNode) and isinstance(value, dict) and len(node.value) == len(value):
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> YamlMap:
         result = YamlMap()
         result.line, result.key_lines = node.start_mark.line + 1, {}
-        for (key_node, value_node), (key, item) in zip(node.value, value.items()):
-            result[key] = _attach(value_node, item)
-            result.key_lines[key] = key_node.start_mark.line + 1
+        for key_node, value_node in node.value:
+            key = self.construct_object(key_node, deep=True)
+            line = key_node.start_mark.line + 1
+            if not isinstance(key, (str, int, float)) or isinstance(key, bool):
+                raise DataError([Problem(None, line, "a field name must be a word",
+                                         hint="write the name followed by a colon, e.g. code: BL60")])
+            key = str(key)  # `2008:` names a source as well as `who-2008:` does
+            if key in result:
+                raise DataError([Problem(None, line, f"the field '{key}' appears twice in the same entry",
+                                         field=key, hint="keep one of them")])
+            result[key] = self.construct_object(value_node, deep=True)
+            result.key_lines[key] = line
         return result
-    if isinstance(node, yaml.SequenceNode) and isinstance(value, list) and len(node.value) == len(value):
-        items = YamlList(_attach(child, item) for child, item in zip(node.value, value))
-        items.line, items.item_lines = node.start_mark.line + 1, [child.start_mark.line + 1 for child in node.value]
+
+    def construct_sequence(self, node: yaml.SequenceNode, deep: bool = False) -> YamlList:
+        items = YamlList(self.construct_object(child, deep=True) for child in node.value)
+        items.line, items.item_lines = node.start_mark.line + 1, [c.start_mark.line + 1 for c in node.value]
         return items
-    return value
 
-
-def _compose(text: str) -> yaml.Node | None:
-    """libyaml's composer when PyYAML has it; on any error, the pure-Python parser again, whose
-    messages and marks the error reporting below is written for."""
-    fast = getattr(yaml, "CSafeLoader", None)
-    if fast is not None:
+    def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
         try:
-            return yaml.compose(text, Loader=fast)
-        except yaml.YAMLError:
-            pass
-    return yaml.compose(text, Loader=yaml.SafeLoader)
+            return super().construct_object(node, deep=deep)
+        except (DataError, RecursionError):
+            raise
+        except Exception as exc:  # noqa: BLE001 - a constructor fails in many ways (ValueError, KeyError...)
+            if isinstance(node, yaml.ScalarNode):
+                kind = node.tag.rsplit(":", 1)[-1]
+                raise DataError([Problem(None, node.start_mark.line + 1,
+                                         f"the value '{node.value}' cannot be read as '{kind}'",
+                                         hint="remove the tag (the word starting with !) in front of it, "
+                                         "or put the value in quotes",
+                                         column=node.start_mark.column + 1)]) from exc
+            raise
+
+
+def _int(loader: yaml.BaseLoader, node: yaml.ScalarNode) -> int:
+    text = node.value
+    if text.startswith(("0o", "0x")):
+        return int(text[2:], 8 if text[1] == "o" else 16)
+    return int(text)  # YAML 1.2: 012 is twelve, not an octal ten
+
+
+# The YAML 1.2 core schema (yaml.org/spec/1.2.2, 10.3.2); anything else is text.
+_CORE = (
+    ("null", r"^(?:~|null|Null|NULL|)$", ["~", "n", "N", ""]),
+    ("bool", r"^(?:true|True|TRUE|false|False|FALSE)$", list("tTfF")),
+    ("int", r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$", list("-+0123456789")),
+    ("float", r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
+              r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$", list("-+0123456789.")),
+)
+
+
+def loader_on(base: type) -> type:
+    """A loader class on one of PyYAML's safe loaders (libyaml's, or the pure-Python one)."""
+    loader = type("Loader", (_Kept, base), {"yaml_implicit_resolvers": {}})
+    for tag, pattern, first in _CORE:
+        loader.add_implicit_resolver(f"tag:yaml.org,2002:{tag}", re.compile(pattern), first)
+    loader.add_constructor("tag:yaml.org,2002:int", _int)
+    # Built whole, not in two steps as PyYAML does: an anchor that contains itself is refused.
+    loader.add_constructor("tag:yaml.org,2002:map", loader.construct_mapping)
+    loader.add_constructor("tag:yaml.org,2002:seq", loader.construct_sequence)
+    return loader
+
+
+Loader = loader_on(getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # libyaml where PyYAML was built with it
 
 
 def _read_text(path: Path) -> str:
+    if not path.is_file():
+        kind = "a folder" if path.is_dir() else "not a regular file"
+        raise DataError([Problem(path, None, f"this is {kind}, not a YAML file",
+                                 hint="a data file is a plain text file")])
     try:
         return path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as exc:
         raise DataError([Problem(path, None, f"the file is not UTF-8 text (byte {exc.start} cannot be read)",
                                  hint="save it as UTF-8 in your editor")]) from None
     except OSError as exc:
-        raise DataError([Problem(path, None, f"the file cannot be read: {exc.strerror}")]) from None
+        raise DataError([Problem(path, None, f"the file cannot be read: {exc.strerror}",
+                                 hint="check that you may read it (its permissions)")]) from None
 
 
-def _nodes(path: Path, text: str) -> yaml.Node | None:
-    """PyYAML's node tree of the text; a syntax error becomes a Problem with its line and column."""
+def read_yaml(path: Path) -> Any:
+    """The values of one file; a mistake in the YAML raises DataError with its line."""
+    text = _read_text(path)
     try:
-        return _compose(text)
+        return yaml.load(text, Loader=Loader)  # noqa: S506 - Loader is a safe loader
+    except DataError as err:
+        raise DataError([Problem(path, p.line, p.message, p.point, p.field, p.hint, p.entry, p.column)
+                         for p in err.problems]) from None
+    except RecursionError:
+        raise DataError([Problem(path, None, "the file is nested too deeply to read",
+                                 hint="a point file is a list of points, each a list of fields")]) from None
+    except yaml.constructor.ConstructorError as exc:  # e.g. an anchor that contains itself
+        mark = exc.problem_mark
+        raise DataError([Problem(path, mark.line + 1 if mark else None, f"the value cannot be read ({exc.problem})",
+                                 hint="write the value out instead of referring to it with * or &")]) from None
+    except yaml.YAMLError:
+        pass
+    # libyaml and PyYAML's own parser find the same mistakes; the latter's messages and marks
+    # are the ones the wording below is written for.
+    try:
+        yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as exc:
         raise DataError([_syntax_problem(path, exc, text.splitlines())]) from None
     except yaml.reader.ReaderError as exc:
@@ -144,84 +159,9 @@ def _nodes(path: Path, text: str) -> yaml.Node | None:
         raise DataError([Problem(path, line, f"the file contains a control character (#x{exc.character:04x}) "
                                  "that YAML does not allow", hint="delete it; it is usually invisible, so "
                                  "retype the line")]) from None
-    except yaml.YAMLError as exc:
+    except (yaml.YAMLError, RecursionError) as exc:
         raise DataError([Problem(path, None, f"the file cannot be read as YAML ({exc})")]) from None
-    except RecursionError:
-        raise DataError([Problem(path, None, "the file is nested too deeply to read",
-                                 hint="a point file is a list of points, each a list of fields")]) from None
-
-
-DOCUMENT_MARKER = re.compile(r"^(?:---|\.\.\.)(?:\s|$)", re.MULTILINE)
-CONTENT_LINE = re.compile(r"^[ \t]*[^\s#%]", re.MULTILINE)
-
-
-def _second_document(text: str) -> bool:
-    """Whether a --- or ... line follows content or another such line (one leading --- is usual)."""
-    if not (text.startswith(("---", "...")) or "\n---" in text or "\n..." in text):
-        return False  # a plain substring search: the multi-line regex is slow on a big file
-    first = DOCUMENT_MARKER.search(text)
-    return first is not None and (CONTENT_LINE.search(text, 0, first.start()) is not None
-                                  or DOCUMENT_MARKER.search(text, first.end()) is not None)
-
-
-YAML_RS_PLACE = re.compile(r"at line (\d+), column (\d+)")
-
-
-def _yaml_rs_problem(path: Path, exc: Exception) -> Problem:
-    """For the rare mistake PyYAML reads without complaint: yaml-rs's place, and its reason in the
-    words of someone editing by hand where we know them."""
-    text = str(exc)
-    place = YAML_RS_PLACE.search(text)
-    reason = text.strip().splitlines()[-1] if place else text
-    if reason.startswith("invalid indentation"):
-        message, hint = ("this line is not indented enough for the [list] or {fields} it continues",
-                         "indent it further than the field the list belongs to, or keep the list on one line")
-    elif reason.startswith("':' must be followed by"):
-        message, hint = ("the colon (:) here must be followed by a space, and a tab does not count",
-                         "write one space after the colon; put a text that contains a colon in quotes")
-    else:
-        message, hint = (f"the YAML cannot be read here ({reason})",
-                         "compare this line with a correct entry in the same file")
-    return Problem(path, int(place.group(1)) if place else None, message, hint=hint,
-                   column=int(place.group(2)) if place else None)
-
-
-def read_yaml(path: Path) -> tuple[str, Any]:
-    """The text of one file and its values; a mistake in the YAML raises DataError with its line."""
-    text = _read_text(path)
-    # yaml-rs lets invisible control characters through, and reads a file of several documents
-    # (--- lines) as a list of them; PyYAML refuses both, naming the line.
-    if yaml.reader.Reader.NON_PRINTABLE.search(text) or _second_document(text):
-        _nodes(path, text)
-    try:
-        return text, yaml_rs.loads(text, parse_datetime=False)
-    except yaml_rs.YAMLDecodeError as exc:
-        fast_error = exc
-    node = _nodes(path, text)  # raises the syntax errors PyYAML finds too, in a person's words
-    checker = _NodeChecker(path)
-    if node is not None:
-        checker.check(node)
-    if checker.problems:
-        raise DataError(checker.problems)
-    raise DataError([_yaml_rs_problem(path, fast_error)])
-
-
-def with_lines(files: DataFiles) -> DataFiles:
-    """The same values, each mapping and list knowing its line (and its keys' and items'), to show
-    where a problem is."""
-
-    def located(path: Path, value: Any) -> Any:
-        try:
-            node = _nodes(path, files.texts[path])
-        except DataError:  # yaml-rs read what PyYAML cannot: the value goes without lines
-            return value
-        return value if node is None else _attach(node, value)
-
-    def pair(item: tuple[Path, Any] | None) -> tuple[Path, Any] | None:
-        return None if item is None else (item[0], located(*item))
-
-    return replace(files, points=[pair(item) for item in files.points], conditions=pair(files.conditions),
-                   sources=pair(files.sources))
+    raise DataError([Problem(path, None, "the file cannot be read as YAML")])
 
 
 QUOTE_HINT = "put the whole text in quotes, e.g.  location: \"*Press* gently\""
@@ -286,12 +226,14 @@ def _syntax_problem(path: Path, exc: yaml.MarkedYAMLError, lines: list[str]) -> 
                    column=mark.column + 1 if mark else None)
 
 
-def _read_or_problems(path: Path) -> tuple[str, Any] | DataError:
-    """One file's text and values, or its problems: load gathers them in file order."""
+def _folder_problem(path: Path) -> Problem | None:
+    """Why a folder that exists cannot be listed, if it cannot."""
     try:
-        return read_yaml(path)
-    except DataError as err:
-        return err
+        next(path.iterdir(), None)
+    except OSError as exc:
+        return Problem(path, None, f"the folder cannot be read: {exc.strerror}",
+                       hint="check that you may read it (its permissions)")
+    return None
 
 
 def load(data_dir: Path) -> DataFiles:
@@ -301,41 +243,51 @@ def load(data_dir: Path) -> DataFiles:
         raise DataError([Problem(data_dir, None, "the data folder does not exist", hint=DATA_HINT)])
     if not data_dir.is_dir():
         raise DataError([Problem(data_dir, None, "this is a file, not a folder", hint=DATA_HINT)])
+    unreadable = _folder_problem(data_dir)
+    if unreadable:
+        raise DataError([unreadable])
     points_dir = data_dir / "points"
     conditions_path, sources_path = data_dir / "conditions.yaml", data_dir / "sources.yaml"
     if not any(p.exists() for p in (points_dir, conditions_path, sources_path)):
         raise DataError([Problem(data_dir, None, "the data folder is empty (it has no points/, "
                                  "conditions.yaml or sources.yaml)", hint=DATA_HINT)])
     problems: list[Problem] = []
-    point_files = sorted(points_dir.glob("*.yaml")) if points_dir.is_dir() else []
-    if not point_files:
-        problems.append(Problem(points_dir, None, "no point files found (expected points/<meridian>.yaml)",
+    point_files: list[Path] = []
+    unreadable = _folder_problem(points_dir) if points_dir.is_dir() else None
+    if unreadable:
+        problems.append(unreadable)
+    elif points_dir.is_dir():
+        for path in sorted(points_dir.iterdir()):
+            suffix = path.suffix
+            if suffix == ".yaml":
+                point_files.append(path)
+            elif suffix.lower() in (".yaml", ".yml"):
+                problems.append(Problem(path, None, "this file is not read: point files must end in .yaml "
+                                        "(lower case)", hint=f"rename it to {path.stem}.yaml"))
+        if not point_files and not problems:
+            problems.append(Problem(points_dir, None, "no point files found (expected points/<meridian>.yaml)",
+                                    hint="create points/<meridian>.yaml with a list of points; see the README"))
+    else:
+        problems.append(Problem(points_dir, None, "the folder of point files is missing" if not points_dir.exists()
+                                else "this is a file, not the folder of point files",
                                 hint="create points/<meridian>.yaml with a list of points; see the README"))
-    for stray in sorted(points_dir.glob("*.yml")) if points_dir.is_dir() else []:
-        problems.append(Problem(stray, None, "this file is not read: point files must end in .yaml",
-                                hint=f"rename it to {stray.stem}.yaml"))
-    paths = list(point_files)
+    values: dict[Path, Any] = {}
+    for path in point_files:
+        try:
+            values[path] = read_yaml(path)
+        except DataError as err:
+            problems.extend(err.problems)
     for path, why in ((conditions_path, "every point must be named in a condition"),
                       (sources_path, "every fact names its source, listed in sources.yaml")):
-        if path.is_file():
-            paths.append(path)
-        else:
+        if not path.exists() and not path.is_symlink():
             problems.append(Problem(path, None, "the file is missing", hint=why + "; see the README"))
-    # yaml-rs lets other threads run while it parses: two files at a time read 10,000 points in
-    # 0.09 s instead of 0.12 s. The results are gathered in file order, as are the problems.
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        read = dict(zip(paths, pool.map(_read_or_problems, paths)))
-    texts: dict[Path, str] = {}
-    values: dict[Path, Any] = {}
-    for path, result in read.items():
-        if isinstance(result, DataError):
-            problems.extend(result.problems)
-            values[path] = None
-        else:
-            texts[path], values[path] = result
-    points = [(path, values[path]) for path in point_files]
-    conditions = (conditions_path, values[conditions_path]) if conditions_path in values else None
-    sources = (sources_path, values[sources_path]) if sources_path in values else None
+            continue
+        try:
+            values[path] = read_yaml(path)
+        except DataError as err:
+            problems.extend(err.problems)
     if problems:
         raise DataError(problems)
-    return DataFiles(points=points, conditions=conditions, sources=sources, texts=texts)
+    return DataFiles(points=[(path, values[path]) for path in point_files],
+                     conditions=(conditions_path, values[conditions_path]),
+                     sources=(sources_path, values[sources_path]))

@@ -7,9 +7,12 @@ template changes the note type's schema; see "Regenerating" in the README before
 
 from __future__ import annotations
 
+from html import escape
 from importlib import resources
 
 import genanki
+
+from .records import Dataset
 
 DECK_ID = 1579481825
 DECK_NAME = "Acupressure points"
@@ -117,3 +120,19 @@ INDICATION = genanki.Model(
 
 NOTE_TYPES = (NAME_CODE, LOCATION, INDICATION)
 
+
+
+def description(dataset: Dataset) -> str:
+    """The text Anki shows on the deck's overview screen."""
+    sources = "".join(f"<li>{escape(s.citation())}</li>" for s in dataset.sources)
+    return (
+        f"<p>{len(dataset.points)} acupressure points: their names and codes, where they are, and "
+        "what they are used for. Codes follow the WHO 2008 standard; older codes (such as the "
+        "pre-standard bladder-line numbers) are shown as aliases, with their numbering.</p>"
+        "<p>New cards come point by point: name and code first, then location, then uses; "
+        "the complaint cards come last.</p>"
+        "<p><b>Information, not medical advice.</b> Press gently and stop if it hurts; see a "
+        "doctor for pain that is severe, lasting or unexplained. Some points are traditionally "
+        "avoided during pregnancy: every card shows its point's cautions.</p>"
+        f"<p>Facts from (in the deck's own words):</p><ul>{sources}</ul>"
+    )

@@ -1,18 +1,50 @@
-"""The validated data: what the rest of the pipeline may rely on without checking again."""
+"""The validated data, and the schema of the data files: each field is declared here, once.
+
+A field declared with `data(...)` is one a data file may write: validation takes the allowed and
+required fields, and the did-you-mean hints, from these declarations, and the README's field table
+is `field_table(Point)` (a test keeps it in step). Fields without it (a point's meridian, the file
+and line it came from) are worked out, never written.
+"""
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
+
+
+def data(doc: str, *, required: bool = True, multiline: bool = False) -> Any:
+    """A field the data files write. `multiline`: a line break the YAML keeps stays on the card."""
+    return dataclasses.field(metadata={"doc": doc, "required": required, "multiline": multiline})
+
+
+def schema(record: type) -> dict[str, bool]:
+    """The fields a data file may write for `record`, each with whether it is required."""
+    return {f.name: f.metadata["required"] for f in dataclasses.fields(record) if "doc" in f.metadata}
+
+
+def multiline_fields(record: type) -> set[str]:
+    return {f.name for f in dataclasses.fields(record) if f.metadata.get("multiline")}
+
+
+def field_table(record: type) -> str:
+    """The Markdown table of a record's data fields, as the README shows it."""
+    rows = ["| field | required | what it holds |", "|---|---|---|"]
+    for f in dataclasses.fields(record):
+        if "doc" in f.metadata:
+            rows.append(f"| `{f.name}` | {'yes' if f.metadata['required'] else 'no'} | {f.metadata['doc']} |")
+    return "\n".join(rows)
 
 
 @dataclass(frozen=True)
 class Source:
     key: str
-    title: str
-    author: str
-    year: int | None
-    short: str  # what a card shows, e.g. "Deadman et al. 1998"; defaults to author and year
+    title: str = data("the full title")
+    author: str = data("who wrote or published it")
+    year: int | None = data("the year it was published", required=False)
+    short: str = data("what the deck description and the card browser show, e.g. Deadman et al. 1998; "
+                      "defaults to the author and year", required=False)
 
     def citation(self) -> str:
         year = f" ({self.year})" if self.year else ""
@@ -22,48 +54,58 @@ class Source:
 @dataclass(frozen=True)
 class NumberingSystem:
     key: str
-    name: str
-    description: str
+    name: str = data("its name on the cards")
+    description: str = data("how it differs from the WHO numbering")
 
 
 @dataclass(frozen=True)
 class LegacyCode:
-    code: str
-    system: NumberingSystem
+    code: str = data("the code as older texts write it, e.g. BL54")
+    system: NumberingSystem = data("the numbering it belongs to: a key under numbering_systems in sources.yaml")
+
+
+@dataclass(frozen=True)
+class Category:
+    """A special-point category (see categories.py for the kinds and their details)."""
+
+    kind: str = data("the category, e.g. he-sea, back-shu, luo-connecting")
+    detail: str | None = None  # its element, organ, tissue, vessel or area, as the kind asks
 
 
 @dataclass(frozen=True)
 class Diagram:
     """Where the point goes on one of the project's body views (see diagrams.py)."""
 
-    view: str
-    x: float
-    y: float
+    view: str = data("the name of one of the project's drawings")
+    x: float = data("across the view, in its coordinates")
+    y: float = data("down the view, in its coordinates")
 
 
 @dataclass(frozen=True, eq=False)  # a point is itself: identity, not a field-by-field compare
 class Point:
-    id: str
-    code: str
-    meridian: str
-    legacy_codes: tuple[LegacyCode, ...]
-    pinyin: str
-    hanzi: str
-    hanzi_traditional: str | None
-    english: tuple[str, ...]
-    region: str
-    location: str
-    landmarks: tuple[str, ...]
-    how_to_find: str
-    indications: tuple[str, ...]
-    roles: tuple[str, ...]
-    cautions: tuple[str, ...]
-    diagram: Diagram | None
-    images: tuple[Path, ...]
-    sources: tuple[Source, ...]
-    article: str | None
-    file: Path
-    line: int | None  # None on the first pass, which reads no lines (build.prepare)
+    id: str = data("permanent: never change it once the deck is in use (Anki finds the notes by it)")
+    code: str = data("the WHO 2008 code, e.g. BL60 (extra points: EX-HN3)")
+    legacy_codes: tuple[LegacyCode, ...] = data("older codes, each with its numbering system", required=False)
+    pinyin: str = data("with tone marks, e.g. Kūnlún")
+    hanzi: str = data("simplified characters")
+    hanzi_traditional: str | None = data("traditional characters, where they differ", required=False)
+    english: tuple[str, ...] = data("English names from a named source; the first is shown where one fits")
+    region: str = data("the body region, which becomes a tag, e.g. lower-back")
+    location: str = data("the standard location in your own words, without the point's name", multiline=True)
+    landmarks: tuple[str, ...] = data("the anatomical landmarks that find it")
+    how_to_find: str = data("how to find it with the hands, in lay terms", multiline=True)
+    indications: tuple[str, ...] = data("its main uses, two to six short phrases")
+    categories: tuple[Category, ...] = data("special-point categories, e.g. {kind: he-sea, element: earth}",
+                                            required=False)
+    cautions: tuple[str, ...] = data("only where they change what a person does", required=False,
+                                     multiline=True)
+    diagram: Diagram | None = data("where to mark it on the project's drawings", required=False)
+    images: tuple[Path, ...] = data("your own pictures in media/", required=False)
+    sources: tuple[Source, ...] = data("keys of sources.yaml")
+    article: str | None = data("where the source article says something else", required=False, multiline=True)
+    meridian: str = ""  # worked out from the code
+    file: Path | None = None
+    line: int | None = None
 
     @property
     def name(self) -> str:
@@ -73,20 +115,20 @@ class Point:
 
 @dataclass(frozen=True)
 class ConditionPoint:
-    point: Point
-    note: str | None = None
+    point: Point = data("the id of a point the source article names for the complaint")
+    note: str | None = data("why it is not a standard point for it", multiline=True)
 
 
 @dataclass(frozen=True)
 class Condition:
-    id: str
-    name: str
-    region: str
-    points: tuple[Point, ...]
-    article_only: tuple[ConditionPoint, ...]
-    sources: tuple[Source, ...]
-    file: Path
-    line: int | None  # None on the first pass, which reads no lines (build.prepare)
+    id: str = data("permanent, lower-case words joined by hyphens")
+    name: str = data("the complaint as a learner says it")
+    region: str = data("where it is felt, which becomes a tag")
+    points: tuple[Point, ...] = data("the ids of the points standard references give for it")
+    article_only: tuple[ConditionPoint, ...] = data("points only the source article gives", required=False)
+    sources: tuple[Source, ...] = data("keys of sources.yaml")
+    file: Path | None = None
+    line: int | None = None
 
 
 @dataclass(frozen=True)
@@ -94,4 +136,3 @@ class Dataset:
     points: tuple[Point, ...]
     conditions: tuple[Condition, ...]
     sources: tuple[Source, ...]
-

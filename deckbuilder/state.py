@@ -8,6 +8,7 @@ note always carries a newer time than the version the user already has.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import tempfile
@@ -15,13 +16,20 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
 
+import genanki
+
+from . import package
+from .cards import NoteSpec
+from .notetypes import DECK_ID
+from .records import Dataset
+
 # 2: a note's hash is taken over the text Anki stores, not over a JSON list. A state file of
-# another format is not trusted (see build._previous_state): every note gets a newer time, once.
+# another format is not trusted (see _previous): every note gets a newer time, once.
 FORMAT = 2
 
 
 class Stamp(NamedTuple):
-    """Stored as a [hash, mod] pair: the state of a big deck is read and written on every build."""
+    """Stored as a [hash, mod] pair."""
 
     hash: str
     mod: int
@@ -85,7 +93,6 @@ def write(path: Path, state: State) -> None:
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as out:
-            # json.dumps, not json.dump: only a whole-string encode uses the C encoder (3x faster).
             out.write(json.dumps(payload, ensure_ascii=False) + "\n")
             out.flush()
             os.fsync(out.fileno())
@@ -102,3 +109,89 @@ def stamp(previous: dict[str, Stamp], key: str, content_hash: str, now: int) -> 
     if old is not None and old.hash == content_hash:
         return old
     return Stamp(content_hash, max(now, old.mod + 1) if old else now)
+
+
+@dataclass(frozen=True)
+class Changes:
+    """What this build changes for a collection that imported the last one, and the times that say so."""
+
+    notes: list[tuple[NoteSpec, int]]            # every note with its modification time
+    note_types: list[tuple[genanki.Model, int]]  # every note type with its modification time
+    state: State                                 # to write once the .apkg is written
+    changed_points: tuple[tuple[str, str], ...]      # (stable id, code) of points whose notes changed
+    removed_points: tuple[tuple[str, str], ...]      # (stable id, last code)
+    removed_conditions: tuple[tuple[str, str], ...]  # (stable id, last name)
+    note_types_changed: tuple[str, ...]  # names of note types whose templates, style or fields changed
+    schema_changed: tuple[str, ...]  # those whose fields or card types changed: Anki must merge them
+    notes_changed: int
+    first_build: bool
+    recovered: bool  # the state did not describe the old .apkg, so every note counts as changed
+
+
+def _note_type_hash(model: genanki.Model) -> str:
+    """Everything Anki stores for the note type (genanki's to_json normalises, so this is stable)."""
+    payload = json.dumps(model.to_json(0, DECK_ID), sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(payload.encode()).hexdigest()
+
+
+def _anki_schema(model: genanki.Model) -> str:
+    """What Anki compares to decide whether an imported note type can update the existing one."""
+    return json.dumps([[f["name"] for f in model.fields], [t["name"] for t in model.templates]],
+                      ensure_ascii=False)
+
+
+def _previous(state_file: Path, output: Path, now: int) -> tuple[State | None, int, bool]:
+    """The last build's state, the time for changed notes, and whether the state had to be distrusted.
+
+    If the .apkg on disk is not the one the state describes (a build stopped between writing the
+    two, or the state file was lost), a collection may hold any note of that .apkg: every note
+    then gets a time newer than all of them, so the next import brings everything up to date.
+    """
+    previous = read(state_file)
+    on_disk = package.digest(output)
+    if on_disk is None or (previous is not None and previous.package == on_disk):
+        return previous, now, False
+    known = previous or State()
+    floor = max(package.newest_mod(output), known.newest) + 1
+    return State(schemas=known.schemas, points=known.points, conditions=known.conditions), max(now, floor), True
+
+
+def changes(state_file: Path, output: Path, dataset: Dataset, notes: list[NoteSpec],
+            models: tuple[genanki.Model, ...], now: int) -> Changes:
+    """Compare this build with the state of the last one: each note keeps its time unless it changed."""
+    previous, now, recovered = _previous(state_file, output, now)
+    first_build = previous is None
+    previous = previous or State()
+    current = State()
+    stamped: list[tuple[NoteSpec, int]] = []
+    changed_owners: set[str] = set()
+    notes_changed = 0
+    for spec in notes:
+        new = stamp(previous.notes, spec.guid, spec.content_hash, now)
+        if spec.guid not in previous.notes or previous.notes[spec.guid].mod != new.mod:
+            changed_owners.add(spec.owner)
+            notes_changed += 1
+        current.notes[spec.guid] = new
+        stamped.append((spec, new.mod))
+    stamped_models: list[tuple[genanki.Model, int]] = []
+    note_types_changed, schema_changed = [], []
+    for model in models:
+        key = str(model.model_id)
+        new = stamp(previous.note_types, key, _note_type_hash(model), now)
+        if key in previous.note_types and previous.note_types[key].mod != new.mod:
+            note_types_changed.append(model.name)
+        current.note_types[key] = new
+        current.schemas[key] = _anki_schema(model)
+        if key in previous.schemas and previous.schemas[key] != current.schemas[key]:
+            schema_changed.append(model.name)
+        stamped_models.append((model, new.mod))
+    current.points = {p.id: p.code for p in dataset.points}
+    current.conditions = {c.id: c.name for c in dataset.conditions}
+
+    def gone(before: dict[str, str], after: dict[str, str]) -> tuple[tuple[str, str], ...]:
+        return tuple(sorted((key, value) for key, value in before.items() if key not in after))
+
+    changed = tuple(sorted((p.id, p.code) for p in dataset.points if f"point:{p.id}" in changed_owners))
+    return Changes(stamped, stamped_models, current, changed, gone(previous.points, current.points),
+                   gone(previous.conditions, current.conditions), tuple(note_types_changed),
+                   tuple(schema_changed), notes_changed, first_build, recovered)

@@ -1,40 +1,33 @@
 """Check the raw data against the schema and turn it into records; every problem is collected.
 
-To add a field to points: list it in POINT_FIELDS, read it in `_point`, add it to
-records.Point, then show it on a card in cards.py.
+The schema is records.py: a point's allowed and required fields, and which are plain texts or
+lists of texts, come from its declarations there. To add a point field: declare it in
+records.Point, add a check here only if it needs more than "a text" or "a list of texts", and
+show it on a card in cards.py.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import functools
 import math
 import re
+import unicodedata
 from pathlib import Path
 from typing import Any, Callable
 
-from . import codes
+from . import categories, codes
 from .errors import DataError, Problem
 from .load import DataFiles, YamlList
 from .media import image_problem
-from .records import (Condition, ConditionPoint, Dataset, Diagram, LegacyCode, NumberingSystem,
-                      Point, Source)
+from .records import (Category, Condition, ConditionPoint, Dataset, Diagram, LegacyCode, NumberingSystem,
+                      Point, Source, multiline_fields, schema)
 
-POINT_FIELDS = {
-    "id": True, "code": True, "legacy_codes": False, "pinyin": True, "hanzi": True,
-    "hanzi_traditional": False, "english": True, "region": True, "location": True,
-    "landmarks": True, "how_to_find": True, "indications": True, "roles": False,
-    "cautions": False, "diagram": False, "images": False, "sources": True, "article": False,
-}
-CONDITION_FIELDS = {"id": True, "name": True, "region": True, "points": True,
-                    "article_only": False, "sources": True}
-SOURCE_FIELDS = {"title": True, "author": True, "year": False, "short": False}
-SYSTEM_FIELDS = {"name": True, "description": True}
-LEGACY_FIELDS = {"code": True, "system": True}
-DIAGRAM_FIELDS = {"view": True, "x": True, "y": True}
-ARTICLE_ONLY_FIELDS = {"point": True, "note": True}
 # Texts shown as paragraphs, where a line break the YAML keeps becomes a line break on the card.
-MULTILINE_FIELDS = {"location", "how_to_find", "article", "cautions", "note"}
+MULTILINE_FIELDS = multiline_fields(Point) | multiline_fields(ConditionPoint)
+# Fields read the same way for every record: one text, or a list of texts.
+_TEXT, _TEXTS = ("str", "str | None", "int | None"), ("tuple[str, ...]",)
 
 ID = re.compile(r"[a-z][a-z0-9]*(-[a-z0-9]+)*")
 HTML_LIKE = re.compile(r"</?[A-Za-z][^<>]*>|<!--|&(?:[A-Za-z][A-Za-z0-9]*|#[0-9]+|#[xX][0-9A-Fa-f]+);")
@@ -51,9 +44,10 @@ class _Checker:
                field: str | None = None, hint: str | None = None, entry: str | None = None) -> None:
         self.problems.append(Problem(self.file, line, message, point, field, hint, entry))
 
-    def fields(self, entry: dict, spec: dict[str, bool], what: str, point: str | None,
+    def fields(self, entry: dict, spec: dict[str, bool] | type, what: str, point: str | None,
                label: str | None = None) -> None:
         """Unknown and missing fields; a missing field that a typo was meant to be is not repeated."""
+        spec = spec if isinstance(spec, dict) else schema(spec)
         meant = set()
         for key in entry:
             if key == "<<":  # YAML 1.1's merge key: YAML 1.2 reads it as a field like any other
@@ -71,9 +65,18 @@ class _Checker:
                             point=point, field=key, hint=f"add '{key}:' to this {what}", entry=label)
 
     def line(self, entry: dict, key: str) -> int | None:
-        """The line of a field; None on the first, fast pass, which reads no lines (see build.prepare)."""
+        """The line of a field (load records them all; a value made here has none)."""
         lines = getattr(entry, "key_lines", None)
         return None if lines is None else lines.get(key, entry.line)
+
+    def plain(self, entry: dict, record: type, label: str | None, point: bool = True) -> dict[str, Any]:
+        """Every field of `record` that is a text or a list of texts, read from `entry`."""
+        values = {}
+        for f in dataclasses.fields(record):
+            if "doc" in f.metadata and f.name in entry and f.type in _TEXT + _TEXTS and f.type != "int | None":
+                read = self.text_list if f.type in _TEXTS else self.text
+                values[f.name] = read(entry, f.name, label, None) if point else read(entry, f.name, None, label)
+        return values
 
     def text(self, entry: dict, key: str, point: str | None, label: str | None = None) -> str | None:
         if key not in entry:
@@ -98,6 +101,14 @@ class _Checker:
         if not value:
             self.report(line, "the value is empty", point=point, field=key, entry=label,
                         hint="write the text, or remove the field if it is optional")
+            return None
+        hidden = next((ch for ch in value if unicodedata.category(ch) in ("Cf", "Cc", "Co", "Cn")
+                       and ch != "\n"), None)
+        if hidden is not None:
+            name = unicodedata.name(hidden, "an unassigned character")
+            self.report(line, f"the text contains an invisible character (U+{ord(hidden):04X} {name})",
+                        point=point, field=key, entry=label,
+                        hint="delete it: retype the text around it, or copy it from a plain-text source")
             return None
         html_like = HTML_LIKE.search(value) if "<" in value or "&" in value else None  # a tag or an entity
         if html_like:
@@ -245,7 +256,7 @@ def _sources(path: Path, raw: Any, problems: list[Problem]
                 check.fields(entry, spec, what, None, label)
                 yield key, entry, label
 
-    for key, entry, label in entries("sources", "source", SOURCE_FIELDS, sources):
+    for key, entry, label in entries("sources", "source", Source, sources):
         title, author = check.text(entry, "title", None, label), check.text(entry, "author", None, label)
         year = entry.get("year")
         short = check.text(entry, "short", None, label) if "short" in entry else (
@@ -255,7 +266,7 @@ def _sources(path: Path, raw: Any, problems: list[Problem]
                          field="year", entry=label, hint="e.g. year: 2008")
         elif title and author and short:
             sources[key] = Source(key, title, author, year, short)
-    for key, entry, label in entries("numbering_systems", "numbering system", SYSTEM_FIELDS, systems):
+    for key, entry, label in entries("numbering_systems", "numbering system", NumberingSystem, systems):
         name = check.text(entry, "name", None, label)
         description = check.text(entry, "description", None, label)
         if name and description:
@@ -287,7 +298,7 @@ def _legacy_codes(check: _Checker, entry: dict, code: str | None,
                             hint="write each as {code: BL54, system: old-bladder}")
         if sub is None:
             continue
-        check.fields(sub, LEGACY_FIELDS, "legacy code", label)
+        check.fields(sub, LegacyCode, "legacy code", label)
         old, system = check.text(sub, "code", label), check.text(sub, "system", label)
         problem = codes.legacy_code_problem(old) if old is not None else None
         if problem:
@@ -311,6 +322,45 @@ def _legacy_codes(check: _Checker, entry: dict, code: str | None,
     return found
 
 
+def _categories(check: _Checker, entry: dict, code: str | None, label: str | None) -> tuple[Category, ...]:
+    found: list[Category] = []
+    for item, line in check.entry_list(entry, "categories", "kind: ...", label):
+        sub = check.mapping(item, line, "category", label, "categories",
+                            hint="write each as {kind: he-sea, element: earth}")
+        if sub is None:
+            continue
+        kind = check.text(sub, "kind", label) if "kind" in sub else None
+        if kind is None:
+            check.report(line, "the category has no 'kind'", point=label, field="categories",
+                         hint="kinds: " + ", ".join(categories.KINDS))
+            continue
+        if kind not in categories.KINDS:
+            check.report(line, f"there is no category '{kind}'", point=label, field="categories",
+                         hint=_suggest(kind, list(categories.KINDS)) or "kinds: " + ", ".join(categories.KINDS))
+            continue
+        detail_key, allowed, required = categories.KINDS[kind]
+        check.fields(sub, {"kind": True, **({detail_key: required} if detail_key else {})},
+                     f"{kind} category", label)
+        detail = check.text(sub, detail_key, label) if detail_key and detail_key in sub else None
+        if detail is not None and detail not in allowed:
+            check.report(check.line(sub, detail_key), f"'{detail}' is not a {detail_key} a {kind} point names",
+                         point=label, field="categories", hint=_suggest(detail, list(allowed))
+                         or f"one of: {', '.join(allowed)}")
+            continue
+        if required and detail is None:
+            continue  # reported by check.fields
+        category = Category(kind, detail)
+        problem = categories.problem(category, code) if code else None
+        if problem:
+            check.report(line, problem[0], point=label, field="categories", hint=problem[1])
+        elif category in found:
+            check.report(line, f"the category {kind} is listed twice", point=label, field="categories",
+                         hint="remove one of them")
+        else:
+            found.append(category)
+    return tuple(found)
+
+
 def _point(check: _Checker, entry: dict, sources: dict[str, Source | None],
            systems: dict[str, NumberingSystem | None], image_check: Callable[[str], tuple[str, str] | None]
            ) -> Point | None:
@@ -319,41 +369,31 @@ def _point(check: _Checker, entry: dict, sources: dict[str, Source | None],
     if isinstance(entry.get("code"), str):
         label = f"{entry['code']} ({label})" if label else entry["code"]
     before = len(check.problems)
-    check.fields(entry, POINT_FIELDS, "point", label)
+    check.fields(entry, Point, "point", label)
+    values = check.plain(entry, Point, label)
 
-    point_id = check.text(entry, "id", label)
+    point_id, code, region = values.get("id"), values.get("code"), values.get("region")
     if point_id is not None and not ID.fullmatch(point_id):
         check.report(check.line(entry, "id"), f"'{point_id}' cannot be used as an id", point=label, field="id",
                      hint="use lower-case letters, digits and single hyphens, e.g. kunlun")
-    code = check.text(entry, "code", label)
     if code is not None:
         problem = codes.standard_code_problem(code)
         if problem:
             check.report(check.line(entry, "code"), problem[0], point=label, field="code", hint=problem[1])
-    legacy = _legacy_codes(check, entry, code, systems, label)
-
-    pinyin = check.text(entry, "pinyin", label)
-    hanzi = check.text(entry, "hanzi", label)
-    traditional = check.text(entry, "hanzi_traditional", label)
-    english = check.text_list(entry, "english", label)
-    region = check.text(entry, "region", label)
+            code = None
     if region is not None and not ID.fullmatch(region):
         check.report(check.line(entry, "region"), f"'{region}' cannot be used as a tag", point=label,
                      field="region", hint="use lower-case words joined by hyphens, e.g. lower-back")
-    location = check.text(entry, "location", label)
-    landmarks = check.text_list(entry, "landmarks", label)
-    how_to_find = check.text(entry, "how_to_find", label)
-    indications = check.text_list(entry, "indications", label)
-    roles = check.text_list(entry, "roles", label) or ()
-    cautions = check.text_list(entry, "cautions", label) or ()
-    article = check.text(entry, "article", label)
-    point_sources = _source_refs(check, entry, sources, label)
+    values["legacy_codes"] = tuple(_legacy_codes(check, entry, code, systems, label))
+    values["categories"] = _categories(check, entry, code, label)
+    values["sources"] = _source_refs(check, entry, sources, label)
+    location, pinyin, english = values.get("location"), values.get("pinyin"), values.get("english")
 
     diagram = None
     if "diagram" in entry:
         sub = check.mapping(entry["diagram"], check.line(entry, "diagram"), "diagram", label, "diagram")
         if sub is not None:
-            check.fields(sub, DIAGRAM_FIELDS, "diagram", label)
+            check.fields(sub, Diagram, "diagram", label)
             diagram = _diagram(check, sub, label)
 
     images: list[Path] = []
@@ -369,7 +409,7 @@ def _point(check: _Checker, entry: dict, sources: dict[str, Source | None],
 
     if location and code and pinyin and english:
         folded = location.casefold()
-        for giveaway in (code, pinyin, *english, *(c.code for c in legacy)):
+        for giveaway in (code, pinyin, *english, *(c.code for c in values["legacy_codes"])):
             if giveaway.casefold() in folded and re.search(rf"\b{re.escape(giveaway)}\b", location, re.IGNORECASE):
                 check.report(check.line(entry, "location"),
                              f"the location names the point itself ('{giveaway}'), which gives the "
@@ -378,13 +418,9 @@ def _point(check: _Checker, entry: dict, sources: dict[str, Source | None],
 
     if len(check.problems) > before:
         return None
-    return Point(
-        id=point_id, code=code, meridian=codes.meridian_of(code), legacy_codes=tuple(legacy),
-        pinyin=pinyin, hanzi=hanzi, hanzi_traditional=traditional, english=english, region=region,
-        location=location, landmarks=landmarks, how_to_find=how_to_find, indications=indications,
-        roles=roles, cautions=cautions, diagram=diagram, images=tuple(images),
-        sources=point_sources, article=article, file=check.file, line=_line(entry),
-    )
+    return Point(**{"hanzi_traditional": None, "cautions": (), "article": None, **values},
+                 diagram=diagram, images=tuple(images), meridian=codes.meridian_of(code),
+                 file=check.file, line=_line(entry))
 
 
 def _diagram(check: _Checker, sub: dict, label: str | None) -> Diagram | None:
@@ -420,11 +456,10 @@ def _diagram(check: _Checker, sub: dict, label: str | None) -> Diagram | None:
 
 
 def _condition(check: _Checker, entry: dict, points: dict[str, Point], sources: dict[str, Source | None],
-               all_ids: set[str], named: set[str]) -> Condition | None:
-    """`named` collects every point id the condition names, valid or not, for the orphan check."""
+               all_ids: set[str]) -> Condition | None:
     label = f"condition {entry['id']}" if isinstance(entry.get("id"), str) else "condition"
     before = len(check.problems)
-    check.fields(entry, CONDITION_FIELDS, "condition", None, label)
+    check.fields(entry, Condition, "condition", None, label)
     cond_id = check.text(entry, "id", None, label)
     if cond_id is not None and not ID.fullmatch(cond_id):
         check.report(check.line(entry, "id"), f"'{cond_id}' cannot be used as an id", field="id", entry=label,
@@ -436,13 +471,11 @@ def _condition(check: _Checker, entry: dict, points: dict[str, Point], sources: 
                      entry=label, hint="use lower-case words joined by hyphens, e.g. lower-back")
 
     def resolve(ref: str, line: int, field: str) -> Point | None:
-        named.add(ref)
         if ref in points:
             return points[ref]
         if ref in all_ids:
             return None  # the point itself has a problem, reported where it is defined
         by_code = [p.id for p in points.values() if p.code == ref.upper()]
-        named.update(by_code)  # reported here; not again as a point in no condition
         hint = (f"name points by their id: '{by_code[0]}'" if by_code else
                 _suggest(ref, list(all_ids)) or "the point must be defined in points/ first")
         check.report(line, f"there is no point with the id '{ref}'", field=field, entry=label, hint=hint)
@@ -461,7 +494,7 @@ def _condition(check: _Checker, entry: dict, points: dict[str, Point], sources: 
                             hint="write each as {point: <id>, note: <why>}")
         if sub is None:
             continue
-        check.fields(sub, ARTICLE_ONLY_FIELDS, "article_only entry", None, label)
+        check.fields(sub, ConditionPoint, "article_only entry", None, label)
         ref, note = check.text(sub, "point", None, label), check.text(sub, "note", None, label)
         found = resolve(ref, check.line(sub, "point"), "article_only") if ref else None
         if found is not None and found in members:
@@ -526,7 +559,6 @@ def validate(files: DataFiles, media_dir: Path) -> Dataset:
     check = _Checker(path, problems)
     conditions: list[Condition] = []
     condition_lines: dict[str, int] = {}
-    named: set[str] = set()
     for entry in check.entries(raw, "condition"):
         cond_id = entry.get("id")
         if isinstance(cond_id, str) and cond_id in condition_lines:
@@ -536,15 +568,10 @@ def validate(files: DataFiles, media_dir: Path) -> Dataset:
             continue
         if isinstance(cond_id, str):
             condition_lines[cond_id] = check.line(entry, "id")
-        condition = _condition(check, entry, points, sources, all_ids, named)
+        condition = _condition(check, entry, points, sources, all_ids)
         if condition is not None:
             conditions.append(condition)
 
-    for point in points.values():
-        if point.id not in named:
-            problems.append(Problem(point.file, point.line, "the point is in no condition, so no card asks "
-                                    "what it is used for", point=f"{point.code} ({point.id})",
-                                    hint=f"add {point.id} to the points of a condition in {path}"))
     if problems:
         raise DataError(problems)
     return Dataset(tuple(points.values()), tuple(conditions), tuple(s for s in sources.values() if s))

@@ -131,7 +131,7 @@ def loop(project, collection) -> Loop:
     # As first written: BL40 under the old bladder numbering, BL54. Corrected later in the loop.
     edit(lp.points, "  code: BL40\n  legacy_codes:\n    - {code: BL54, system: old-bladder}\n",
          "  code: BL54\n  legacy_codes:\n")
-    assert lp.build().first_build
+    assert lp.build().changes.first_build
     log = lp.import_and_check(new_cards=30)
     assert (len(log.new), len(log.updated), len(log.duplicate)) == (20, 0, 0)
     assert lp.study() >= 30
@@ -146,7 +146,7 @@ def test_daily_loop_keeps_every_review(loop):
     # Two builds in a row with no change: the same bytes, and Anki updates nothing.
     before = loop.output.read_bytes()
     result = loop.build()
-    assert (result.notes_changed, result.changed_points, result.removed_points) == (0, (), ())
+    assert (result.changes.notes_changed, result.changes.changed_points, result.changes.removed_points) == (0, (), ())
     assert loop.output.read_bytes() == before
     log = loop.import_and_check()
     assert (len(log.new), len(log.updated), len(log.duplicate), len(log.conflicting)) == (0, 0, 20, 0)
@@ -155,7 +155,7 @@ def test_daily_loop_keeps_every_review(loop):
     edit(loop.points, "the most prominent\n    point of the outer ankle bone",
          "the highest\n    point of the outer ankle bone")
     result = loop.build()
-    assert result.changed_points == (("kunlun", "BL60"),) and result.notes_changed == 1
+    assert result.changes.changed_points == (("kunlun", "BL60"),) and result.changes.notes_changed == 1
     log = loop.import_and_check()
     assert (len(log.new), len(log.updated), len(log.duplicate)) == (0, 1, 19)
     assert loop.updated_guids(log) <= loop.guids("kunlun")
@@ -164,7 +164,7 @@ def test_daily_loop_keeps_every_review(loop):
 
     # An indication added: only that point's uses note.
     edit_yaml(loop.points, lambda ps: point(ps, "kunlun")["indications"].append("calf cramps"))
-    assert loop.build().changed_points == (("kunlun", "BL60"),)
+    assert loop.build().changes.changed_points == (("kunlun", "BL60"),)
     log = loop.import_and_check()
     assert (len(log.new), len(log.updated)) == (0, 1)
     (nid,) = col.find_notes('Code:BL60 note:"Acupressure: point ↔ indication"')
@@ -182,7 +182,7 @@ def test_daily_loop_keeps_every_review(loop):
     edit_yaml(loop.points, add_chengshan)
     edit_yaml(loop.conditions, lambda cs: point(cs, "sciatica")["points"].append("chengshan"))
     result = loop.build()
-    assert result.changed_points == (("chengshan", "BL57"),) and result.notes_changed == 4
+    assert result.changes.changed_points == (("chengshan", "BL57"),) and result.changes.notes_changed == 4
     log = loop.import_and_check(new_cards=5)  # 2 + 2 + 1
     assert (len(log.new), len(log.updated)) == (3, 1)
     assert len(col.find_cards("tag:acupressure::point::chengshan is:new")) == 5
@@ -195,7 +195,7 @@ def test_daily_loop_keeps_every_review(loop):
         code="BL40", legacy_codes=[{"code": "BL54", "system": "old-bladder"},
                                    {"code": "UB54", "system": "old-bladder"}]))
     result = loop.build()
-    assert result.changed_points == (("weizhong", "BL40"),)
+    assert result.changes.changed_points == (("weizhong", "BL40"),)
     log = loop.import_and_check()
     assert not log.new and loop.updated_guids(log) >= set(weizhong.values())
     assert {n: col.get_note(n).guid for n in col.find_notes("Code:BL40")} == weizhong
@@ -209,8 +209,8 @@ def test_daily_loop_keeps_every_review(loop):
         patch.setattr(notetypes.NAME_CODE, "css", css)
         patch.setattr(notetypes.LOCATION, "templates", templates)
         result = loop.build()
-    assert result.notes_changed == 0 and result.schema_changed == ()
-    assert result.note_types_changed == (notetypes.NAME_CODE.name, notetypes.LOCATION.name)
+    assert result.changes.notes_changed == 0 and result.changes.schema_changed == ()
+    assert result.changes.note_types_changed == (notetypes.NAME_CODE.name, notetypes.LOCATION.name)
     log = loop.import_and_check()
     assert (len(log.new), len(log.updated)) == (0, 0)
     assert col.models.get(NAME_CODE_ID)["css"] == css
@@ -223,8 +223,8 @@ def test_daily_loop_keeps_every_review(loop):
     (loop.project / "data" / "points" / "small-intestine.yaml").unlink()
     edit_yaml(loop.conditions, _drop_tianzong)
     result = loop.build()
-    assert result.removed_points == (("tianzong", "SI11"),)
-    assert result.removed_conditions == (("shoulder-tension", "shoulder and shoulder-blade pain or tension"),)
+    assert result.changes.removed_points == (("tianzong", "SI11"),)
+    assert result.changes.removed_conditions == (("shoulder-tension", "shoulder and shoulder-blade pain or tension"),)
     loop.import_and_check()
     orphans = col.find_notes("tag:acupressure::point::tianzong")
     assert len(orphans) == 3
@@ -237,7 +237,7 @@ def test_daily_loop_keeps_every_review(loop):
     assert col.db.scalar("select count() from revlog") == reviews  # Anki keeps the log of deleted cards
 
     # And an unchanged rebuild at the end still changes nothing.
-    assert loop.build().notes_changed == 0
+    assert loop.build().changes.notes_changed == 0
     log = loop.import_and_check()
     assert (len(log.new), len(log.updated), len(log.duplicate)) == (0, 0, len(built))
 
@@ -255,9 +255,9 @@ def test_builds_within_one_second_still_give_newer_times(loop):
     # Real builds, without a given time, in the same second as each other.
     project, output = loop.project, loop.output
     mods = []
-    for role in ("first role", "second role"):
-        edit_yaml(loop.points, lambda ps: point(ps, "kunlun").update(roles=[role]))
-        assert build(project / "data", project / "media", output).notes_changed == 1
+    for use in ("first use", "second use"):
+        edit_yaml(loop.points, lambda ps: point(ps, "kunlun").update(indications=[use]))
+        assert build(project / "data", project / "media", output).changes.notes_changed == 1
         mods.append(state.read(state.state_path(output)).newest)
     assert mods[1] > mods[0] > loop.now
 
@@ -296,7 +296,7 @@ def test_new_field_with_default_options_then_merge(loop, monkeypatch):
     cards_before, revlog_before = loop.history()
     _with_mnemonic(monkeypatch)
     result = loop.build()
-    assert result.schema_changed == (notetypes.NAME_CODE.name,)
+    assert result.changes.schema_changed == (notetypes.NAME_CODE.name,)
     # Default options: Anki adds a copy of the note type and leaves the existing notes alone.
     log = import_deck(loop.col, loop.output)
     assert (len(log.new), len(log.updated), len(log.conflicting)) == (0, 0, 5)
@@ -317,7 +317,7 @@ def test_new_field_with_merge_note_types(loop, monkeypatch):
     assert (len(log.new), len(log.updated), len(log.conflicting)) == (0, 5, 0)
     _check_merged(loop)
     # Afterwards the ordinary default import is enough again.
-    assert loop.build().schema_changed == ()
+    assert loop.build().changes.schema_changed == ()
     log = loop.import_and_check()
     assert (len(log.updated), len(log.duplicate)) == (0, 20)
 
@@ -412,14 +412,14 @@ def test_state_not_written_after_the_deck_is_recovered_from(loop, monkeypatch):
     # A further edit, built within the same second as the failed build.
     edit(loop.points, "a stiff neck", "stiff neck and shoulders")
     result = loop.build(seconds_later=0)
-    assert result.state_recovered and result.notes_changed == 20
+    assert result.changes.recovered and result.changes.notes_changed == 20
     log = loop.import_and_check()
     assert len(log.updated) == 20  # all of them, harmlessly: content unchanged except the edit
     (nid,) = loop.col.find_notes('Code:BL60 note:"Acupressure: point ↔ indication"')
     assert "stiff neck and shoulders" in loop.col.get_note(nid)["Uses"]
     # From then on the state describes the deck again.
     result = loop.build()
-    assert not result.state_recovered and result.notes_changed == 0
+    assert not result.changes.recovered and result.changes.notes_changed == 0
     assert not loop.import_and_check().updated
 
 
@@ -428,7 +428,7 @@ def test_lost_state_beside_an_old_deck(project, monkeypatch):
     build(project / "data", project / "media", output, now=T0)
     state.state_path(output).unlink()
     result = build(project / "data", project / "media", output, now=T0)
-    assert result.state_recovered and not result.first_build
+    assert result.changes.recovered and not result.changes.first_build
     assert state.read(state.state_path(output)).newest == T0 + 1
 
 
@@ -441,7 +441,7 @@ def test_state_of_an_older_format_is_not_trusted(project):
                     encoding="utf-8")
     assert state.read(path) is None
     result = build(project / "data", project / "media", output, now=T0)
-    assert result.state_recovered and result.notes_changed == len(result.deck.notes)
+    assert result.changes.recovered and result.changes.notes_changed == len(result.deck.notes)
     assert state.read(path).newest == T0 + 1
 
 
@@ -456,4 +456,4 @@ def test_damaged_state_is_not_trusted(project, stamp):
     path.write_text(json.dumps(stored), encoding="utf-8")
     assert state.read(path) is None
     result = build(project / "data", project / "media", output, now=T0)
-    assert result.state_recovered and state.read(path).newest == T0 + 1
+    assert result.changes.recovered and state.read(path).newest == T0 + 1
