@@ -65,6 +65,7 @@ def build(data_dir: Path = DEFAULT_DATA, media_dir: Path = DEFAULT_MEDIA,
           output: Path = DEFAULT_OUTPUT, *, now: int | None = None) -> BuildResult:
     """Build the .apkg; the previous file and state stay untouched unless the whole build succeeds."""
     output = Path(output)
+    package.target(output)  # an output that can never be written is said before any work
     deck = prepare(Path(data_dir), Path(media_dir), output.parent / ".deckbuilder-cache")
     state_file = state.state_path(output)
     changes = state.changes(state_file, output, deck.dataset, deck.notes, NOTE_TYPES,

@@ -17,7 +17,7 @@ import genanki
 
 from .categories import describe
 from .errors import DataError, Problem
-from .markup import bullet_list, inline
+from .markup import bullet_list, inline, plain
 from .media import MediaFile, PointImages
 from .notetypes import INDICATION, LOCATION, NAME_CODE
 from .records import Condition, Dataset, Point
@@ -78,7 +78,7 @@ def _point_tags(point: Point, condition_ids: list[str]) -> tuple[str, ...]:
 
 
 def _sources(sources) -> str:
-    return " · ".join(escape(s.short) for s in sources)
+    return " · ".join(plain(s.short) for s in sources)
 
 
 def _caution(point: Point) -> str:
@@ -91,7 +91,7 @@ def _aliases(point: Point) -> str:
         by_system[legacy.system.name].append(legacy.code)
     if not by_system:
         return ""
-    return "Also written: " + "; ".join(f"{escape(', '.join(found))} ({escape(system)})"
+    return "Also written: " + "; ".join(f"{plain(', '.join(found))} ({plain(system)})"
                                         for system, found in by_system.items())
 
 
@@ -109,22 +109,22 @@ def _diagram(drawing: MediaFile | None, marker: MediaFile | None, alt: str) -> s
 def _point_notes(point: Point, condition_ids: list[str], images: PointImages) -> list[NoteSpec]:
     tags = _point_tags(point, condition_ids)
     owner = f"point:{point.id}"
-    code, caution, sources = escape(point.code), _caution(point), _sources(point.sources)
-    english = " · ".join(escape(e) for e in point.english)
-    meridian = f"{escape(point.meridian.capitalize())} meridian"
+    code, caution, sources = plain(point.code), _caution(point), _sources(point.sources)
+    english = " · ".join(plain(e) for e in point.english)
+    meridian = f"{plain(point.meridian.capitalize())} meridian"
     article = inline(point.article) if point.article else ""
     aliases = _aliases(point)
     photos = "".join(_img(photo, "Photo of the point's area") for photo in images.photos)
-    name = f"{escape(point.pinyin)} · {escape(point.english[0])}"
+    name = f"{plain(point.pinyin)} · {plain(point.english[0])}"
     uses = list(point.indications) + [f"*{describe(c, point.meridian)}*" for c in point.categories]
     return [
         NoteSpec(NAME_CODE, guid("name-code", point.id),
-                 (code, escape(point.pinyin), escape(point.hanzi),
-                  escape(point.hanzi_traditional or ""), english, aliases, meridian, article, caution,
+                 (code, plain(point.pinyin), plain(point.hanzi),
+                  plain(point.hanzi_traditional or ""), english, aliases, meridian, article, caution,
                   sources), tags, owner),
         NoteSpec(LOCATION, guid("location", point.id),
                  (code, name, inline(point.location),
-                  "Landmarks: " + escape(", ".join(point.landmarks)), inline(point.how_to_find),
+                  "Landmarks: " + plain(", ".join(point.landmarks)), inline(point.how_to_find),
                   _diagram(images.drawing, images.question, "Where the point is"),
                   _diagram(images.drawing, images.answer, f"{point.code} {point.pinyin} marked"), photos,
                   caution, sources),
@@ -137,7 +137,7 @@ def _point_notes(point: Point, condition_ids: list[str], images: PointImages) ->
 
 def _condition_note(condition: Condition) -> NoteSpec:
     def line(point: Point) -> str:
-        return f"<b>{escape(point.code)}</b> {escape(point.pinyin)} · {escape(point.english[0])}"
+        return f"<b>{plain(point.code)}</b> {plain(point.pinyin)} · {plain(point.english[0])}"
 
     points = "<ul>" + "".join(f"<li>{line(p)}</li>" for p in condition.points) + "</ul>"
     article = "<br>".join(f"Not standard: {line(extra.point)}. {inline(extra.note)}"
@@ -145,7 +145,7 @@ def _condition_note(condition: Condition) -> NoteSpec:
     cautions = [f"{p.code}: {c}" for p in condition.points for c in p.cautions]
     tags = (f"acupressure::condition::{condition.id}", f"acupressure::region::{condition.region}")
     return NoteSpec(INDICATION, guid("condition", condition.id),
-                    (escape(condition.name.capitalize()), "", "", "", escape(condition.name), points,
+                    (plain(condition.name.capitalize()), "", "", "", plain(condition.name), points,
                      article, bullet_list(cautions) if cautions else "", _sources(condition.sources)),
                     tags, f"condition:{condition.id}")
 

@@ -1,19 +1,21 @@
 """The command line: the one place that prints and chooses exit codes.
 
-Exit codes: 0 success, 1 a problem in the data or the output path, 2 a usage error.
+Exit codes: 0 success, 1 a problem in the data, the output path or the system, 2 a usage error,
+130 stopped with Ctrl-C.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 from pathlib import Path
 
 from . import __version__
 from .build import DEFAULT_DATA, DEFAULT_MEDIA, DEFAULT_OUTPUT, build, prepare
-from .errors import DataError, DeckbuilderError
+from .errors import DataError, DeckbuilderError, Problem, shown
 
-EXIT_OK, EXIT_DATA, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_DATA, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 DEFAULT_PREVIEW = Path("dist/preview")
 
 
@@ -42,9 +44,17 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _cause_first(problem: Problem) -> tuple:
+    """sources.yaml first (a mistake there causes problems in the files that cite it), then the
+    point files, then conditions.yaml (which names points); within a file, by line."""
+    name = problem.file.name if problem.file is not None else ""
+    rank = {"sources.yaml": 0, "conditions.yaml": 2}.get(name, 1)
+    return (rank, *problem.sort_key())
+
+
 def _report_data_error(error: DataError, limit: int = 30) -> None:
-    """All problems in file and line order, up to a screenful, then how many more there are."""
-    problems = sorted(error.problems, key=lambda problem: problem.sort_key())
+    """All problems, causes first, up to a screenful, then how many more there are."""
+    problems = sorted(error.problems, key=_cause_first)
     count = len(problems)
     print(f"deckbuilder: {count} problem{'s' if count != 1 else ''} in the data; nothing was written.",
           file=sys.stderr)
@@ -75,7 +85,7 @@ def main(argv: list[str] | None = None) -> int:
         _report_data_error(error)
         return EXIT_DATA
     except DeckbuilderError as error:  # OutputError: the deck or preview cannot be written there
-        print(f"deckbuilder: {error}", file=sys.stderr)
+        print(f"deckbuilder: {shown(str(error))}", file=sys.stderr)
         return EXIT_DATA
     deck, changes = result.deck, result.changes
     print(f"Built {len(deck.dataset.points)} points: {len(deck.notes)} notes, {deck.card_count} cards, "
@@ -110,4 +120,20 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def run() -> None:
-    sys.exit(main())
+    """The console entry: messages, not tracebacks, for what the system refuses or the user stops."""
+    for stream in (sys.stdout, sys.stderr):
+        if stream is not None:  # a file name that the terminal cannot encode is printed escaped
+            stream.reconfigure(errors="backslashreplace")
+    try:
+        code = main()
+        if sys.stdout is not None:
+            sys.stdout.flush()
+    except KeyboardInterrupt:
+        print("deckbuilder: stopped; nothing was changed", file=sys.stderr)
+        code = EXIT_INTERRUPTED
+    except OSError as exc:  # standard output closed or full: the work is done, the summary is lost
+        sys.stdout = None  # what is still buffered for it must not fail again at exit
+        with contextlib.suppress(OSError):
+            print(f"deckbuilder: cannot print to standard output ({exc.strerror or exc})", file=sys.stderr)
+        code = EXIT_DATA
+    sys.exit(code)

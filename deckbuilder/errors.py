@@ -2,8 +2,17 @@
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
+
+_UNSEEN = {"Cc", "Cf", "Co", "Cn", "Zl", "Zp", "Zs"}  # controls, format marks, unassigned, spaces
+
+
+def shown(text: str) -> str:
+    """The text with every character a reader cannot see written as an escape, e.g. BL\\u200b60."""
+    return "".join(ch if ch in " \n" or unicodedata.category(ch) not in _UNSEEN
+                   else f"\\u{ord(ch):04x}" if ord(ch) <= 0xFFFF else f"\\U{ord(ch):08x}" for ch in text)
 
 
 @dataclass(frozen=True)
@@ -36,9 +45,9 @@ class Problem:
             where.append(self.entry)
         if self.field:
             where.append(f"field '{self.field}'")
-        text = (", ".join(where) + ": " if where else "") + self.message
+        text = shown((", ".join(where) + ": " if where else "") + self.message)
         if self.hint:
-            text += f"\n    hint: {self.hint}"
+            text += f"\n    hint: {shown(self.hint)}"
         return text
 
     def sort_key(self) -> tuple[str, int]:

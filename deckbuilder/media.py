@@ -15,6 +15,7 @@ from pathlib import Path, PurePosixPath
 from typing import Callable
 
 from . import diagrams
+from .files import remove_leftovers, scratch
 from .records import Point
 
 IMAGE_TYPES = {
@@ -40,15 +41,18 @@ def image_problem(name: str, media_dir: Path) -> tuple[str, str] | None:
         return (f"the image '{name}' is {found}, which cards cannot show",
                 "use one of " + ", ".join(sorted(IMAGE_TYPES)))
     if not media_dir.is_dir():
-        return (f"the media folder {media_dir} does not exist",
+        found = "is not a folder" if media_dir.exists() else "does not exist"
+        return (f"the media folder {media_dir} {found}",
                 "create it and put the image there, or pass --media with the folder that holds it")
     try:
         real = (media_dir / pure).resolve(strict=True)
         if not real.is_relative_to(media_dir.resolve()):
             return (f"the image '{name}' is a link to a file outside the media folder",
                     "copy the file itself into media/")
-        if not real.is_file():
+        if real.is_dir():
             return (f"'{name}' is a folder, not an image", "name an image file in media/")
+        if not real.is_file():
+            return (f"'{name}' is not a regular file (a device, a pipe or a socket)", "name an image file in media/")
         with real.open("rb") as handle:
             head = handle.read(64)
     except FileNotFoundError:
@@ -68,15 +72,7 @@ class MediaFile:
     """One file to put in the package, under the name the cards use."""
 
     name: str
-    content: bytes | None = None  # kept in memory only when there is no file to read it from
-    path: str | None = None       # a diagram-cache file: read again when the package is written
-
-    @property
-    def data(self) -> bytes:
-        if self.content is not None:
-            return self.content
-        with open(self.path, "rb") as file:
-            return file.read()
+    data: bytes
 
 
 @dataclass(frozen=True)
@@ -94,15 +90,17 @@ def _hashed(stem: str, data: bytes, suffix: str) -> str:
 class DiagramCache:
     """Rendered diagrams on disk, keyed by everything that shapes them, so a rebuild renders nothing new.
 
-    A cache file is named `<key>.<name in the deck>`: finding a diagram needs no reading or hashing.
+    A cache file is named `<key>.<name in the deck>`, and that name holds a hash of the content:
+    what is read back is checked against it, so a truncated or damaged file is rendered again.
     """
 
     def __init__(self, folder: Path | None):
         self.folder = folder
         self.rendered = 0
-        self._names: dict[str, str] = {}  # key -> cache file name; the folder is listed once
+        self._names: dict[str, str] = {}  # key -> cache file name
         self._bases: dict[str, MediaFile] = {}
         if folder is not None:
+            remove_leftovers(folder)
             with contextlib.suppress(OSError):  # no cache yet
                 for name in os.listdir(folder):
                     key, _, deck_name = name.partition(".")
@@ -121,27 +119,27 @@ class DiagramCache:
                           lambda: diagrams.overlay(view, x, y, label=label))
 
     def _file(self, shaped_by: list, render: Callable[[], bytes]) -> MediaFile:
-        """From its cache file, or rendered; a cached one is packaged from disk."""
+        """From its cache file if that is intact, or rendered (and cached)."""
         key = hashlib.sha256(json.dumps(shaped_by).encode()).hexdigest()
         cached = self._names.get(key)
         if cached is not None:
-            # os.path.join: a Path per file costs more than the rest of this lookup
-            return MediaFile(cached.partition(".")[2], path=os.path.join(self.folder, cached))
+            deck_name = cached.partition(".")[2]
+            with contextlib.suppress(OSError):
+                data = (self.folder / cached).read_bytes()
+                if _hashed("", data, ".svg") == deck_name:
+                    return MediaFile(deck_name, data)
         data = render()
         self.rendered += 1
         name = _hashed("", data, ".svg")
         if self.folder is not None:
-            path = self.folder / f"{key}.{name}"
-            try:
+            with contextlib.suppress(OSError):  # a cache that cannot be written only costs time
                 self.folder.mkdir(parents=True, exist_ok=True)
-                temporary = self.folder / f"{key}.tmp"
+                path = self.folder / f"{key}.{name}"
+                temporary = scratch(path)
                 temporary.write_bytes(data)
                 temporary.replace(path)
                 self._names[key] = path.name
-                return MediaFile(name, path=str(path))  # don't hold every new drawing in memory
-            except OSError:
-                pass  # a cache that cannot be written only costs time
-        return MediaFile(name, content=data)
+        return MediaFile(name, data)
 
 
 def photo(media_dir: Path, relative: Path) -> MediaFile:

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import itertools
 import json
 import os
 import sqlite3
-import tempfile
 import zipfile
 from pathlib import Path
 from typing import BinaryIO
@@ -16,6 +16,7 @@ import genanki
 
 from .cards import NoteSpec
 from .errors import OutputError
+from .files import remove_leftovers, scratch
 from .media import MediaFile
 
 
@@ -43,36 +44,59 @@ def _write_collection(path: Path, deck: genanki.Deck, notes: list[tuple[NoteSpec
         db.close()
 
 
+def target(output: Path) -> Path:
+    """The file the deck goes to: `output`, or the file it links to; it must be a regular .apkg
+    file or a new one, so that a build never replaces a device, a pipe or a folder."""
+    output = Path(os.path.realpath(output)) if output.is_symlink() else output
+    problem = _output_problem(output)
+    if problem:
+        raise OutputError(problem)
+    return output
+
+
+def _output_problem(output: Path) -> str | None:
+    if output.name in ("", ".", ".."):
+        return f"the output '{output}' is a folder; give a file name, e.g. dist/acupressure.apkg"
+    if output.suffix.lower() != ".apkg":
+        return f"the output '{output}' does not end in .apkg; Anki imports decks from .apkg files"
+    if output.is_dir():
+        return f"the output '{output}' is a folder; give a file name, e.g. {output / 'acupressure.apkg'}"
+    if output.exists() and not output.is_file():
+        return (f"the output '{output}' is not a regular file (a device, a pipe or a socket); deckbuilder "
+                "only replaces a deck it can rewrite, so give another name")
+    return None
+
+
 def write(output: Path, deck: genanki.Deck, notes: list[tuple[NoteSpec, int]],
           models: list[tuple[genanki.Model, int]], media: list[MediaFile]) -> str:
-    """Write to a temporary file beside `output`, then rename it over the old one.
+    """Write to a scratch file beside `output`, then rename it over the old one.
 
-    Returns the SHA-256 of the file written, which the build state records.
+    An output that is a link is written through: the file it points to gets the new deck and the
+    link stays. Returns the SHA-256 of the file written, which the build state records.
     """
     for model, _ in models:
         deck.add_model(model)
+    output = target(output)
     try:
         output.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=output.parent, prefix=f".{output.name}.", suffix=".tmp")
-        os.close(handle)
+        remove_leftovers(output.parent)
+        temporary, database = scratch(output), scratch(output)
     except OSError as exc:
         raise OutputError(f"cannot write to {output.parent}: {exc.strerror}") from None
     try:
         # Not genanki's write_to_file: it leaves its SQLite file behind in the system temp folder.
-        with tempfile.TemporaryDirectory(prefix="deckbuilder-") as folder:
-            database = Path(folder) / "collection.anki2"
-            _write_collection(database, deck, notes, models)
-            # Every entry is dated 1980-01-01 (a ZipInfo's default), so the same deck gives the
-            # same bytes and an unchanged rebuild is visible.
-            with zipfile.ZipFile(temporary, "w", zipfile.ZIP_DEFLATED) as archive:
+        _write_collection(database, deck, notes, models)
+        # Every entry is dated 1980-01-01 (a ZipInfo's default), so the same deck gives the
+        # same bytes and an unchanged rebuild is visible.
+        with zipfile.ZipFile(temporary, "w", zipfile.ZIP_DEFLATED) as archive:
 
-                def put(name: str, data: bytes) -> None:
-                    archive.writestr(zipfile.ZipInfo(name), data, compress_type=zipfile.ZIP_DEFLATED)
+            def put(name: str, data: bytes) -> None:
+                archive.writestr(zipfile.ZipInfo(name), data, compress_type=zipfile.ZIP_DEFLATED)
 
-                put("collection.anki2", database.read_bytes())
-                put("media", json.dumps({str(i): m.name for i, m in enumerate(media)}).encode())
-                for i, item in enumerate(media):
-                    put(str(i), item.data)
+            put("collection.anki2", database.read_bytes())
+            put("media", json.dumps({str(i): m.name for i, m in enumerate(media)}).encode())
+            for i, item in enumerate(media):
+                put(str(i), item.data)
         with open(temporary, "rb") as written:
             checksum = _sha256(written)
             os.fsync(written.fileno())
@@ -81,8 +105,9 @@ def write(output: Path, deck: genanki.Deck, notes: list[tuple[NoteSpec, int]],
     except OSError as exc:
         raise OutputError(f"cannot write {output}: {exc.strerror}") from None
     finally:
-        if os.path.exists(temporary):
-            os.unlink(temporary)
+        for path in (temporary, database):
+            with contextlib.suppress(OSError):
+                path.unlink()
     return checksum
 
 
@@ -104,14 +129,21 @@ def digest(path: Path) -> str | None:
 
 def newest_mod(path: Path) -> int:
     """The newest note or note type time in a package (0 if unreadable): what a collection may hold."""
+    database = None
     try:
-        with zipfile.ZipFile(path) as archive, tempfile.TemporaryDirectory(prefix="deckbuilder-") as folder:
-            db = sqlite3.connect(archive.extract("collection.anki2", folder))
-            try:
-                (notes,) = db.execute("select coalesce(max(mod), 0) from notes").fetchone()
-                (stored,) = db.execute("select models from col").fetchone()
-            finally:
-                db.close()
+        database = scratch(path)
+        with zipfile.ZipFile(path) as archive:
+            database.write_bytes(archive.read("collection.anki2"))
+        db = sqlite3.connect(database)
+        try:
+            (notes,) = db.execute("select coalesce(max(mod), 0) from notes").fetchone()
+            (stored,) = db.execute("select models from col").fetchone()
+        finally:
+            db.close()
         return max([int(notes)] + [int(m.get("mod", 0)) for m in json.loads(stored).values()])
     except (OSError, KeyError, ValueError, AttributeError, zipfile.BadZipFile, sqlite3.Error):
         return 0
+    finally:
+        if database is not None:
+            with contextlib.suppress(OSError):
+                database.unlink()

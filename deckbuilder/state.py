@@ -11,7 +11,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
@@ -20,12 +19,14 @@ import genanki
 
 from . import package
 from .cards import NoteSpec
+from .files import scratch
 from .notetypes import DECK_ID
 from .records import Dataset
 
 # 2: a note's hash is taken over the text Anki stores, not over a JSON list. A state file of
 # another format is not trusted (see _previous): every note gets a newer time, once.
 FORMAT = 2
+MAX_TIME = 2**40  # seconds: far beyond any real clock, far below 2**63
 
 
 class Stamp(NamedTuple):
@@ -67,7 +68,7 @@ def read(path: Path) -> State | None:
             conditions=dict(raw["conditions"]),
             package=str(raw["package"]),
         )
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+    except (OSError, ValueError, KeyError, TypeError, AttributeError, RecursionError):
         return None
     return found
 
@@ -75,7 +76,8 @@ def read(path: Path) -> State | None:
 def _stamps(stored: dict) -> dict[str, Stamp]:
     """Stamps as stored: a hand-edited one that is not a [text, whole number] pair makes the file unreadable."""
     stamps = {key: Stamp._make(pair) for key, pair in stored.items()}
-    if not all(type(h) is str and type(m) is int for h, m in stamps.values()):  # bool is not int here
+    # bool is not int here; a time must fit Anki's (and SQLite's) 64-bit integers with room to grow
+    if not all(type(h) is str and type(m) is int and 0 <= m < MAX_TIME for h, m in stamps.values()):
         raise ValueError("not a stamp")
     return stamps
 
@@ -90,17 +92,17 @@ def write(path: Path, state: State) -> None:
         "points": dict(sorted(state.points.items())),
         "conditions": dict(sorted(state.conditions.items())),
     }
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    temporary = scratch(path)
     try:
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
+        with open(temporary, "w", encoding="utf-8") as out:
             out.write(json.dumps(payload, ensure_ascii=False) + "\n")
             out.flush()
             os.fsync(out.fileno())
         os.chmod(temporary, 0o644)
         os.replace(temporary, path)
     finally:
-        if os.path.exists(temporary):
-            os.unlink(temporary)
+        if temporary.exists():
+            temporary.unlink()
 
 
 def stamp(previous: dict[str, Stamp], key: str, content_hash: str, now: int) -> Stamp:

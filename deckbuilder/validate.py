@@ -93,7 +93,9 @@ class _Checker:
                 self.report(line, f"expected text, found {_kind(value)}", point=point, field=key, entry=label,
                             hint=_text_hint(value))
                 return None
-        if key in MULTILINE_FIELDS and "\n" in value:
+        if key == "images":
+            pass  # a file name is taken as written: two spaces are two spaces
+        elif key in MULTILINE_FIELDS and "\n" in value:
             value = re.sub(r"\n{3,}", "\n\n", "\n".join(" ".join(part.split()) for part in value.split("\n")))
             value = value.strip("\n")
         else:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from pathlib import Path
@@ -187,3 +188,29 @@ def test_deck_description_covers_sources_and_safety(imported):
     assert "not medical advice" in description
     assert "WHO Standard Acupuncture Point Locations" in description and "Deadman" in description
     assert "http" not in description
+
+
+ANKI_MARKUP = ["[sound:../../etc/passwd]", "[anki:tts lang=en_US]read this[/anki:tts]", r"\(x^2\)",
+               r"\[y\]", "[latex]z[/latex]", "[$]w[/$]"]
+
+
+def test_anki_markup_in_the_data_shows_as_written(project, collection):
+    """Sound, speech, MathJax and LaTeX written in a data field stay the characters written."""
+    points = project / "data" / "points" / "bladder.yaml"
+    text_in = points.read_text(encoding="utf-8").replace(
+        "    - heel and ankle pain\n",
+        "".join(f"    - '{markup}'\n" for markup in ANKI_MARKUP), 1)
+    points.write_text(text_in, encoding="utf-8")
+    result = build(project / "data", project / "media", project / "dist" / "acupressure.apkg")
+    import_apkg(collection, result.output)
+    (card,) = cards_of(collection, "Point → uses", "BL60")
+    output = card.render_output(reload=True)
+    assert output.question_av_tags == [] and output.answer_av_tags == []
+    answer = output.answer_text
+    assert "latex-" not in answer and "<anki-mathjax" not in answer
+    shown = html.unescape(text(answer)).replace(" ", "")
+    for markup in ANKI_MARKUP:
+        assert markup.replace(" ", "") in shown
+    # MathJax finds \( and \[ only within one run of text: a backslash always stands alone.
+    assert not re.search(r"\\[(\[]", re.sub(r"<span>&#92;</span>", "", answer).replace("&#92;", "\\"))
+    assert "&#91;sound:" in answer and "<span>&#92;</span>(" in answer

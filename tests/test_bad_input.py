@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import os
 import shutil
+import stat
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -151,21 +153,53 @@ def test_missing_media_folder(scenario, capsys):
     assert "line 13, point BL60 (kunlun), field 'images': the media folder no-media does not exist" in err
 
 
-@pytest.mark.parametrize("blocker", ["file", "folder"])
-def test_output_that_cannot_be_written(scenario, capsys, blocker):
+def test_output_whose_folder_is_a_file(scenario, capsys):
     folder = scenario()
     before = snapshot(folder / "dist")
-    if blocker == "file":  # the output's folder is a file
-        (folder / "out").write_text("not a folder")
-        output = "out/acupressure.apkg"
-    else:  # the output path is a folder
-        (folder / "dist/taken.apkg").mkdir()
-        output = "dist/taken.apkg"
-    code, err = run(capsys, "build", "-o", output)
+    (folder / "out").write_text("not a folder")
+    code, err = run(capsys, "build", "-o", "out/acupressure.apkg")
     assert code == 1
-    assert err.startswith("deckbuilder: cannot write") and output.split("/")[0] in err
-    assert "Traceback" not in err
-    assert snapshot(folder / "dist") == before
+    assert err.startswith("deckbuilder: cannot write to out") and "Traceback" not in err
+    assert snapshot(folder / "dist") == before and (folder / "out").read_text() == "not a folder"
+
+
+@pytest.mark.parametrize(("output", "message"), [
+    (".", "is a folder; give a file name"),
+    ("", "is a folder; give a file name"),
+    ("/", "is a folder; give a file name"),
+    ("dist", "does not end in .apkg"),
+    ("dist/taken.apkg", "is a folder; give a file name"),
+    ("/dev/null", "does not end in .apkg"),
+    ("dist/device.apkg", "is not a regular file"),
+    ("dist/pipe.apkg", "is not a regular file"),
+    ("dist/link-to-pipe.apkg", "is not a regular file"),
+])
+def test_output_that_is_not_a_deck_file_is_left_alone(scenario, capsys, output, message):
+    """Only a regular .apkg file is ever replaced: never a device, a pipe or a folder."""
+    folder = scenario()
+    (folder / "dist/taken.apkg").mkdir()
+    os.mkfifo(folder / "dist/pipe.apkg")
+    (folder / "dist/link-to-pipe.apkg").symlink_to("pipe.apkg")
+    if os.geteuid() == 0:
+        os.mknod(folder / "dist/device.apkg", 0o600 | stat.S_IFCHR, os.makedev(1, 3))  # like /dev/null
+    else:
+        os.mkfifo(folder / "dist/device.apkg")
+    before = {p.name: p.lstat() for p in (folder / "dist").iterdir()}
+    code, err = run(capsys, "build", "-o", output)
+    assert code == 1 and message in err and "Traceback" not in err, err
+    assert {p.name: p.lstat() for p in (folder / "dist").iterdir()} == before
+    assert stat.S_ISCHR(os.stat("/dev/null").st_mode)
+
+
+def test_output_that_is_a_link_is_written_through(scenario, capsys, tmp_path_factory):
+    """A link to a deck elsewhere (a synced folder, say): the deck it points to is replaced."""
+    folder = scenario()
+    elsewhere = tmp_path_factory.mktemp("synced") / "deck.apkg"
+    elsewhere.write_bytes(b"an old deck")
+    (folder / "dist/linked.apkg").symlink_to(elsewhere)
+    code, err = run(capsys, "build", "-o", "dist/linked.apkg")
+    assert code == 0, err
+    assert (folder / "dist/linked.apkg").is_symlink() and zipfile.is_zipfile(elsewhere)
 
 
 # Files that are not what they seem.
