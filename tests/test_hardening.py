@@ -1,0 +1,226 @@
+"""What the system refuses, what a crash leaves, and files that are not what they seem: each ends
+in one clear message and exit code 1 (130 for Ctrl-C), and changes nothing else."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import pytest
+
+from deckbuilder import package
+from deckbuilder.build import build
+from deckbuilder.cli import main
+
+BASE = Path(__file__).parent / "bad_input" / "_base"
+
+
+@pytest.fixture
+def site(tmp_path, monkeypatch) -> Path:
+    """The small valid data set, built once, with the current directory set to it."""
+    import shutil
+
+    shutil.copytree(BASE, tmp_path, dirs_exist_ok=True)
+    monkeypatch.chdir(tmp_path)
+    build(Path("data"), Path("media"), Path("dist/acupressure.apkg"))
+    return tmp_path
+
+
+def cli(*args: str, **kwargs) -> subprocess.CompletedProcess:
+    """The installed command, as a person runs it."""
+    return subprocess.run([sys.executable, "-m", "deckbuilder", *args], capture_output=True, text=True,
+                          timeout=60, **kwargs)
+
+
+def dist(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted((folder / "dist").iterdir()) if p.is_file()}
+
+
+def as_nobody(folder: Path, *args: str) -> tuple[int, str]:
+    """Run the command as an ordinary user (root reads every file, whatever its permissions)."""
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: drop root, run, report
+        os.close(read)
+        try:
+            os.setgroups([])
+            os.setgid(65534)
+            os.setuid(65534)
+            sys.stderr = os.fdopen(write, "w", encoding="utf-8")  # not pytest's capture
+            os.chdir(folder)
+            code = main(list(args))
+        except BaseException:  # noqa: BLE001 - a traceback is the failure this test looks for
+            import traceback
+
+            traceback.print_exc()
+            code = 99
+        sys.stderr.flush()
+        os._exit(code)
+    os.close(write)
+    with os.fdopen(read, encoding="utf-8", errors="replace") as err:
+        text = err.read()
+    _, status = os.waitpid(pid, 0)
+    return os.waitstatus_to_exitcode(status), text
+
+
+@pytest.fixture
+def open_site(tmp_path_factory) -> Path:
+    """Like `site`, in a folder an ordinary user may enter."""
+    import shutil
+
+    folder = Path(tempfile.mkdtemp(prefix="deckbuilder-test-", dir="/tmp"))
+    shutil.copytree(BASE, folder, dirs_exist_ok=True)
+    build(folder / "data", folder / "media", folder / "dist/acupressure.apkg")
+    for root, dirs, files in os.walk(folder):
+        for name in dirs + files:
+            os.chmod(os.path.join(root, name), 0o777)
+    os.chmod(folder, 0o777)
+    yield folder
+    shutil.rmtree(folder)
+
+
+needs_root = pytest.mark.skipif(os.geteuid() != 0, reason="changing user needs root (CI runs as root)")
+
+
+@needs_root
+@pytest.mark.parametrize(("unreadable", "message"), [
+    ("data", "data: the folder cannot be read: Permission denied"),
+    ("data/points", "data/points: the folder cannot be read: Permission denied"),
+    ("data/conditions.yaml", "data/conditions.yaml: the file cannot be read: Permission denied"),
+])
+def test_unreadable_data(open_site, unreadable, message):
+    before = dist(open_site)
+    os.chmod(open_site / unreadable, 0)
+    code, err = as_nobody(open_site, "build")
+    assert code == 1 and message in err and "Traceback" not in err, err
+    assert dist(open_site) == before
+
+
+@needs_root
+def test_unreadable_picture_cache_is_rendered_again(open_site):
+    cache = open_site / "dist/.deckbuilder-cache"
+    (open_site / "data/points/bladder.yaml").write_text(
+        (open_site / "data/points/bladder.yaml").read_text(encoding="utf-8").replace(
+            "images: [ankle.png]", "diagram: {view: ankle-lateral, x: 123.5, y: 118}"), encoding="utf-8")
+    build(open_site / "data", open_site / "media", open_site / "dist/acupressure.apkg")
+    for path in cache.iterdir():
+        os.chmod(path, 0)
+    os.chmod(open_site / "dist/acupressure.apkg", 0o666)
+    code, err = as_nobody(open_site, "build")
+    assert code == 0, err
+
+
+def test_ctrl_c_during_a_build_changes_nothing(site, monkeypatch, capsys):
+    """A real SIGINT while the package is being written: exit 130, the old deck, no scratch files."""
+    before = dist(site)
+    original = package._write_collection
+
+    def interrupted(*args):
+        original(*args)
+        os.kill(os.getpid(), signal.SIGINT)
+
+    monkeypatch.setattr(package, "_write_collection", interrupted)
+    (site / "data/points/bladder.yaml").write_text(
+        (site / "data/points/bladder.yaml").read_text(encoding="utf-8").replace("Middle Crook", "Bend Middle"),
+        encoding="utf-8")
+    monkeypatch.setattr(sys, "argv", ["deckbuilder", "build"])
+    from deckbuilder import cli as cli_module
+
+    with pytest.raises(SystemExit) as stop:
+        cli_module.run()
+    assert stop.value.code == 130
+    assert "stopped; nothing was changed" in capsys.readouterr().err
+    assert dist(site) == before
+
+
+def test_a_killed_builds_leftovers_are_removed(site):
+    """A build killed with SIGKILL leaves its scratch files; the next build removes them."""
+    process = subprocess.Popen(["true"])  # a process id that has surely ended
+    process.wait()
+    stale = [site / f"dist/.acupressure.apkg.deckbuilder-{process.pid}-x1.tmp",
+             site / f"dist/.acupressure.state.json.deckbuilder-{process.pid}-x2.tmp",
+             site / f"dist/.deckbuilder-cache/.k.deckbuilder-{process.pid}-x3.tmp"]
+    (site / "dist/.deckbuilder-cache").mkdir(exist_ok=True)
+    for path in stale:
+        path.write_bytes(b"half a file")
+    mine = site / f"dist/.acupressure.apkg.deckbuilder-{os.getpid()}-x4.tmp"  # a running build's
+    mine.write_bytes(b"in progress")
+    result = cli("build")
+    assert result.returncode == 0, result.stderr
+    assert not any(path.exists() for path in stale) and mine.exists()
+
+
+def test_damaged_picture_cache_is_rendered_again(site):
+    points = site / "data/points/bladder.yaml"
+    points.write_text(points.read_text(encoding="utf-8").replace(
+        "images: [ankle.png]", "diagram: {view: ankle-lateral, x: 123.5, y: 118}"), encoding="utf-8")
+    first = build(Path("data"), Path("media"), Path("dist/acupressure.apkg"))
+    cache = site / "dist/.deckbuilder-cache"
+    damaged = sorted(cache.iterdir())[0]
+    damaged.write_bytes(damaged.read_bytes()[:40])  # truncated
+    second = build(Path("data"), Path("media"), Path("dist/acupressure.apkg"))
+    assert second.deck.diagrams_rendered == 1
+    assert [(m.name, m.data) for m in second.deck.media] == [(m.name, m.data) for m in first.deck.media]
+
+
+@pytest.mark.parametrize("stored", ['{"format": 2, "package": "", "notes": {"x": ["h", 99999999999999999999]}, '
+                                    '"note_types": {}, "schemas": {}, "points": {}, "conditions": {}}',
+                                    "[" * 100_000 + "]" * 100_000])
+def test_state_file_that_cannot_be_trusted_is_not_a_crash(site, stored):
+    (site / "dist/acupressure.state.json").write_text(stored, encoding="utf-8")
+    result = cli("build")
+    assert result.returncode == 0 and "did not describe the previous" in result.stdout, result.stderr
+    assert cli("build").stdout.count("Nothing changed") == 1
+
+
+@pytest.mark.parametrize("kind", ["zero", "fifo"])
+def test_point_file_that_is_a_device_or_pipe(site, kind):
+    path = site / "data/points/heart.yaml"
+    if kind == "zero":
+        path.symlink_to("/dev/zero")
+    else:
+        os.mkfifo(path)
+    result = cli("check")  # must not hang reading it
+    assert result.returncode == 1 and "data/points/heart.yaml: this is not a regular file" in result.stderr
+
+
+def test_data_that_is_not_what_it_seems(site):
+    os.mkfifo(site / "media/pipe.png")
+    points = site / "data/points/bladder.yaml"
+    points.write_text(points.read_text(encoding="utf-8").replace("[ankle.png]", "[pipe.png]"), encoding="utf-8")
+    assert "'pipe.png' is not a regular file" in cli("check").stderr
+    assert "the media folder /dev/null is not a folder" in cli("check", "--media", "/dev/null").stderr
+    (site / "data/conditions.yaml").unlink()
+    (site / "data/conditions.yaml").mkdir()
+    assert "data/conditions.yaml: this is a folder, not a YAML file" in cli("check").stderr
+
+
+def test_standard_output_closed_or_full(site):
+    with open("/dev/full", "w") as device:
+        full = subprocess.run([sys.executable, "-m", "deckbuilder", "build"], stdout=device,
+                              stderr=subprocess.PIPE, text=True, timeout=60)
+    assert full.returncode == 1 and "cannot print to standard output" in full.stderr
+    assert "Traceback" not in full.stderr
+    closed = subprocess.run([sys.executable, "-m", "deckbuilder", "build"], stderr=subprocess.PIPE, text=True,
+                            preexec_fn=lambda: os.close(1), timeout=60)
+    assert closed.returncode == 0 and "Traceback" not in closed.stderr
+
+
+def test_file_name_the_terminal_cannot_encode(site):
+    os.close(os.open(os.fsencode(site / "data/points") + b"/bad-\xff.yaml", os.O_CREAT | os.O_WRONLY))
+    result = subprocess.run([sys.executable, "-m", "deckbuilder", "check"], capture_output=True, timeout=60,
+                            env={**os.environ, "PYTHONIOENCODING": "ascii"})
+    assert result.returncode == 1 and b"Traceback" not in result.stderr
+    assert b"bad-\\udcff.yaml" in result.stderr
+
+
+def test_a_mistake_in_sources_is_shown_before_what_it_causes(site):
+    sources = site / "data/sources.yaml"
+    sources.write_text(sources.read_text(encoding="utf-8").replace("who-2008:", "who-2008:\n    titel: x", 1),
+                       encoding="utf-8")
+    err = cli("check").stderr.splitlines()
+    assert "data/sources.yaml" in err[1]
