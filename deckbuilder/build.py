@@ -14,7 +14,7 @@ from .cards import NoteSpec
 from .errors import OutputError
 from .load import load
 from .media import DiagramCache, MediaFile
-from .notetypes import DECK_ID, DECK_NAME, NOTE_TYPES, description
+from .notetypes import DECK_NAME, NOTE_TYPES, deck_id, description
 from .records import Dataset
 from .validate import validate
 
@@ -70,8 +70,10 @@ def build(data_dir: Path = DEFAULT_DATA, media_dir: Path = DEFAULT_MEDIA,
     state_file = state.state_path(output)
     changes = state.changes(state_file, output, deck.dataset, deck.notes, NOTE_TYPES,
                             int(time.time()) if now is None else now)
-    anki_deck = genanki.Deck(DECK_ID, DECK_NAME, description=description(deck.dataset))
-    changes.state.package = package.write(output, anki_deck, changes.notes, changes.note_types, deck.media)
+    names = [DECK_NAME, *sorted({note.deck for note in deck.notes} - {DECK_NAME})]
+    decks = [genanki.Deck(deck_id(name), name, description=description(deck.dataset) if name == DECK_NAME else "")
+             for name in names]
+    changes.state.package = package.write(output, decks, changes.notes, changes.note_types, deck.media)
     # Only now: a state written before its .apkg would describe a deck nobody can import.
     try:
         state.write(state_file, changes.state)

@@ -1,7 +1,8 @@
-"""Turn points and conditions into the fields, tags and GUIDs of Anki notes.
+"""Turn points and conditions into the fields, tags, decks and GUIDs of Anki notes.
 
-To add a card direction, add a template to the note type in notetypes.py and fill any new
-field here.
+One fact per card: each answer has a graded part of one glance, and what is worth knowing
+around it goes below, folded. To add a card direction, add a template to a note type in
+notetypes.py and fill any new field here.
 """
 
 from __future__ import annotations
@@ -15,14 +16,17 @@ from typing import NamedTuple
 
 import genanki
 
-from .categories import describe
+from .categories import describe, reverse
 from .errors import DataError, Problem
 from .markup import bullet_list, inline, plain
 from .media import MediaFile, PointImages
-from .notetypes import INDICATION, LOCATION, NAME_CODE
+from .notetypes import (COMPLAINT_DECK, INDICATION, LOCATION, NAME_CODE, NOTE_TYPES, SPECIAL, SPECIAL_DECK,
+                        START_DECK, meridian_deck)
 from .records import Condition, Dataset, Point
 
 GUID_NAMESPACE = "deckbuilder-acupressure"
+START_CONDITION = "lower-back-pain"  # the seed of the deck: its points are studied first
+GRADED_USES = 3  # a set of more than three is never asked whole
 
 
 class NoteSpec(NamedTuple):
@@ -33,6 +37,7 @@ class NoteSpec(NamedTuple):
     fields: tuple[str, ...]
     tags: tuple[str, ...]
     owner: str  # "point:<id>" or "condition:<id>": what the note is about, for change reports
+    deck: str   # the (sub)deck its new cards go to
 
     @property
     def card_ords(self) -> tuple[int, ...]:
@@ -59,6 +64,17 @@ class NoteSpec(NamedTuple):
         stored = f"{self.model.model_id}\x1e{self.stored_tags}\x1e{self.stored_fields}"
         return hashlib.sha256(stored.encode()).hexdigest()[:32]
 
+    @property
+    def search(self) -> str:
+        """An Anki browser search that finds this note and no other."""
+        owner_kind, owner_id = self.owner.split(":", 1)
+        wanted = [t for t in self.tags if t.startswith("acupressure::kind::")]
+        wanted.append(f"acupressure::{owner_kind}::{owner_id}")
+        if owner_kind == "condition":  # one note per point of the complaint
+            wanted += [t for t in self.tags if t.startswith("acupressure::point::")]
+        wanted += [t for t in self.tags if t.startswith("acupressure::category::")]
+        return " ".join(f"tag:{t}" for t in wanted)
+
 
 def guid(kind: str, stable_id: str) -> str:
     """GUIDs come from the permanent id only, so correcting a code or a text updates in place."""
@@ -69,12 +85,16 @@ def _tag(text: str) -> str:
     return "-".join(text.lower().split())
 
 
-def _point_tags(point: Point, condition_ids: list[str]) -> tuple[str, ...]:
+def _point_tags(point: Point, condition_ids: list[str]) -> set[str]:
     tags = {f"acupressure::point::{point.id}",
             f"acupressure::meridian::{_tag(point.meridian)}",
             f"acupressure::region::{point.region}"}
     tags.update(f"acupressure::condition::{c}" for c in condition_ids)
-    return tuple(sorted(tags))
+    return tags
+
+
+def _kind(tags: set[str], kind: str) -> tuple[str, ...]:
+    return tuple(sorted(tags | {f"acupressure::kind::{kind}"}))
 
 
 def _sources(sources) -> str:
@@ -106,48 +126,71 @@ def _diagram(drawing: MediaFile | None, marker: MediaFile | None, alt: str) -> s
     return f'<div class="diagram">{_img(drawing, "")}{_img(marker, alt)}</div>'
 
 
-def _point_notes(point: Point, condition_ids: list[str], images: PointImages) -> list[NoteSpec]:
+def _sides(point: Point) -> str:
+    if point.meridian in ("governor vessel", "conception vessel"):
+        return "A single point, on the midline."
+    return "On both sides of the body."
+
+
+def _name(point: Point) -> str:
+    return f"{plain(point.pinyin)} · {plain(point.english[0])}"
+
+
+def _point_line(point: Point) -> str:
+    return f"<b>{plain(point.code)}</b> {_name(point)}"
+
+
+def _point_notes(point: Point, condition_ids: list[str], images: PointImages, deck: str) -> list[NoteSpec]:
     tags = _point_tags(point, condition_ids)
     owner = f"point:{point.id}"
     code, caution, sources = plain(point.code), _caution(point), _sources(point.sources)
-    english = " · ".join(plain(e) for e in point.english)
     meridian = f"{plain(point.meridian.capitalize())} meridian"
     article = inline(point.article) if point.article else ""
-    aliases = _aliases(point)
     photos = "".join(_img(photo, "Photo of the point's area") for photo in images.photos)
-    name = f"{plain(point.pinyin)} · {plain(point.english[0])}"
-    uses = list(point.indications) + [f"*{describe(c, point.meridian)}*" for c in point.categories]
-    return [
+    main, more = point.indications[:GRADED_USES], point.indications[GRADED_USES:]
+    found = [
         NoteSpec(NAME_CODE, guid("name-code", point.id),
-                 (code, plain(point.pinyin), plain(point.hanzi),
-                  plain(point.hanzi_traditional or ""), english, aliases, meridian, article, caution,
-                  sources), tags, owner),
+                 (code, plain(point.pinyin), plain(point.hanzi), plain(point.hanzi_traditional or ""),
+                  plain(point.english[0]), plain(", ".join(point.english[1:])), _aliases(point), meridian,
+                  article, sources), _kind(tags, "name"), owner, deck),
         NoteSpec(LOCATION, guid("location", point.id),
-                 (code, name, inline(point.location),
+                 (code, _name(point), inline(point.location),
                   "Landmarks: " + plain(", ".join(point.landmarks)), inline(point.how_to_find),
                   _diagram(images.drawing, images.question, "Where the point is"),
                   _diagram(images.drawing, images.answer, f"{point.code} {point.pinyin} marked"), photos,
-                  caution, sources),
-                 tags, owner),
+                  _sides(point), caution, sources), _kind(tags, "location"), owner, deck),
         NoteSpec(INDICATION, guid("uses", point.id),
-                 (code, code, name, bullet_list(uses), "", "",
-                  article, caution, sources), tags, owner),
+                 (code, code, _name(point), bullet_list(main), plain(", ".join(more)), "", "", "", "",
+                  article, caution, sources), _kind(tags, "uses"), owner, deck),
     ]
+    for category in point.categories:
+        key = "/".join(filter(None, (point.id, category.kind, category.detail)))
+        question, answer = reverse(category, point.meridian)
+        category_tag = f"acupressure::category::{category.kind}"
+        found.append(NoteSpec(
+            SPECIAL, guid("special", key),
+            (f"{code} {plain(category.kind)}", plain(describe(category, point.meridian)),
+             f"{plain(point.code)} {plain(point.pinyin)}: {plain(question)}", _point_line(point), plain(answer),
+             sources), _kind(tags | {category_tag}, "special"), owner, SPECIAL_DECK))
+    return found
 
 
-def _condition_note(condition: Condition) -> NoteSpec:
-    def line(point: Point) -> str:
-        return f"<b>{plain(point.code)}</b> {plain(point.pinyin)} · {plain(point.english[0])}"
-
-    points = "<ul>" + "".join(f"<li>{line(p)}</li>" for p in condition.points) + "</ul>"
-    article = "<br>".join(f"Not standard: {line(extra.point)}. {inline(extra.note)}"
+def _complaint_notes(condition: Condition) -> list[NoteSpec]:
+    """One note per point of the complaint: the others are shown, the one left out is asked."""
+    article = "<br>".join(f"Not standard: {_point_line(extra.point)}. {inline(extra.note)}"
                           for extra in condition.article_only)
-    cautions = [f"{p.code}: {c}" for p in condition.points for c in p.cautions]
-    tags = (f"acupressure::condition::{condition.id}", f"acupressure::region::{condition.region}")
-    return NoteSpec(INDICATION, guid("condition", condition.id),
-                    (plain(condition.name.capitalize()), "", "", "", plain(condition.name), points,
-                     article, bullet_list(cautions) if cautions else "", _sources(condition.sources)),
-                    tags, f"condition:{condition.id}")
+    found = []
+    for point in condition.points:
+        others = ", ".join(plain(p.code) for p in condition.points if p is not point)
+        tags = {f"acupressure::condition::{condition.id}", f"acupressure::region::{condition.region}",
+                f"acupressure::point::{point.id}"}
+        found.append(NoteSpec(
+            INDICATION, guid("complaint", f"{condition.id}/{point.id}"),
+            (f"{plain(condition.name)} {plain(point.code)}", "", "", "", "", plain(condition.name.capitalize()),
+             others, plain(point.region.replace("-", " ")), _point_line(point), article, _caution(point),
+             _sources(condition.sources)),
+            _kind(tags, "complaint"), f"condition:{condition.id}", COMPLAINT_DECK))
+    return found
 
 
 _FIELD_REF = re.compile(r"\{\{[#^/]?\s*(?:[^}:]*:)*([^}:]+?)\s*\}\}")
@@ -166,7 +209,7 @@ def _check_ambiguous(notes: list[NoteSpec], owners: dict[str, tuple]) -> None:
     by_model: dict[genanki.Model, list[NoteSpec]] = defaultdict(list)
     for note in notes:
         by_model[note.model].append(note)
-    for model in (NAME_CODE, LOCATION, INDICATION):
+    for model in NOTE_TYPES:
         for template in model.templates:
             shown = itemgetter(*_question_fields(model, template))  # one field's text, or a tuple of them
             no_question = shown(("",) * len(model.fields))
@@ -181,26 +224,43 @@ def _check_ambiguous(notes: list[NoteSpec], owners: dict[str, tuple]) -> None:
                     problems.append(Problem(
                         file, line, f"the '{template['name']}' card would ask the same question as for "
                         f"{owners[first.owner][2]}, so it has two right answers", point=label,
-                        hint="make the names, location or picture of the two points differ"))
+                        hint="make the names, location, picture or categories of the two points differ"))
                 else:
                     seen[question] = note
     if problems:
         raise DataError(problems)
 
 
+def study_order(dataset: Dataset) -> list[Point]:
+    """The seed's points first, then the points the most complaints name, then meridian by meridian."""
+    seed = next((c for c in dataset.conditions if c.id == START_CONDITION), None)
+    first = [] if seed is None else [*seed.points, *(extra.point for extra in seed.article_only)]
+    named: dict[str, int] = defaultdict(int)
+    for condition in dataset.conditions:
+        for point in condition.points:
+            named[point.id] += 1
+    position = {p.id: i for i, p in enumerate(dataset.points)}
+    rest = [p for p in dataset.points if p not in first]
+    popular = sorted((p for p in rest if named[p.id] >= 2), key=lambda p: (-named[p.id], position[p.id]))
+    return [*dict.fromkeys([*first, *popular, *rest])]
+
+
 def notes(dataset: Dataset, images: dict[str, PointImages]) -> list[NoteSpec]:
-    """All notes of the deck in study order: every point's notes, then the conditions."""
+    """All notes of the deck in study order: every point's notes, then the complaints."""
     found: list[NoteSpec] = []
     owners: dict[str, tuple] = {}
     condition_ids: dict[str, list[str]] = defaultdict(list)
     for condition in dataset.conditions:
         for member in condition.points:
             condition_ids[member.id].append(condition.id)
-    for point in dataset.points:
-        found.extend(_point_notes(point, condition_ids[point.id], images[point.id]))
+    seed = {p.id for c in dataset.conditions if c.id == START_CONDITION
+            for p in (*c.points, *(extra.point for extra in c.article_only))}
+    for point in study_order(dataset):
+        deck = START_DECK if point.id in seed else meridian_deck(point)
+        found.extend(_point_notes(point, condition_ids[point.id], images[point.id], deck))
         owners[f"point:{point.id}"] = (point.file, point.line, point.code)
     for condition in dataset.conditions:
-        found.append(_condition_note(condition))
+        found.extend(_complaint_notes(condition))
         owners[f"condition:{condition.id}"] = (condition.file, condition.line, condition.name)
     _check_ambiguous(found, owners)
     return found

@@ -79,3 +79,38 @@ def describe(category: Category, meridian: str) -> str:
     if kind == "confluent":
         return f"confluent point of the {_VESSEL_NAMES[detail]}"
     return f"command point of the {_AREA_NAMES.get(detail, detail)}"
+
+
+_FAMILY_QUESTIONS = {
+    **{kind: "which of the five shu points is it?" for kind in FIVE_SHU},
+    **{kind: "its meridian's source, connecting or cleft point?" for kind in ("yuan-source", "luo-connecting",
+                                                                               "xi-cleft")},
+    "back-shu": "the back-shu point of which organ?",
+    "front-mu": "the front-mu point of which organ?",
+    "lower-he-sea": "the lower he-sea point of which organ?",
+    "influential": "the influential point of what?",
+    "confluent": "the confluent point of which extraordinary vessel?",
+    "command": "the command point of which area?",
+}
+
+
+def reverse(category: Category, meridian: str) -> tuple[str, str]:
+    """The question a card asks from the point's side, and its one answer.
+
+    The question names the family (five shu, back-shu…), so a point with several categories
+    still has one right answer per card.
+    """
+    kind, detail = category.kind, category.detail
+    if kind in FIVE_SHU:
+        answer = f"{kind} point ({detail})"
+    elif kind in ("yuan-source", "luo-connecting", "xi-cleft"):
+        answer = describe(category, meridian)
+    elif kind in ("back-shu", "front-mu", "lower-he-sea"):
+        answer = f"the {organ_name(detail)}"
+    elif kind == "confluent":
+        answer = f"the {_VESSEL_NAMES[detail]}"
+    elif kind == "influential":
+        answer = f"the {detail}"
+    else:
+        answer = f"the {_AREA_NAMES.get(detail, detail)}"
+    return _FAMILY_QUESTIONS[kind], answer

@@ -20,7 +20,7 @@ from .files import remove_leftovers, scratch
 from .media import MediaFile
 
 
-def _write_collection(path: Path, deck: genanki.Deck, notes: list[tuple[NoteSpec, int]],
+def _write_collection(path: Path, decks: list[genanki.Deck], notes: list[tuple[NoteSpec, int]],
                       models: list[tuple[genanki.Model, int]]) -> None:
     """genanki would give every note and note type the build time; ours carry the time they last changed."""
     db = sqlite3.connect(path)
@@ -28,12 +28,13 @@ def _write_collection(path: Path, deck: genanki.Deck, notes: list[tuple[NoteSpec
         # Note and card ids come from this time: the newest note time keeps them stable.
         newest = max((mod for _, mod in notes), default=0)
         ids, cursor = itertools.count(newest * 1000), db.cursor()
-        genanki.Package(deck).write_to_db(cursor, newest, ids)  # the collection, the deck, the note types
+        genanki.Package(decks).write_to_db(cursor, newest, ids)  # the collection, the decks, the note types
+        by_name = {deck.name: deck.deck_id for deck in decks}
         for position, (spec, mod) in enumerate(notes):
             # `due` is the new card's position: Anki keeps it on import, so cards arrive in this order.
             note = genanki.Note(model=spec.model, fields=list(spec.fields), tags=list(spec.tags),
                                 guid=spec.guid, due=position)
-            note.write_to_db(cursor, mod, deck.deck_id, ids)
+            note.write_to_db(cursor, mod, by_name[spec.deck], ids)
         (stored,) = db.execute("select models from col").fetchone()
         stored = json.loads(stored)
         for model, mod in models:
@@ -67,7 +68,7 @@ def _output_problem(output: Path) -> str | None:
     return None
 
 
-def write(output: Path, deck: genanki.Deck, notes: list[tuple[NoteSpec, int]],
+def write(output: Path, decks: list[genanki.Deck], notes: list[tuple[NoteSpec, int]],
           models: list[tuple[genanki.Model, int]], media: list[MediaFile]) -> str:
     """Write to a scratch file beside `output`, then rename it over the old one.
 
@@ -75,7 +76,7 @@ def write(output: Path, deck: genanki.Deck, notes: list[tuple[NoteSpec, int]],
     link stays. Returns the SHA-256 of the file written, which the build state records.
     """
     for model, _ in models:
-        deck.add_model(model)
+        decks[0].add_model(model)
     output = target(output)
     try:
         output.parent.mkdir(parents=True, exist_ok=True)
@@ -85,7 +86,7 @@ def write(output: Path, deck: genanki.Deck, notes: list[tuple[NoteSpec, int]],
         raise OutputError(f"cannot write to {output.parent}: {exc.strerror}") from None
     try:
         # Not genanki's write_to_file: it leaves its SQLite file behind in the system temp folder.
-        _write_collection(database, deck, notes, models)
+        _write_collection(database, decks, notes, models)
         # Every entry is dated 1980-01-01 (a ZipInfo's default), so the same deck gives the
         # same bytes and an unchanged rebuild is visible.
         with zipfile.ZipFile(temporary, "w", zipfile.ZIP_DEFLATED) as archive:

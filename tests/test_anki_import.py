@@ -10,11 +10,12 @@ from pathlib import Path
 import pytest
 
 from deckbuilder.build import build
-from deckbuilder.notetypes import INDICATION_ID, LOCATION_ID, NAME_CODE_ID
+from deckbuilder.notetypes import INDICATION_ID, LOCATION_ID, NAME_CODE_ID, SPECIAL_ID
 
 from .conftest import import_apkg, package_rows
 
 CODES = ["BL60", "SI11", "BL23", "BL40", "BL53"]
+OUR_NOTE_TYPES = {NAME_CODE_ID, LOCATION_ID, INDICATION_ID, SPECIAL_ID}
 
 
 @pytest.fixture
@@ -34,23 +35,36 @@ def text(html: str) -> str:
     return " ".join(re.sub(r"<[^>]+>", " ", html).split())
 
 
-def test_three_note_types_with_both_directions(imported):
+def graded(answer: str) -> str:
+    """The text of the part of the answer a learner grades themselves on."""
+    part = answer.split('<div class="graded">', 1)[1]
+    depth, end = 1, 0
+    for match in re.finditer(r"<(/?)div\b", part):
+        depth += -1 if match.group(1) else 1
+        if depth == 0:
+            end = match.start()
+            break
+    return text(part[:end])
+
+
+def test_note_types_with_both_directions(imported):
     col, _ = imported
-    ours = {m["id"]: m for m in col.models.all() if m["id"] in (NAME_CODE_ID, LOCATION_ID, INDICATION_ID)}
-    assert len(ours) == 3
+    ours = {m["id"]: m for m in col.models.all() if m["id"] in OUR_NOTE_TYPES}
     assert [t["name"] for t in ours[NAME_CODE_ID]["tmpls"]] == ["Name → code", "Code → name"]
     assert [t["name"] for t in ours[LOCATION_ID]["tmpls"]] == ["Code → location", "Location → code"]
-    assert [t["name"] for t in ours[INDICATION_ID]["tmpls"]] == ["Point → uses", "Condition → points"]
+    assert [t["name"] for t in ours[INDICATION_ID]["tmpls"]] == ["Point → uses", "Complaint → point"]
+    assert [t["name"] for t in ours[SPECIAL_ID]["tmpls"]] == ["Category → point", "Point → category"]
     # No second copy of any of them.
-    assert len([m for m in col.models.all() if m["name"].startswith("Acupressure")]) == 3
+    assert len([m for m in col.models.all() if m["name"].startswith("Acupressure")]) == 4
 
 
 def test_note_and_card_counts(imported):
     col, result = imported
-    # 5 points x 3 notes + 5 conditions; points have 2 + 2 + 1 cards, conditions 1.
-    assert col.note_count() == 20
-    assert col.card_count() == 5 * 5 + 5
-    assert len(result.deck.notes) == 20 and result.deck.card_count == 30
+    # 5 points x 3 notes, 5 special-point categories, one complaint note per point a complaint names (11);
+    # a point has 2 + 2 + 1 cards, a category 2, a complaint note 1.
+    assert col.note_count() == 15 + 5 + 11
+    assert col.card_count() == 5 * 5 + 5 * 2 + 11
+    assert len(result.deck.notes) == 31 and result.deck.card_count == 46
 
 
 @pytest.mark.parametrize("code", CODES)
@@ -63,21 +77,24 @@ def test_every_point_reachable_by_its_who_code(imported, code):
 def test_name_to_code(imported):
     col, _ = imported
     (card,) = cards_of(col, "Name → code", "BL40")
-    question, answer = text(card.question()), text(card.answer())
+    question, answer = text(card.question()), card.answer()
     assert "Wěizhōng" in question and "委中" in question and "Middle Crook" in question
     assert "BL40" not in question and "BL54" not in question
-    assert "BL40" in answer
-    assert "BL54" in answer and "older bladder-line numbering" in answer
+    assert "BL40" in graded(answer)
+    assert "BL54" in text(answer) and "older bladder-line numbering" in text(answer)
+    assert "Zhibian" in text(answer)  # WHO BL54 is another point
+    assert 'class="caution"' not in answer and "gently" not in text(answer)  # cautions go where they change what you do
 
 
 def test_code_to_name(imported):
     col, _ = imported
     (card,) = cards_of(col, "Code → name", "BL53")
-    question, answer = text(card.question()), text(card.answer())
+    question, answer = text(card.question()), card.answer()
     assert "BL53" in question
     assert "Bāohuāng" not in question and "Bladder Vitals" not in question
-    assert "Bāohuāng" in answer and "胞肓" in answer and "Bladder Vitals" in answer
-    assert "BL48" in answer and "Yanggang" in answer  # the article's number, explained
+    assert graded(answer) == "Bāohuāng Bladder Vitals"  # one name to recall; the others below
+    assert "胞肓" in text(answer) and "Womb and Vitals" in text(answer)
+    assert "BL48" in text(answer) and "Yanggang" in text(answer)  # the article's number, explained
 
 
 def test_code_to_location(imported):
@@ -85,19 +102,17 @@ def test_code_to_location(imported):
     (card,) = cards_of(col, "Code → location", "BL60")
     question, answer = card.question(), card.answer()
     assert "BL60" in text(question) and "malleolus" not in question and "<img" not in question
-    assert "Achilles tendon" in text(answer)
-    assert re.search(r'<img src="acupressure-[0-9a-f]{12}\.svg"', answer)
-    assert "pregnancy" in text(answer)
+    assert re.search(r'<img src="acupressure-[0-9a-f]{12}\.svg"', answer.split('class="graded"')[1])
+    assert "On both sides of the body" in text(answer)
+    assert "Achilles tendon" in text(answer) and "pregnancy" in text(answer)
 
 
 def test_location_to_code(imported):
     col, _ = imported
     (card,) = cards_of(col, "Location → code", "BL40")
     question, answer = card.question(), card.answer()
-    assert "popliteal" in text(question) and "<img" in question
-    for giveaway in ("BL40", "BL54", "Wěizhōng", "Middle Crook"):
-        assert giveaway not in text(question)
-    assert "BL40" in text(answer) and "Wěizhōng" in text(answer)
+    assert "<img" in question and text(question) == "Location → point Which point is marked?"
+    assert graded(answer) == "BL40 Wěizhōng · Middle Crook"
     # Both show the knee's drawing; over it, the question has the bare marker, the answer the labelled one.
     front = re.findall(r'<img src="([^"]+)"', question)
     back = re.findall(r'<img src="([^"]+)"', answer)
@@ -105,36 +120,65 @@ def test_location_to_code(imported):
     assert "gently" in text(answer)  # the caution about the vessels and nerve
 
 
-def test_point_to_uses_with_article_disagreement(imported):
+def test_point_to_uses_asks_at_most_three(imported):
     col, _ = imported
+    (card,) = cards_of(col, "Point → uses", "BL60")
+    question, answer = text(card.question()), card.answer()
+    assert "BL60" in question and "sciatica" not in question
+    assert graded(answer) == "lower back pain sacral and tailbone pain sciatica"
+    assert "Also: stiff neck, headache, heel and ankle pain" in text(answer)
+    assert "pregnancy" in text(answer)
     (card,) = cards_of(col, "Point → uses", "SI11")
-    question, answer = text(card.question()), text(card.answer())
-    assert "SI11" in question and "shoulder" not in question
-    assert "shoulder" in answer
-    assert "not one of its standard indications" in answer
+    assert "not one of its standard indications" in text(card.answer())
 
 
-def test_condition_to_points(imported):
+def test_complaint_to_one_point_at_a_time(imported):
     col, _ = imported
-    ids = col.find_cards('card:"Condition → points" Condition:"lower back pain"')
-    (card,) = [col.get_card(cid) for cid in ids]
-    question, answer = text(card.question()), text(card.answer())
-    assert "lower back pain" in question
-    for code in CODES:
+    ids = col.find_cards('card:"Complaint → point" Complaint:"lower back pain"')
+    asked = {}
+    for card in (col.get_card(cid) for cid in ids):
+        question, answer = text(card.question()), graded(card.answer())
+        (code,) = re.findall(r"B[L]\d+|SI11", answer)
         assert code not in question
-    for code in ("BL60", "BL23", "BL40", "BL53"):
-        assert code in answer
-    assert "SI11" in answer and "not a standard indication" in answer
+        assert {c for c in ("BL60", "BL23", "BL40", "BL53") if c != code} <= set(re.findall(r"BL\d+", question))
+        asked[code] = question
+    assert sorted(asked) == ["BL23", "BL40", "BL53", "BL60"]
+    assert "on the ankle?" in asked["BL60"]
+    assert "SI11" in text(col.get_card(ids[0]).answer())  # the article's extra point, explained below
+
+
+def test_special_points_both_ways(imported):
+    col, _ = imported
+    asked = {text(c.question()): graded(c.answer()) for c in cards_of(col, "Category → point")}
+    assert asked["Special point Which point is the back-shu point of the Kidney?"] == "BL23 Shènshū · Kidney Shu"
+    assert asked["Special point Which point is the command point of the back?"] == "BL40 Wěizhōng · Middle Crook"
+    back = {text(c.question()): graded(c.answer()) for c in cards_of(col, "Point → category")}
+    assert back["Special point BL40 Wěizhōng · Middle Crook BL40 Wěizhōng: which of the five shu points is it?"] \
+        == "he-sea point (earth)"
+    assert back["Special point BL40 Wěizhōng · Middle Crook BL40 Wěizhōng: the lower he-sea point of which "
+                "organ?"] == "the Bladder"
 
 
 def test_no_question_shows_its_answer(imported):
     col, _ = imported
-    answers = {"Name → code": "Code", "Code → name": "Pinyin", "Code → location": "Location",
-               "Location → code": "Code", "Point → uses": "Uses", "Condition → points": "Points"}
-    for template, field in answers.items():
-        for card in cards_of(col, template):
-            value = text(card.note()[field])
-            assert value and value not in text(card.question()), (template, value)
+    for card in (col.get_card(cid) for cid in col.find_cards("deck:Acupressure*")):
+        answer = graded(card.answer())
+        question = text(card.question())
+        codes = set(re.findall(r"\b[A-Z]{2}\d+\b", answer))
+        assert codes.isdisjoint(re.findall(r"\b[A-Z]{2}\d+\b", question)), (question, answer)
+        assert not answer or answer not in question  # (an empty text: the answer is a picture)
+
+
+def test_every_card_is_one_fact(imported):
+    """The graded part fits one glance (at most 25 words) and never asks for a set of more than three."""
+    col, _ = imported
+    for card in (col.get_card(cid) for cid in col.find_cards("deck:Acupressure*")):
+        answer = card.answer()
+        assert answer.count('class="graded"') == 1, card.template()["name"]
+        part = answer.split('class="graded"', 1)[1].split("<details", 1)[0]
+        assert len(graded(answer).split()) <= 25, (card.template()["name"], graded(answer))
+        assert part.count("<li>") <= 3
+        assert "Sources" not in text(answer) and "Sources" not in text(card.question())
 
 
 def test_media_check_reports_nothing_missing_or_unused(imported):
@@ -149,9 +193,9 @@ def test_media_check_reports_nothing_missing_or_unused(imported):
 
 def test_tags_for_filtering(imported):
     col, _ = imported
-    assert len(col.find_notes("tag:acupressure::meridian::bladder")) == 4 * 3
-    assert len(col.find_notes("tag:acupressure::condition::lower-back-pain")) == 4 * 3 + 1
-    assert len(col.find_notes("tag:acupressure::point::weizhong")) == 3
+    assert len(col.find_notes("tag:acupressure::meridian::bladder tag:acupressure::kind::name")) == 4
+    assert len(col.find_notes("tag:acupressure::condition::lower-back-pain tag:acupressure::kind::complaint")) == 4
+    assert len(col.find_notes("tag:acupressure::point::weizhong -tag:acupressure::kind::complaint")) == 3 + 3
     assert col.decks.by_name("Acupressure points") is not None
 
 
@@ -163,7 +207,7 @@ def test_same_data_same_package(project, tmp_path):
     assert [r[3] for r in rows_a["notes"]] == [r[3] for r in rows_b["notes"]]
     assert [m.name for m in first.deck.media] == [m.name for m in second.deck.media]
     assert [m.data for m in first.deck.media] == [m.data for m in second.deck.media]
-    ids = {str(NAME_CODE_ID), str(LOCATION_ID), str(INDICATION_ID)}
+    ids = {str(i) for i in OUR_NOTE_TYPES}
     assert json.loads(rows_a["models"]).keys() == json.loads(rows_b["models"]).keys() == ids
     assert json.loads(rows_a["decks"]).keys() == json.loads(rows_b["decks"]).keys()
 
@@ -178,7 +222,7 @@ def test_new_cards_arrive_point_by_point_names_first(imported):
         "Name → code", "Code → name", "Code → location", "Location → code", "Point → uses"]
     assert {col.get_note(order[i].nid)["Code"] for i in range(5)} == {first_point.code}
     # The complaint cards come after every point's own cards.
-    assert [name for _, name in kinds[-5:]] == ["Condition → points"] * 5
+    assert [name for _, name in kinds[-11:]] == ["Complaint → point"] * 11
 
 
 def test_deck_description_covers_sources_and_safety(imported):

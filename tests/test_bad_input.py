@@ -294,7 +294,7 @@ def test_legacy_code_may_be_another_points_standard_code(scenario):
     assert fields[guid("name-code", "yanggang")][0] == "BL48"
     baohuang = fields[guid("name-code", "baohuang")]
     assert baohuang[0] == "BL53"
-    assert "BL48 (older bladder-line numbering)" in baohuang[5]
+    assert "BL48 (older bladder-line numbering)" in baohuang[6]
 
 
 def test_two_points_with_one_legacy_code_in_different_systems(scenario, capsys):

@@ -15,7 +15,10 @@ from deckbuilder.records import Point, field_table
 def test_guids_come_from_the_stable_id_only(project):
     deck = prepare(project / "data", project / "media")
     weizhong = [n for n in deck.notes if n.owner == "point:weizhong"]
-    assert {n.guid for n in weizhong} == {guid(kind, "weizhong") for kind in ("name-code", "location", "uses")}
+    assert {n.guid for n in weizhong} == {
+        *(guid(kind, "weizhong") for kind in ("name-code", "location", "uses")),
+        *(guid("special", key) for key in ("weizhong/he-sea/earth", "weizhong/lower-he-sea/bladder",
+                                           "weizhong/command/back"))}
 
 
 def test_guids_never_change():

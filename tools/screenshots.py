@@ -1,6 +1,6 @@
 """Screenshots of cards for docs/, taken with headless Chromium from the preview renderer.
 
-    python tools/screenshots.py            # writes docs/screenshots/*.png
+    python tools/screenshots.py [DIR]      # writes docs/screenshots/*.png (or DIR/*.png)
 
 Each card side is put alone on a page the way Anki shows it (the card HTML inside
 <body class="card">, night mode adding Anki's nightMode class), then photographed at phone
@@ -9,6 +9,7 @@ width (360 px) and desktop width (900 px).
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import sys
@@ -22,14 +23,15 @@ from deckbuilder import preview  # noqa: E402
 from deckbuilder.build import prepare  # noqa: E402
 from deckbuilder.notetypes import CSS  # noqa: E402
 
-# (point code, template, side) for each picture; the location cards are the ones with diagrams.
+# (the note's first field, template, side) for each picture; the location cards have the diagrams.
 SHOTS = [
     ("BL40", "Location → code", "question"),
     ("BL40", "Location → code", "answer"),
     ("BL60", "Code → location", "answer"),
-    ("BL53", "Location → code", "question"),
     ("BL53", "Code → name", "answer"),
-    ("SI11", "Point → uses", "answer"),
+    ("BL60", "Point → uses", "answer"),
+    ("BL40 command", "Point → category", "answer"),
+    ("lower back pain BL60", "Complaint → point", "answer"),
 ]
 SIZES = {"phone": (360, 900), "desktop": (900, 1000)}
 
@@ -63,9 +65,8 @@ def main() -> None:
     deck = prepare(ROOT / "data", ROOT / "media")
     by_key = {}
     for card in preview.cards(deck):
-        code = dict(zip((f["name"] for f in card.note.model.fields), card.note.fields)).get("Code")
-        by_key[(code, card.template)] = card
-    out_dir = ROOT / "docs" / "screenshots"
+        by_key[(card.note.fields[0], card.template)] = card
+    out_dir = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "docs" / "screenshots"
     out_dir.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
@@ -74,7 +75,8 @@ def main() -> None:
         for code, template, side in SHOTS:
             card = by_key[(code, template)]
             body = card.question if side == "question" else card.answer
-            slug = f"{code}-{template.split(' → ')[0]}-to-{template.split(' → ')[1]}-{side}".lower()
+            point = re.search(r"[A-Z]{2}\d+", code).group(0)
+            slug = f"{point}-{template.split(' → ')[0]}-to-{template.split(' → ')[1]}-{side}".lower()
             for size_name, size in SIZES.items():
                 for night in (False, True):
                     name = f"{slug.replace(' ', '-')}-{size_name}-{'night' if night else 'day'}.png"
