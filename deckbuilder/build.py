@@ -16,6 +16,7 @@ from .load import load
 from .media import DiagramCache, MediaFile
 from .notetypes import DECK_NAME, NOTE_TYPES, deck_id, description
 from .records import Dataset
+from .select import select
 from .validate import validate
 
 DEFAULT_DATA = Path("data")
@@ -46,9 +47,11 @@ class BuildResult:
 
 
 def prepare(data_dir: Path = DEFAULT_DATA, media_dir: Path = DEFAULT_MEDIA,
-            cache_dir: Path | None = None) -> Deck:
+            cache_dir: Path | None = None, only: str | None = None) -> Deck:
     """Everything but writing: what `deckbuilder check` runs."""
     dataset = validate(load(Path(data_dir)), Path(media_dir))
+    if only is not None:
+        dataset = select(dataset, only)
     cache = DiagramCache(cache_dir)
     photos = functools.cache(functools.partial(media.photo, Path(media_dir)))  # points may share a photo
     images = {p.id: media.point_images(p, photos, cache) for p in dataset.points}
@@ -62,11 +65,11 @@ def prepare(data_dir: Path = DEFAULT_DATA, media_dir: Path = DEFAULT_MEDIA,
 
 
 def build(data_dir: Path = DEFAULT_DATA, media_dir: Path = DEFAULT_MEDIA,
-          output: Path = DEFAULT_OUTPUT, *, now: int | None = None) -> BuildResult:
+          output: Path = DEFAULT_OUTPUT, *, now: int | None = None, only: str | None = None) -> BuildResult:
     """Build the .apkg; the previous file and state stay untouched unless the whole build succeeds."""
     output = Path(output)
     package.target(output)  # an output that can never be written is said before any work
-    deck = prepare(Path(data_dir), Path(media_dir), output.parent / ".deckbuilder-cache")
+    deck = prepare(Path(data_dir), Path(media_dir), output.parent / ".deckbuilder-cache", only)
     state_file = state.state_path(output)
     changes = state.changes(state_file, output, deck.dataset, deck.notes, NOTE_TYPES,
                             int(time.time()) if now is None else now)

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from . import __version__
 from .build import DEFAULT_DATA, DEFAULT_MEDIA, DEFAULT_OUTPUT, build, prepare
-from .errors import DataError, DeckbuilderError, Problem, shown
+from .errors import DataError, DeckbuilderError, Problem, SelectionError, shown
 
 EXIT_OK, EXIT_DATA, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 DEFAULT_PREVIEW = Path("dist/preview")
@@ -35,6 +35,10 @@ def _parser() -> argparse.ArgumentParser:
     data_options(build_cmd)
     build_cmd.add_argument("-o", "--output", type=Path, default=DEFAULT_OUTPUT, metavar="FILE",
                            help=f"where to write the deck (default: {DEFAULT_OUTPUT})")
+    build_cmd.add_argument("--only", metavar="SPEC",
+                           help="build a smaller deck: comma-separated meridian:BL, condition:lower-back-pain, "
+                           "region:knee, point:kunlun, category:back-shu (notes keep their ids, so the full "
+                           "deck imported later extends it)")
     check_cmd = commands.add_parser("check", help="check the data without writing anything")
     data_options(check_cmd)
     preview_cmd = commands.add_parser("preview", help="write an HTML page showing every card")
@@ -80,15 +84,19 @@ def main(argv: list[str] | None = None) -> int:
             page = preview.write(deck, args.output)
             print(f"Preview of {len(preview.cards(deck))} cards: {page} (night mode: {page.parent / 'night.html'})")
             return EXIT_OK
-        result = build(args.data, args.media, args.output)
+        result = build(args.data, args.media, args.output, only=args.only)
     except DataError as error:
         _report_data_error(error)
         return EXIT_DATA
+    except SelectionError as error:
+        print(f"deckbuilder: {shown(str(error))}", file=sys.stderr)
+        return EXIT_USAGE
     except DeckbuilderError as error:  # OutputError: the deck or preview cannot be written there
         print(f"deckbuilder: {shown(str(error))}", file=sys.stderr)
         return EXIT_DATA
     deck, changes = result.deck, result.changes
-    print(f"Built {len(deck.dataset.points)} points: {len(deck.notes)} notes, {deck.card_count} cards, "
+    count = len(deck.dataset.points)
+    print(f"Built {count} point{'s' if count != 1 else ''}: {len(deck.notes)} notes, {deck.card_count} cards, "
           f"{len(deck.media)} images -> {result.output}")
     if changes.first_build:
         print(f"First build: the build state is kept in {result.state_file}")

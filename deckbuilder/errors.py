@@ -68,3 +68,7 @@ class DataError(DeckbuilderError):
 
 class OutputError(DeckbuilderError):
     """The .apkg (or preview) cannot be written where it was asked to go."""
+
+
+class SelectionError(DeckbuilderError):
+    """`--only` names something the data does not have: a usage mistake, not a data one."""
