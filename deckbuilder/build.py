@@ -72,7 +72,7 @@ def build(data_dir: Path = DEFAULT_DATA, media_dir: Path = DEFAULT_MEDIA,
     deck = prepare(Path(data_dir), Path(media_dir), output.parent / ".deckbuilder-cache", only)
     state_file = state.state_path(output)
     changes = state.changes(state_file, output, deck.dataset, deck.notes, NOTE_TYPES,
-                            int(time.time()) if now is None else now)
+                            [m.name for m in deck.media], int(time.time()) if now is None else now)
     names = [DECK_NAME, *sorted({note.deck for note in deck.notes} - {DECK_NAME})]
     decks = [genanki.Deck(deck_id(name), name, description=description(deck.dataset) if name == DECK_NAME else "")
              for name in names]

@@ -76,6 +76,12 @@ class NoteSpec(NamedTuple):
         return " ".join(f"tag:{t}" for t in wanted)
 
 
+def _spec(model: genanki.Model, note_guid: str, fields: tuple[str, ...], tags: tuple[str, ...], owner: str,
+          deck: str) -> NoteSpec:
+    """A note with its retired fields (the note type's last ones) left empty."""
+    return NoteSpec(model, note_guid, fields + ("",) * (len(model.fields) - len(fields)), tags, owner, deck)
+
+
 def guid(kind: str, stable_id: str) -> str:
     """GUIDs come from the permanent id only, so correcting a code or a text updates in place."""
     return genanki.guid_for(GUID_NAMESPACE, kind, stable_id)
@@ -149,17 +155,17 @@ def _point_notes(point: Point, condition_ids: list[str], images: PointImages, de
     photos = "".join(_img(photo, "Photo of the point's area") for photo in images.photos)
     main, more = point.indications[:GRADED_USES], point.indications[GRADED_USES:]
     found = [
-        NoteSpec(NAME_CODE, guid("name-code", point.id),
+        _spec(NAME_CODE, guid("name-code", point.id),
                  (code, plain(point.pinyin), plain(point.hanzi), plain(point.hanzi_traditional or ""),
                   plain(point.english[0]), plain(", ".join(point.english[1:])), _aliases(point), meridian,
                   article, sources), _kind(tags, "name"), owner, deck),
-        NoteSpec(LOCATION, guid("location", point.id),
+        _spec(LOCATION, guid("location", point.id),
                  (code, _name(point), inline(point.location),
                   "Landmarks: " + plain(", ".join(point.landmarks)), inline(point.how_to_find),
                   _diagram(images.drawing, images.question, "Where the point is"),
                   _diagram(images.drawing, images.answer, f"{point.code} {point.pinyin} marked"), photos,
                   _sides(point), caution, sources), _kind(tags, "location"), owner, deck),
-        NoteSpec(INDICATION, guid("uses", point.id),
+        _spec(INDICATION, guid("uses", point.id),
                  (code, code, _name(point), bullet_list(main), plain(", ".join(more)), "", "", "", "",
                   article, caution, sources), _kind(tags, "uses"), owner, deck),
     ]
@@ -167,7 +173,7 @@ def _point_notes(point: Point, condition_ids: list[str], images: PointImages, de
         key = "/".join(filter(None, (point.id, category.kind, category.detail)))
         question, answer = reverse(category, point.meridian)
         category_tag = f"acupressure::category::{category.kind}"
-        found.append(NoteSpec(
+        found.append(_spec(
             SPECIAL, guid("special", key),
             (f"{code} {plain(category.kind)}", plain(describe(category, point.meridian)),
              f"{plain(point.code)} {plain(point.pinyin)}: {plain(question)}", _point_line(point), plain(answer),
@@ -184,7 +190,7 @@ def _complaint_notes(condition: Condition) -> list[NoteSpec]:
         others = ", ".join(plain(p.code) for p in condition.points if p is not point)
         tags = {f"acupressure::condition::{condition.id}", f"acupressure::region::{condition.region}",
                 f"acupressure::point::{point.id}"}
-        found.append(NoteSpec(
+        found.append(_spec(
             INDICATION, guid("complaint", f"{condition.id}/{point.id}"),
             (f"{plain(condition.name)} {plain(point.code)}", "", "", "", "", plain(condition.name.capitalize()),
              others, plain(point.region.replace("-", " ")), _point_line(point), article, _caution(point),

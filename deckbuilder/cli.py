@@ -113,13 +113,26 @@ def main(argv: list[str] | None = None) -> int:
         print("Nothing changed since the last build")
     if changes.note_types_changed:
         print(f"Card templates or style changed: {', '.join(changes.note_types_changed)}")
-    for name in changes.schema_changed:
-        print(f"The fields or card types of the note type '{name}' changed: import this deck with "
-              "'Merge note types' ticked, or Anki will not update your notes (see Regenerating in "
-              "the README)")
+    if changes.schema_changed:
+        names = ", ".join(f"'{name}'" for name in changes.schema_changed)
+        print(f"The fields or card types of {names} changed: import this deck once with 'Merge note types' "
+              "ticked, so that Anki moves your notes to the new note types and updates them (reviews are "
+              "kept). If you already imported it without, undo that import first (Edit → Undo Import). See "
+              "Regenerating in the README.")
     for point_id, code in changes.removed_points:
         print(f"Removed since the last build: {code} ({point_id}). In Anki, find its notes with "
               f"the search  tag:acupressure::point::{point_id}  and delete them.")
+    for search in changes.removed_notes:
+        print(f"A note is no longer built (the card design changed). After importing, find it in Anki "
+              f"with the search  {search}  and delete it.")
+    if changes.unnamed_removed:
+        print(f"{changes.unnamed_removed} note{'s' if changes.unnamed_removed != 1 else ''} of an earlier "
+              "version of the deck are no longer built. After importing, find them in Anki with the search  "
+              "tag:acupressure::* -tag:acupressure::kind::*  and delete them.")
+    if changes.unused_media:
+        count = changes.unused_media
+        print(f"{count} picture{'s are' if count != 1 else ' is'} no longer used by the deck: after importing, "
+              "Anki's Tools → Check Media lists them as unused and can delete them.")
     for condition_id, name in changes.removed_conditions:
         print(f"Removed since the last build: the condition '{name}'. In Anki, find its note with "
               f"the search  tag:acupressure::condition::{condition_id} -tag:acupressure::point::*  "

@@ -1,13 +1,14 @@
 """The deck's Anki note types, each with a card template for both directions, and its decks.
 
-Model and deck ids are constants: Anki matches note types and decks by id, so changing one
-makes a second copy in every collection that has the deck. Adding or renaming a field or a
-template changes the note type's schema; see "Regenerating" in the README before doing it.
+A note type's id follows its fields and card types (see `_model`); a deck's id follows its name.
+Adding, renaming or retiring a field or a template changes the note type's schema; see
+"Regenerating" in the README before doing it.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 from html import escape
 from importlib import resources
 
@@ -23,13 +24,31 @@ START_DECK = f"{DECK_NAME}::1 Start here: lower back pain"
 SPECIAL_DECK = f"{DECK_NAME}::3 Special points"
 COMPLAINT_DECK = f"{DECK_NAME}::4 Complaints"
 
-NAME_CODE_ID = 1095279300
-LOCATION_ID = 1417354982
-INDICATION_ID = 1157813920
 
 CSS = resources.files("deckbuilder").joinpath("style.css").read_text(encoding="utf-8")
 
-SPECIAL_ID = 1326407518
+
+
+def _model(name: str, fields: list[str], templates: list[dict], *, retired_fields: tuple[str, ...] = (),
+           retired_templates: tuple[tuple[str, str], ...] = (), sort_field_index: int = 0) -> genanki.Model:
+    """A note type whose id follows its fields and card types, which only ever grow.
+
+    Anki matches note types by id. When the fields or card types change, a new id makes Anki's
+    import with "Merge note types" convert the notes it already has to the new note type and then
+    update them from the package (with the same id, it rewrites them at the time of the import,
+    after which the package's older notes no longer count as newer). A field or card type that
+    is no longer used is kept, retired: Anki's merge would keep it anyway, and a package that
+    lacked it would no longer match the merged note type. A retired card type (name, the retired
+    field it shows) makes no new cards, since that field stays empty.
+    """
+    all_fields = [*fields, *retired_fields]
+    all_templates = [*templates, *({"name": t, "qfmt": f"{{{{#{field}}}}}{{{{{field}}}}}{{{{/{field}}}}}",
+                                    "afmt": "{{FrontSide}}"} for t, field in retired_templates)]
+    schema = json.dumps([name, all_fields, [t["name"] for t in all_templates]], ensure_ascii=False)
+    model_id = int(hashlib.sha256(schema.encode()).hexdigest()[:8], 16) | 1 << 32
+    return genanki.Model(model_id, name, fields=[{"name": f} for f in all_fields], templates=all_templates,
+                         css=CSS, sort_field_index=sort_field_index)
+
 
 # Each answer has one graded part (class "graded": what you must have recalled, one glance) and
 # details below it, folded away; a caution stays in view where it changes what you do.
@@ -43,13 +62,11 @@ def _details(inner: str) -> str:
     return f'<details class="more"><summary>More</summary>{inner}</details>'
 
 
-NAME_CODE = genanki.Model(
-    NAME_CODE_ID,
+NAME_CODE = _model(
     "Acupressure: name ↔ code",
-    fields=[{"name": n} for n in
-            ("Code", "Pinyin", "Hanzi", "Traditional", "English", "OtherNames", "Aliases", "Meridian",
-             "Article", "Sources")],
-    templates=[
+    ["Code", "Pinyin", "Hanzi", "Traditional", "English", "OtherNames", "Aliases", "Meridian", "Article",
+     "Sources"],
+    [
         {
             "name": "Name → code",
             "qfmt": _KIND.format("Name → code") + '<div class="pinyin">{{Pinyin}}</div>' + _HANZI
@@ -71,19 +88,17 @@ NAME_CODE = genanki.Model(
                        '{{/Article}}'),
         },
     ],
-    css=CSS,
+    retired_fields=("Caution",),
 )
 
 _WHERE = ('<div class="location">{{Location}}</div><div class="landmarks">{{Landmarks}}</div>'
           '<div class="find">{{HowToFind}}</div>')
 
-LOCATION = genanki.Model(
-    LOCATION_ID,
+LOCATION = _model(
     "Acupressure: code ↔ location",
-    fields=[{"name": n} for n in
-            ("Code", "Name", "Location", "Landmarks", "HowToFind", "Diagram", "DiagramLabelled",
-             "Photos", "Sides", "Caution", "Sources")],
-    templates=[
+    ["Code", "Name", "Location", "Landmarks", "HowToFind", "Diagram", "DiagramLabelled", "Photos", "Sides",
+     "Caution", "Sources"],
+    [
         {
             "name": "Code → location",
             "qfmt": _KIND.format("Code → location") + '<div class="code">{{Code}}</div>'
@@ -102,16 +117,13 @@ LOCATION = genanki.Model(
             '</div></div>' + _CAUTION + _details(_WHERE),
         },
     ],
-    css=CSS,
 )
 
-INDICATION = genanki.Model(
-    INDICATION_ID,
+INDICATION = _model(
     "Acupressure: point ↔ indication",
-    fields=[{"name": n} for n in
-            ("Key", "Code", "Name", "Uses", "MoreUses", "Complaint", "Others", "Hint", "Point", "Article",
-             "Caution", "Sources")],
-    templates=[
+    ["Key", "Code", "Name", "Uses", "MoreUses", "Complaint", "Others", "Hint", "Point", "Article", "Caution",
+     "Sources"],
+    [
         {
             "name": "Point → uses",
             "qfmt": "{{#Code}}" + _KIND.format("Point → uses") + '<div class="code">{{Code}}</div>'
@@ -130,15 +142,15 @@ INDICATION = genanki.Model(
             + _CAUTION + '{{#Article}}' + _details('<div class="article">{{Article}}</div>') + '{{/Article}}',
         },
     ],
-    css=CSS,
-    sort_field_index=0,
+    # Until 2026-11, one note per complaint asked for all its points at once.
+    retired_fields=("Condition", "Points"),
+    retired_templates=(("Condition → points", "Condition"),),
 )
 
-SPECIAL = genanki.Model(
-    SPECIAL_ID,
+SPECIAL = _model(
     "Acupressure: special point ↔ category",
-    fields=[{"name": n} for n in ("Key", "Category", "Question", "Point", "Role", "Sources")],
-    templates=[
+    ["Key", "Category", "Question", "Point", "Role", "Sources"],
+    [
         {
             "name": "Category → point",
             "qfmt": _KIND.format("Special point") + '<div class="ask">Which point is the</div>'
@@ -152,8 +164,6 @@ SPECIAL = genanki.Model(
             "afmt": '{{FrontSide}}<hr id=answer><div class="graded"><div class="condition">{{Role}}</div></div>',
         },
     ],
-    css=CSS,
-    sort_field_index=0,
 )
 
 NOTE_TYPES = (NAME_CODE, LOCATION, INDICATION, SPECIAL)

@@ -25,7 +25,10 @@ from .records import Dataset
 
 # 2: a note's hash is taken over the text Anki stores, not over a JSON list. A state file of
 # another format is not trusted (see _previous): every note gets a newer time, once.
-FORMAT = 2
+FORMAT = 3  # 3 adds each note's search; a format-2 file is read, and its notes have none
+# Format 2 kept schemas by note type id, and the ids were fixed then.
+_FORMAT_2_NAMES = {"1095279300": "Acupressure: name ↔ code", "1417354982": "Acupressure: code ↔ location",
+                   "1157813920": "Acupressure: point ↔ indication"}
 MAX_TIME = 2**40  # seconds: far beyond any real clock, far below 2**63
 
 
@@ -40,9 +43,11 @@ class Stamp(NamedTuple):
 class State:
     notes: dict[str, Stamp] = field(default_factory=dict)        # GUID -> stamp
     note_types: dict[str, Stamp] = field(default_factory=dict)   # note type id -> stamp
-    schemas: dict[str, str] = field(default_factory=dict)        # note type id -> what Anki compares
+    schemas: dict[str, str] = field(default_factory=dict)        # note type name -> its fields and card types
     points: dict[str, str] = field(default_factory=dict)         # stable id -> code
     conditions: dict[str, str] = field(default_factory=dict)     # stable id -> name
+    searches: dict[str, str] = field(default_factory=dict)       # GUID -> a search that finds that note
+    media: list[str] = field(default_factory=list)               # the names of the pictures packaged
     package: str = ""  # SHA-256 of the .apkg this state describes
 
     @property
@@ -58,15 +63,17 @@ def read(path: Path) -> State | None:
     """None if missing or unreadable: then nothing is known about what was built before."""
     try:
         raw = json.loads(path.read_text(encoding="utf-8"))
-        if raw.get("format") != FORMAT:
+        if raw.get("format") not in (2, FORMAT):
             return None
         found = State(
             notes=_stamps(raw["notes"]),
             note_types=_stamps(raw["note_types"]),
-            schemas=dict(raw["schemas"]),
+            schemas={_FORMAT_2_NAMES.get(k, k): v for k, v in raw["schemas"].items()},
             points=dict(raw["points"]),
             conditions=dict(raw["conditions"]),
             package=str(raw["package"]),
+            searches={str(k): str(v) for k, v in raw.get("searches", {}).items()},
+            media=[str(name) for name in raw.get("media", [])],
         )
     except (OSError, ValueError, KeyError, TypeError, AttributeError, RecursionError):
         return None
@@ -91,6 +98,8 @@ def write(path: Path, state: State) -> None:
         "schemas": dict(sorted(state.schemas.items())),
         "points": dict(sorted(state.points.items())),
         "conditions": dict(sorted(state.conditions.items())),
+        "searches": dict(sorted(state.searches.items())),
+        "media": sorted(state.media),
     }
     temporary = scratch(path)
     try:
@@ -125,6 +134,9 @@ class Changes:
     removed_conditions: tuple[tuple[str, str], ...]  # (stable id, last name)
     note_types_changed: tuple[str, ...]  # names of note types whose templates, style or fields changed
     schema_changed: tuple[str, ...]  # those whose fields or card types changed: Anki must merge them
+    removed_notes: tuple[str, ...]  # searches for notes no longer built (not of a removed point or condition)
+    unnamed_removed: int  # notes no longer built that an older state file kept no search for
+    unused_media: int  # pictures the last build packaged and this one does not
     notes_changed: int
     first_build: bool
     recovered: bool  # the state did not describe the old .apkg, so every note counts as changed
@@ -159,7 +171,7 @@ def _previous(state_file: Path, output: Path, now: int) -> tuple[State | None, i
 
 
 def changes(state_file: Path, output: Path, dataset: Dataset, notes: list[NoteSpec],
-            models: tuple[genanki.Model, ...], now: int) -> Changes:
+            models: tuple[genanki.Model, ...], media: list[str], now: int) -> Changes:
     """Compare this build with the state of the last one: each note keeps its time unless it changed."""
     previous, now, recovered = _previous(state_file, output, now)
     first_build = previous is None
@@ -174,6 +186,7 @@ def changes(state_file: Path, output: Path, dataset: Dataset, notes: list[NoteSp
             changed_owners.add(spec.owner)
             notes_changed += 1
         current.notes[spec.guid] = new
+        current.searches[spec.guid] = spec.search
         stamped.append((spec, new.mod))
     stamped_models: list[tuple[genanki.Model, int]] = []
     note_types_changed, schema_changed = [], []
@@ -183,17 +196,28 @@ def changes(state_file: Path, output: Path, dataset: Dataset, notes: list[NoteSp
         if key in previous.note_types and previous.note_types[key].mod != new.mod:
             note_types_changed.append(model.name)
         current.note_types[key] = new
-        current.schemas[key] = _anki_schema(model)
-        if key in previous.schemas and previous.schemas[key] != current.schemas[key]:
+        current.schemas[model.name] = _anki_schema(model)
+        if model.name in previous.schemas and previous.schemas[model.name] != current.schemas[model.name]:
             schema_changed.append(model.name)
         stamped_models.append((model, new.mod))
     current.points = {p.id: p.code for p in dataset.points}
     current.conditions = {c.id: c.name for c in dataset.conditions}
+    current.media = sorted(media)
 
     def gone(before: dict[str, str], after: dict[str, str]) -> tuple[tuple[str, str], ...]:
         return tuple(sorted((key, value) for key, value in before.items() if key not in after))
 
     changed = tuple(sorted((p.id, p.code) for p in dataset.points if f"point:{p.id}" in changed_owners))
-    return Changes(stamped, stamped_models, current, changed, gone(previous.points, current.points),
-                   gone(previous.conditions, current.conditions), tuple(note_types_changed),
-                   tuple(schema_changed), notes_changed, first_build, recovered)
+    removed_points = gone(previous.points, current.points)
+    removed_conditions = gone(previous.conditions, current.conditions)
+    # Notes of a removed point or condition are found by its tag; any other note no longer built
+    # (a card design that split or replaced notes) by the search its last build recorded.
+    owners = {f"tag:acupressure::point::{key}" for key, _ in removed_points}
+    owners |= {f"tag:acupressure::condition::{key}" for key, _ in removed_conditions}
+    dropped = [guid for guid in previous.notes if guid not in current.notes]
+    searches = [previous.searches[g] for g in dropped if g in previous.searches]
+    removed_notes = tuple(sorted(s for s in searches if not any(owner in s.split() for owner in owners)))
+    unnamed = sum(1 for g in dropped if g not in previous.searches)
+    return Changes(stamped, stamped_models, current, changed, removed_points, removed_conditions,
+                   tuple(note_types_changed), tuple(schema_changed), removed_notes, unnamed,
+                   len(set(previous.media) - set(media)), notes_changed, first_build, recovered)
