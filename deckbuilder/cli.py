@@ -134,9 +134,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{count} picture{'s are' if count != 1 else ' is'} no longer used by the deck: after importing, "
               "Anki's Tools → Check Media lists them as unused and can delete them.")
     for condition_id, name in changes.removed_conditions:
-        print(f"Removed since the last build: the condition '{name}'. In Anki, find its note with "
-              f"the search  tag:acupressure::condition::{condition_id} -tag:acupressure::point::*  "
-              "and delete it.")
+        print(f"Removed since the last build: the condition '{name}'. In Anki, find its notes with "
+              f"the search  tag:acupressure::condition::{condition_id} tag:acupressure::kind::complaint  "
+              "and delete them.")
     return EXIT_OK
 
 

@@ -10,11 +10,13 @@ from pathlib import Path
 import pytest
 
 from deckbuilder.build import build
-from deckbuilder.notetypes import INDICATION_ID, LOCATION_ID, NAME_CODE_ID, SPECIAL_ID
+from deckbuilder.notetypes import INDICATION, LOCATION, NAME_CODE, SPECIAL
 
 from .conftest import import_apkg, package_rows
 
 CODES = ["BL60", "SI11", "BL23", "BL40", "BL53"]
+NAME_CODE_ID, LOCATION_ID = NAME_CODE.model_id, LOCATION.model_id
+INDICATION_ID, SPECIAL_ID = INDICATION.model_id, SPECIAL.model_id
 OUR_NOTE_TYPES = {NAME_CODE_ID, LOCATION_ID, INDICATION_ID, SPECIAL_ID}
 
 
@@ -52,7 +54,8 @@ def test_note_types_with_both_directions(imported):
     ours = {m["id"]: m for m in col.models.all() if m["id"] in OUR_NOTE_TYPES}
     assert [t["name"] for t in ours[NAME_CODE_ID]["tmpls"]] == ["Name → code", "Code → name"]
     assert [t["name"] for t in ours[LOCATION_ID]["tmpls"]] == ["Code → location", "Location → code"]
-    assert [t["name"] for t in ours[INDICATION_ID]["tmpls"]] == ["Point → uses", "Complaint → point"]
+    assert [t["name"] for t in ours[INDICATION_ID]["tmpls"]] == ["Point → uses", "Complaint → point",
+                                                                 "Condition → points"]  # retired, makes no card
     assert [t["name"] for t in ours[SPECIAL_ID]["tmpls"]] == ["Category → point", "Point → category"]
     # No second copy of any of them.
     assert len([m for m in col.models.all() if m["name"].startswith("Acupressure")]) == 4
