@@ -176,7 +176,7 @@ def _point_notes(point: Point, condition_ids: list[str], images: PointImages, de
         found.append(_spec(
             SPECIAL, guid("special", key),
             (f"{code} {plain(category.kind)}", plain(describe(category, point.meridian)),
-             f"{plain(point.code)} {plain(point.pinyin)}: {plain(question)}", _point_line(point), plain(answer),
+             plain(question[0].upper() + question[1:]), _point_line(point), plain(answer),
              sources), _kind(tags | {category_tag}, "special"), owner, SPECIAL_DECK))
     return found
 

@@ -138,7 +138,7 @@ INDICATION = _model(
             + '<div class="condition">{{Complaint}}</div><div class="ask">{{#Others}}Besides {{Others}}: '
             '{{/Others}}which {{#Others}}other {{/Others}}point{{#Hint}}, on the {{Hint}}{{/Hint}}?</div>'
             '{{/Complaint}}',
-            "afmt": '{{FrontSide}}<hr id=answer><div class="graded"><div class="points">{{Point}}</div></div>'
+            "afmt": '{{FrontSide}}<hr id=answer><div class="graded"><div class="name">{{Point}}</div></div>'
             + _CAUTION + '{{#Article}}' + _details('<div class="article">{{Article}}</div>') + '{{/Article}}',
         },
     ],
@@ -155,11 +155,11 @@ SPECIAL = _model(
             "name": "Category → point",
             "qfmt": _KIND.format("Special point") + '<div class="ask">Which point is the</div>'
             '<div class="condition">{{Category}}?</div>',
-            "afmt": '{{FrontSide}}<hr id=answer><div class="graded"><div class="points">{{Point}}</div></div>',
+            "afmt": '{{FrontSide}}<hr id=answer><div class="graded"><div class="name">{{Point}}</div></div>',
         },
         {
             "name": "Point → category",
-            "qfmt": _KIND.format("Special point") + '<div class="points">{{Point}}</div>'
+            "qfmt": _KIND.format("Special point") + '<div class="name">{{Point}}</div>'
             '<div class="ask">{{Question}}</div>',
             "afmt": '{{FrontSide}}<hr id=answer><div class="graded"><div class="condition">{{Role}}</div></div>',
         },

@@ -156,9 +156,9 @@ def test_special_points_both_ways(imported):
     assert asked["Special point Which point is the back-shu point of the Kidney?"] == "BL23 Shènshū · Kidney Shu"
     assert asked["Special point Which point is the command point of the back?"] == "BL40 Wěizhōng · Middle Crook"
     back = {text(c.question()): graded(c.answer()) for c in cards_of(col, "Point → category")}
-    assert back["Special point BL40 Wěizhōng · Middle Crook BL40 Wěizhōng: which of the five shu points is it?"] \
+    assert back["Special point BL40 Wěizhōng · Middle Crook Which of the five shu points is it?"] \
         == "he-sea point (earth)"
-    assert back["Special point BL40 Wěizhōng · Middle Crook BL40 Wěizhōng: the lower he-sea point of which "
+    assert back["Special point BL40 Wěizhōng · Middle Crook The lower he-sea point of which "
                 "organ?"] == "the Bladder"
 
 
