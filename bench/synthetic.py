@@ -139,8 +139,8 @@ def point_yaml(p: dict) -> str:
               "  landmarks: [" + ", ".join(_q(x) for x in p["landmarks"]) + "]",
               f"  how_to_find: {_q(p['how_to_find'])}", "  indications:"]
     lines += [f"    - {_q(x)}" for x in p["indications"]]
-    if p.get("roles"):
-        lines.append(f"  roles: [{_q(p['roles'])}]")
+    if p.get("category"):
+        lines.append(f"  categories:\n    - {{kind: {p['category']}}}")
     if p.get("cautions"):
         lines.append(f"  cautions:\n    - {_q(p['cautions'])}")
     d = p["diagram"]
@@ -210,7 +210,9 @@ def generate(n: int, root: Path, seed: int = 6, with_diagrams: bool = True) -> d
             "how_to_find": "Find the landmark first, then measure with your fingers; the spot "
                            "feels slightly tender when pressed.",
             "indications": [INDICATIONS[(i + k * 5) % len(INDICATIONS)] for k in range(3)],
-            "roles": "synthetic role" if i % 10 == 0 else None,
+            # One source, connecting and cleft point on each meridian, as the standard has.
+            "category": {1: "yuan-source", 2: "luo-connecting", 3: "xi-cleft"}.get(number)
+            if meridian in codes.MERIDIANS else None,
             "cautions": "Traditionally avoided during pregnancy." if i % 7 == 0 else None,
             "diagram": (view, x, y) if with_diagrams else None,
             "image": f"photo-{(i // PHOTO_EVERY) % PHOTOS}.png" if i % PHOTO_EVERY == 0

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import functools
+import hashlib
+import json
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import genanki
@@ -12,6 +14,7 @@ import genanki
 from . import cards, media, package, state
 from .cards import NoteSpec
 from .errors import OutputError
+from .files import remove_leftovers
 from .load import load
 from .media import DiagramCache, MediaFile
 from .notetypes import DECK_NAME, NOTE_TYPES, deck_id, description
@@ -68,7 +71,8 @@ def build(data_dir: Path = DEFAULT_DATA, media_dir: Path = DEFAULT_MEDIA,
           output: Path = DEFAULT_OUTPUT, *, now: int | None = None, only: str | None = None) -> BuildResult:
     """Build the .apkg; the previous file and state stay untouched unless the whole build succeeds."""
     output = Path(output)
-    package.target(output)  # an output that can never be written is said before any work
+    target = package.target(output)  # an output that can never be written is said before any work
+    remove_leftovers(target.parent)  # of a build that was killed
     deck = prepare(Path(data_dir), Path(media_dir), output.parent / ".deckbuilder-cache", only)
     state_file = state.state_path(output)
     changes = state.changes(state_file, output, deck.dataset, deck.notes, NOTE_TYPES,
@@ -76,10 +80,15 @@ def build(data_dir: Path = DEFAULT_DATA, media_dir: Path = DEFAULT_MEDIA,
     names = [DECK_NAME, *sorted({note.deck for note in deck.notes} - {DECK_NAME})]
     decks = [genanki.Deck(deck_id(name), name, description=description(deck.dataset) if name == DECK_NAME else "")
              for name in names]
-    changes.state.package = package.write(output, decks, changes.notes, changes.note_types, deck.media)
+    current = changes.state
+    current.decks = hashlib.sha256(json.dumps([[d.name, d.description] for d in decks]).encode()).hexdigest()
+    previous = state.read(state_file)
+    if previous is not None and not changes.recovered and replace(current, package=previous.package) == previous:
+        return BuildResult(deck, output, changes, state_file)  # the deck on disk is this one already
+    current.package = package.write(output, decks, changes.notes, changes.note_types, deck.media)
     # Only now: a state written before its .apkg would describe a deck nobody can import.
     try:
-        state.write(state_file, changes.state)
+        state.write(state_file, current)
     except OSError as exc:
         raise OutputError(f"{output} was written but {state_file} was not ({exc.strerror}); the next "
                           "build will mark every note as changed") from None

@@ -143,7 +143,7 @@ def main(argv: list[str] | None = None) -> int:
 def run() -> None:
     """The console entry: messages, not tracebacks, for what the system refuses or the user stops."""
     for stream in (sys.stdout, sys.stderr):
-        if stream is not None:  # a file name that the terminal cannot encode is printed escaped
+        if hasattr(stream, "reconfigure"):  # a file name that the terminal cannot encode is printed escaped
             stream.reconfigure(errors="backslashreplace")
     try:
         code = main()

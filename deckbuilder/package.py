@@ -16,7 +16,7 @@ import genanki
 
 from .cards import NoteSpec
 from .errors import OutputError
-from .files import remove_leftovers, scratch
+from .files import scratch
 from .media import MediaFile
 
 
@@ -80,7 +80,6 @@ def write(output: Path, decks: list[genanki.Deck], notes: list[tuple[NoteSpec, i
     output = target(output)
     try:
         output.parent.mkdir(parents=True, exist_ok=True)
-        remove_leftovers(output.parent)
         temporary, database = scratch(output), scratch(output)
     except OSError as exc:
         raise OutputError(f"cannot write to {output.parent}: {exc.strerror}") from None
@@ -88,16 +87,14 @@ def write(output: Path, decks: list[genanki.Deck], notes: list[tuple[NoteSpec, i
         # Not genanki's write_to_file: it leaves its SQLite file behind in the system temp folder.
         _write_collection(database, decks, notes, models)
         # Every entry is dated 1980-01-01 (a ZipInfo's default), so the same deck gives the
-        # same bytes and an unchanged rebuild is visible.
-        with zipfile.ZipFile(temporary, "w", zipfile.ZIP_DEFLATED) as archive:
-
-            def put(name: str, data: bytes) -> None:
-                archive.writestr(zipfile.ZipInfo(name), data, compress_type=zipfile.ZIP_DEFLATED)
-
-            put("collection.anki2", database.read_bytes())
-            put("media", json.dumps({str(i): m.name for i, m in enumerate(media)}).encode())
+        # same bytes. The collection is compressed; pictures are stored as they are, as Anki's
+        # own exporter does (most are small, and deflating them costs more than it saves).
+        with zipfile.ZipFile(temporary, "w") as archive:
+            archive.writestr(zipfile.ZipInfo("collection.anki2"), database.read_bytes(),
+                             compress_type=zipfile.ZIP_DEFLATED)
+            archive.writestr(zipfile.ZipInfo("media"), json.dumps({str(i): m.name for i, m in enumerate(media)}))
             for i, item in enumerate(media):
-                put(str(i), item.data)
+                archive.writestr(zipfile.ZipInfo(str(i)), item.data)
         with open(temporary, "rb") as written:
             checksum = _sha256(written)
             os.fsync(written.fileno())

@@ -48,6 +48,7 @@ class State:
     conditions: dict[str, str] = field(default_factory=dict)     # stable id -> name
     searches: dict[str, str] = field(default_factory=dict)       # GUID -> a search that finds that note
     media: list[str] = field(default_factory=list)               # the names of the pictures packaged
+    decks: str = ""    # SHA-256 of the decks' names and description
     package: str = ""  # SHA-256 of the .apkg this state describes
 
     @property
@@ -72,6 +73,7 @@ def read(path: Path) -> State | None:
             points=dict(raw["points"]),
             conditions=dict(raw["conditions"]),
             package=str(raw["package"]),
+            decks=str(raw.get("decks", "")),
             searches={str(k): str(v) for k, v in raw.get("searches", {}).items()},
             media=[str(name) for name in raw.get("media", [])],
         )
@@ -93,6 +95,7 @@ def write(path: Path, state: State) -> None:
     payload = {
         "format": FORMAT,
         "package": state.package,
+        "decks": state.decks,
         "notes": dict(sorted(state.notes.items())),
         "note_types": dict(sorted(state.note_types.items())),
         "schemas": dict(sorted(state.schemas.items())),

@@ -104,8 +104,8 @@ class _Checker:
             self.report(line, "the value is empty", point=point, field=key, entry=label,
                         hint="write the text, or remove the field if it is optional")
             return None
-        hidden = next((ch for ch in value if unicodedata.category(ch) in ("Cf", "Cc", "Co", "Cn")
-                       and ch != "\n"), None)
+        hidden = None if value.replace("\n", " ").isprintable() else next(
+            (ch for ch in value if unicodedata.category(ch) in ("Cf", "Cc", "Co", "Cn") and ch != "\n"), None)
         if hidden is not None:
             name = unicodedata.name(hidden, "an unassigned character")
             self.report(line, f"the text contains an invisible character (U+{ord(hidden):04X} {name})",
