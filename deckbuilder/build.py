@@ -58,8 +58,9 @@ def prepare(data_dir: Path = DEFAULT_DATA, media_dir: Path = DEFAULT_MEDIA,
     cache = DiagramCache(cache_dir)
     photos = functools.cache(functools.partial(media.photo, Path(media_dir)))  # points may share a photo
     images = {p.id: media.point_images(p, photos, cache) for p in dataset.points}
-    notes = cards.notes(dataset, images)
-    files: dict[str, MediaFile] = {}
+    quizzes = media.quizzes(dataset.points, cache)
+    notes = cards.notes(dataset, images, quizzes)
+    files: dict[str, MediaFile] = {quiz.picture.name: quiz.picture for quiz in quizzes}
     for found in images.values():
         for item in (found.drawing, found.question, found.answer, *found.photos):
             if item is not None:

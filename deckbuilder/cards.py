@@ -19,9 +19,9 @@ import genanki
 from .categories import describe, reverse
 from .errors import DataError, Problem
 from .markup import bullet_list, inline, plain
-from .media import MediaFile, PointImages
-from .notetypes import (COMPLAINT_DECK, INDICATION, LOCATION, NAME_CODE, NOTE_TYPES, SPECIAL, SPECIAL_DECK,
-                        START_DECK, meridian_deck)
+from .media import MediaFile, PointImages, Quiz
+from .notetypes import (COMPLAINT_DECK, INDICATION, LOCATION, NAME_CODE, NOTE_TYPES, QUIZ_DECK, REGION_QUIZ,
+                        SPECIAL, SPECIAL_DECK, START_DECK, meridian_deck)
 from .records import Condition, Dataset, Point
 
 GUID_NAMESPACE = "deckbuilder-acupressure"
@@ -199,6 +199,18 @@ def _complaint_notes(condition: Condition) -> list[NoteSpec]:
     return found
 
 
+def _quiz_note(quiz: Quiz) -> NoteSpec:
+    """Anki's image occlusion: a mask over each point's tag; the learner names the masked point."""
+    masks = " ".join(f"{{{{c{i}::image-occlusion:rect:left={left:.4f}:top={top:.4f}:width={width:.4f}:"
+                     f"height={height:.4f}:oi=1}}}}"
+                     for i, (left, top, width, height) in enumerate(quiz.boxes, start=1))
+    names = "<br>".join(_point_line(point) for point in quiz.points)
+    tags = (f"acupressure::view::{quiz.view}", "acupressure::kind::region-quiz")
+    return _spec(REGION_QUIZ, guid("region-quiz", quiz.view),
+                 (masks, _img(quiz.picture, quiz.title), f"Region quiz: {plain(quiz.title)}. Which point?", names,
+                  ""), tags, f"view:{quiz.view}", QUIZ_DECK)
+
+
 _FIELD_REF = re.compile(r"\{\{[#^/]?\s*(?:[^}:]*:)*([^}:]+?)\s*\}\}")
 
 
@@ -251,8 +263,9 @@ def study_order(dataset: Dataset) -> list[Point]:
     return [*dict.fromkeys([*first, *popular, *rest])]
 
 
-def notes(dataset: Dataset, images: dict[str, PointImages]) -> list[NoteSpec]:
-    """All notes of the deck in study order: every point's notes, then the complaints."""
+def notes(dataset: Dataset, images: dict[str, PointImages], quizzes: list[Quiz] = ()) -> list[NoteSpec]:
+    """All notes of the deck in study order: every point's notes, then the complaints, then the
+    region quizzes."""
     found: list[NoteSpec] = []
     owners: dict[str, tuple] = {}
     condition_ids: dict[str, list[str]] = defaultdict(list)
@@ -268,5 +281,8 @@ def notes(dataset: Dataset, images: dict[str, PointImages]) -> list[NoteSpec]:
     for condition in dataset.conditions:
         found.extend(_complaint_notes(condition))
         owners[f"condition:{condition.id}"] = (condition.file, condition.line, condition.name)
+    for quiz in quizzes:
+        found.append(_quiz_note(quiz))
+        owners[f"view:{quiz.view}"] = (None, None, quiz.title)
     _check_ambiguous(found, owners)
     return found

@@ -887,3 +887,30 @@ _BL53 = ("back", MID + 30.0, _S_FORAMEN[2])
 _SI11 = ("back", round(_si11()[0], 1), round(_si11()[1], 1))
 _BL40 = ("knee-back", 100.0, 100.0)
 _BL60 = ("ankle-lateral", (114.0 + _MALL[0] - _MALL[2]) / 2, _MALL[1])
+
+
+def quiz_boxes(view: str, points: Sequence[tuple[float, float, str]]) -> list[tuple[float, float, float, float]]:
+    """Where `quiz` puts each point's tag: (left, top, width, height) in the picture's units."""
+    layout = _layout(view)
+    boxes = []
+    for x, y, label in points:
+        mx, my = layout.closeup((float(x), float(y)))
+        w, h = _text_w(label, ANSWER_FONT, bold=True) + 10, ANSWER_FONT + 8
+        boxes.append((min(max(mx - w / 2, 1), W - w - 1), min(max(my - h / 2, 1), layout.height - h - 1), w, h))
+    return boxes
+
+
+def quiz_size(view: str) -> tuple[float, float]:
+    return W, _layout(view).height
+
+
+def quiz(view: str, points: Sequence[tuple[float, float, str]]) -> bytes:
+    """The view with every point's code in a tag at its place: the picture of Anki's image
+    occlusion, whose masks are the tags (`quiz_boxes`)."""
+    layout = _layout(view)
+    out = list(layout.drawing)
+    for (bx, by, w, h), (_, _, label) in zip(quiz_boxes(view, points), points):
+        out.append(f'<rect x="{_f(bx)}" y="{_f(by)}" width="{_f(w)}" height="{_f(h)}" rx="3" '
+                   f'fill="{HALO}" stroke="{MARKER}" stroke-width="1.5"/>')
+        out.append(_text(bx + 5, by + h - 6, [label], "start", ANSWER_FONT, INK, ' font-weight="bold"'))
+    return _svg(layout.height, out)

@@ -118,6 +118,10 @@ class DiagramCache:
         return self._file([diagrams.RENDERER_VERSION, view, x, y, label],
                           lambda: diagrams.overlay(view, x, y, label=label))
 
+    def quiz(self, view: str, points: list[tuple[float, float, str]]) -> MediaFile:
+        """The view with every point's code tagged, for the region quiz."""
+        return self._file([diagrams.RENDERER_VERSION, view, "quiz", points], lambda: diagrams.quiz(view, points))
+
     def _file(self, shaped_by: list, render: Callable[[], bytes]) -> MediaFile:
         """From its cache file if that is intact, or rendered (and cached)."""
         key = hashlib.sha256(json.dumps(shaped_by).encode()).hexdigest()
@@ -158,3 +162,29 @@ def point_images(point: Point, photos: Callable[[Path], MediaFile], cache: Diagr
         question = cache.overlay(d.view, d.x, d.y, None)
         answer = cache.overlay(d.view, d.x, d.y, f"{point.code} {point.pinyin}")
     return PointImages(drawing, question, answer, tuple(photos(relative) for relative in point.images))
+
+
+@dataclass(frozen=True)
+class Quiz:
+    """A region quiz: a view's picture with every point tagged, the tags' boxes as fractions."""
+
+    view: str
+    title: str
+    picture: MediaFile
+    points: tuple[Point, ...]
+    boxes: tuple[tuple[float, float, float, float], ...]
+
+
+def quizzes(points: tuple[Point, ...], cache: DiagramCache) -> list[Quiz]:
+    """One quiz for each view the points are drawn on, its points in their order."""
+    by_view: dict[str, list[Point]] = {}
+    for point in points:
+        if point.diagram is not None:
+            by_view.setdefault(point.diagram.view, []).append(point)
+    found = []
+    for view, members in by_view.items():
+        tags = [(p.diagram.x, p.diagram.y, p.code) for p in members]
+        width, height = diagrams.quiz_size(view)
+        boxes = tuple((x / width, y / height, w / width, h / height) for x, y, w, h in diagrams.quiz_boxes(view, tags))
+        found.append(Quiz(view, diagrams.VIEWS[view].title, cache.quiz(view, tags), tuple(members), boxes))
+    return found

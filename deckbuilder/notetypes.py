@@ -30,7 +30,8 @@ CSS = resources.files("deckbuilder").joinpath("style.css").read_text(encoding="u
 
 
 def _model(name: str, fields: list[str], templates: list[dict], *, retired_fields: tuple[str, ...] = (),
-           retired_templates: tuple[tuple[str, str], ...] = (), sort_field_index: int = 0) -> genanki.Model:
+           retired_templates: tuple[tuple[str, str], ...] = (), sort_field_index: int = 0,
+           model_type: int = genanki.Model.FRONT_BACK, css: str = CSS) -> genanki.Model:
     """A note type whose id follows its fields and card types, which only ever grow.
 
     Anki matches note types by id. When the fields or card types change, a new id makes Anki's
@@ -47,7 +48,7 @@ def _model(name: str, fields: list[str], templates: list[dict], *, retired_field
     schema = json.dumps([name, all_fields, [t["name"] for t in all_templates]], ensure_ascii=False)
     model_id = int(hashlib.sha256(schema.encode()).hexdigest()[:8], 16) | 1 << 32
     return genanki.Model(model_id, name, fields=[{"name": f} for f in all_fields], templates=all_templates,
-                         css=CSS, sort_field_index=sort_field_index)
+                         css=css, sort_field_index=sort_field_index, model_type=model_type)
 
 
 # Each answer has one graded part (class "graded": what you must have recalled, one glance) and
@@ -166,7 +167,31 @@ SPECIAL = _model(
     ],
 )
 
-NOTE_TYPES = (NAME_CODE, LOCATION, INDICATION, SPECIAL)
+# Anki's own image occlusion (Anki 23.10 and later, AnkiDroid 2.17): a cloze note type whose
+# clozes are masks over a picture. Anki knows it by originalStockKind 6 (rslib's StockKind
+# ImageOcclusion) and by these five fields; its review script draws the masks on the canvas.
+_OCCLUSION_FRONT = (
+    '{{#Header}}<div class="kind">{{Header}}</div>{{/Header}}'
+    '<div style="display: none">{{cloze:Occlusion}}</div><div id="err"></div>'
+    '<div id="image-occlusion-container">{{Image}}<canvas id="image-occlusion-canvas"></canvas></div>'
+    '<script>try { anki.imageOcclusion.setup(); } catch (exc) { document.getElementById("err").textContent = '
+    '"This card needs a newer Anki (23.10 or later): " + exc; }</script>')
+REGION_QUIZ = _model(
+    "Acupressure: region quiz (image occlusion)",
+    ["Occlusion", "Image", "Header", "Back Extra", "Comments"],
+    [{"name": "Image Occlusion", "qfmt": _OCCLUSION_FRONT,
+      "afmt": _OCCLUSION_FRONT + '<div><button id="toggle">Toggle Masks</button></div>'
+      '{{#Back Extra}}<div class="more">{{Back Extra}}</div>{{/Back Extra}}'}],
+    model_type=genanki.Model.CLOZE,
+    css=CSS + "\n#image-occlusion-canvas { --inactive-shape-color: #ffeba2; --active-shape-color: #ff8e8e; "
+    "--inactive-shape-border: 1px #212121; --active-shape-border: 1px #212121; "
+    "--highlight-shape-color: #ff8e8e00; --highlight-shape-border: 1px #ff8e8e; }\n",
+)
+QUIZ_DECK = f"{DECK_NAME}::5 Region quiz"
+# What Anki stores for a note type that genanki does not write: patched into the package.
+ANKI_EXTRAS = {REGION_QUIZ.model_id: {"originalStockKind": 6}}
+
+NOTE_TYPES = (NAME_CODE, LOCATION, INDICATION, SPECIAL, REGION_QUIZ)
 
 
 

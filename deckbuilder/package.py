@@ -18,6 +18,7 @@ from .cards import NoteSpec
 from .errors import OutputError
 from .files import scratch
 from .media import MediaFile
+from .notetypes import ANKI_EXTRAS
 
 
 def _write_collection(path: Path, decks: list[genanki.Deck], notes: list[tuple[NoteSpec, int]],
@@ -39,6 +40,10 @@ def _write_collection(path: Path, decks: list[genanki.Deck], notes: list[tuple[N
         stored = json.loads(stored)
         for model, mod in models:
             stored[str(model.model_id)]["mod"] = mod
+            stored[str(model.model_id)].update(ANKI_EXTRAS.get(model.model_id, {}))
+            if model.model_id in ANKI_EXTRAS:  # Anki's stock fields carry their index as a tag
+                for index, field in enumerate(stored[str(model.model_id)]["flds"]):
+                    field.update(tag=index, preventDeletion=index < 4)
         db.execute("update col set models = ?", (json.dumps(stored),))
         db.commit()
     finally:

@@ -2,8 +2,9 @@
 
 The renderer covers the template syntax our note types use, with Anki's rules: a field
 replacement, {{#Field}}/{{^Field}} sections (a field holding only whitespace or <br> counts as
-empty), {{FrontSide}} on the answer side, and the {{tts lang:Field}} filter, which Anki turns
-into a play button. tests/test_preview.py checks the result against the real Anki backend.
+empty), {{FrontSide}} on the answer side, the {{tts lang:Field}} filter, which Anki turns
+into a play button, and {{cloze:Field}} for image-occlusion masks, which Anki turns into
+the elements its review script draws. tests/test_preview.py checks the result against the real Anki backend.
 """
 
 from __future__ import annotations
@@ -36,7 +37,22 @@ def _field_empty(value: str) -> bool:
     return bool(_EMPTY.match(value))
 
 
-def render(template: str, fields: dict[str, str], front_side: str | None = None) -> str:
+_MASK = re.compile(r"\{\{c(\d+)::image-occlusion:rect:left=([\d.]+):top=([\d.]+):width=([\d.]+):"
+                   r"height=([\d.]+):oi=1\}\}")
+
+
+def _masks(text: str, ordinal: int, answer: bool) -> str:
+    """Anki's rendering of image-occlusion clozes: the asked one active, the others inactive."""
+    def one(match: re.Match) -> str:
+        number, left, top, width, height = match.groups()
+        kind = "cloze-inactive" if int(number) != ordinal else "cloze-highlight" if answer else "cloze"
+        return (f'<div class="{kind}" data-ordinal="{number}" data-shape="rect" data-left="{left}" '
+                f'data-top="{top}" data-width="{width}" data-height="{height}" data-occludeInactive="1" ></div>')
+    return _MASK.sub(one, text)
+
+
+def render(template: str, fields: dict[str, str], front_side: str | None = None, *, ordinal: int = 1,
+           answer: bool = False) -> str:
     """Render one side; raises ValueError on a template this renderer does not understand."""
     out: list[str] = []
     stack: list[tuple[str, bool]] = []  # (field, showing)
@@ -55,7 +71,7 @@ def render(template: str, fields: dict[str, str], front_side: str | None = None)
                 raise ValueError(f"unbalanced section {{{{/{name}}}}}")
             stack.pop()
         elif showing:
-            out.append(_replacement(name, fields, front_side))
+            out.append(_replacement(name, fields, front_side, ordinal, answer))
     if stack:
         raise ValueError(f"unclosed section {{{{#{stack[-1][0]}}}}}")
     if all(shown for _, shown in stack):
@@ -63,12 +79,14 @@ def render(template: str, fields: dict[str, str], front_side: str | None = None)
     return "".join(out)
 
 
-def _replacement(name: str, fields: dict[str, str], front_side: str | None) -> str:
+def _replacement(name: str, fields: dict[str, str], front_side: str | None, ordinal: int, answer: bool) -> str:
     if name == "FrontSide":
         return front_side or ""
     *filters, field = name.split(":")
     if filters and filters[0].startswith("tts"):
         return SPEAKER if not _field_empty(fields[field]) else ""
+    if filters == ["cloze"]:
+        return _masks(fields[field], ordinal, answer)
     if filters:
         raise ValueError(f"filter {':'.join(filters)} is not supported by the preview")
     return fields[field]
@@ -80,9 +98,10 @@ def cards(deck: Deck) -> list[PreviewCard]:
     for note in deck.notes:
         fields = dict(zip((f["name"] for f in note.model.fields), note.fields))
         for ord_ in note.card_ords:
-            template = note.model.templates[ord_]
-            question = render(template["qfmt"], fields)
-            answer = render(template["afmt"], fields, front_side=question)
+            cloze = note.model.model_type == note.model.CLOZE  # one template; the card's ord is its cloze
+            template = note.model.templates[0 if cloze else ord_]
+            question = render(template["qfmt"], fields, ordinal=ord_ + 1)
+            answer = render(template["afmt"], fields, front_side=question, ordinal=ord_ + 1, answer=True)
             found.append(PreviewCard(note, ord_, template["name"], question, answer))
     return found
 
@@ -95,6 +114,8 @@ def _page(deck: Deck, night: bool) -> str:
         groups.setdefault(card.note.owner, []).append(card)
     titles = {f"point:{p.id}": f"{p.code} {p.pinyin} · {p.english[0]}" for p in deck.dataset.points}
     titles.update({f"condition:{c.id}": f"Complaint: {c.name}" for c in deck.dataset.conditions})
+    titles.update({n.owner: f"Region quiz: {n.owner.split(':', 1)[1]}" for n in deck.notes
+                   if n.owner.startswith("view:")})
     sections = []
     for owner, owned in groups.items():
         rows = []

@@ -10,14 +10,14 @@ from pathlib import Path
 import pytest
 
 from deckbuilder.build import build
-from deckbuilder.notetypes import INDICATION, LOCATION, NAME_CODE, SPECIAL
+from deckbuilder.notetypes import INDICATION, LOCATION, NAME_CODE, REGION_QUIZ, SPECIAL
 
 from .conftest import import_apkg, package_rows
 
 CODES = ["BL60", "SI11", "BL23", "BL40", "BL53"]
 NAME_CODE_ID, LOCATION_ID = NAME_CODE.model_id, LOCATION.model_id
 INDICATION_ID, SPECIAL_ID = INDICATION.model_id, SPECIAL.model_id
-OUR_NOTE_TYPES = {NAME_CODE_ID, LOCATION_ID, INDICATION_ID, SPECIAL_ID}
+OUR_NOTE_TYPES = {NAME_CODE_ID, LOCATION_ID, INDICATION_ID, SPECIAL_ID, REGION_QUIZ.model_id}
 
 
 @pytest.fixture
@@ -58,16 +58,17 @@ def test_note_types_with_both_directions(imported):
                                                                  "Condition → points"]  # retired, makes no card
     assert [t["name"] for t in ours[SPECIAL_ID]["tmpls"]] == ["Category → point", "Point → category"]
     # No second copy of any of them.
-    assert len([m for m in col.models.all() if m["name"].startswith("Acupressure")]) == 4
+    assert len([m for m in col.models.all() if m["name"].startswith("Acupressure")]) == 5
 
 
 def test_note_and_card_counts(imported):
     col, result = imported
-    # 5 points x 3 notes, 5 special-point categories, one complaint note per point a complaint names (11);
-    # a point has 2 + 2 + 1 cards, a category 2, a complaint note 1.
-    assert col.note_count() == 15 + 5 + 11
-    assert col.card_count() == 5 * 5 + 5 * 2 + 11
-    assert len(result.deck.notes) == 31 and result.deck.card_count == 46
+    # 5 points x 3 notes, 5 special-point categories, one complaint note per point a complaint names (11),
+    # a region quiz per drawing (3); a point has 2 + 2 + 1 cards, a category 2, a complaint note 1, a
+    # quiz one per point on its drawing.
+    assert col.note_count() == 15 + 5 + 11 + 3
+    assert col.card_count() == 5 * 5 + 5 * 2 + 11 + 5
+    assert len(result.deck.notes) == 34 and result.deck.card_count == 51
 
 
 @pytest.mark.parametrize("code", CODES)
@@ -162,9 +163,29 @@ def test_special_points_both_ways(imported):
                 "organ?"] == "the Bladder"
 
 
+def test_region_quiz_is_anki_image_occlusion(imported):
+    """Anki knows the note type as its own image occlusion, and each card masks one point's tag."""
+    col, _ = imported
+    model = col.models.get(REGION_QUIZ.model_id)
+    assert model["originalStockKind"] == 6 and model["type"] == 1  # StockKind ImageOcclusion, a cloze type
+    assert [f["name"] for f in model["flds"]] == ["Occlusion", "Image", "Header", "Back Extra", "Comments"]
+    (nid,) = col.find_notes("tag:acupressure::view::back")
+    cards = sorted(col.get_note(nid).cards(), key=lambda c: c.ord)
+    assert len(cards) == 3  # BL23, BL53, SI11 on the back
+    for card in cards:
+        question, answer = card.question(), card.answer()
+        assert "anki.imageOcclusion.setup()" in question and '<canvas id="image-occlusion-canvas">' in question
+        active = re.findall(r'<div class="cloze" data-ordinal="(\d+)" data-shape="rect"', question)
+        assert active == [str(card.ord + 1)]
+        assert len(re.findall(r'class="cloze-inactive"', question)) == 2
+        assert re.findall(r'<div class="cloze-highlight" data-ordinal="(\d+)"', answer) == [str(card.ord + 1)]
+        (picture,) = re.findall(r'<img src="([^"]+)"', question)
+        assert (Path(col.media.dir()) / picture).read_bytes().startswith(b"<svg")
+
+
 def test_no_question_shows_its_answer(imported):
     col, _ = imported
-    for card in (col.get_card(cid) for cid in col.find_cards("deck:Acupressure*")):
+    for card in (col.get_card(cid) for cid in col.find_cards("deck:Acupressure* -note:*occlusion*")):
         answer = graded(card.answer())
         question = text(card.question())
         codes = set(re.findall(r"\b[A-Z]{2}\d+\b", answer))
@@ -175,7 +196,7 @@ def test_no_question_shows_its_answer(imported):
 def test_every_card_is_one_fact(imported):
     """The graded part fits one glance (at most 25 words) and never asks for a set of more than three."""
     col, _ = imported
-    for card in (col.get_card(cid) for cid in col.find_cards("deck:Acupressure*")):
+    for card in (col.get_card(cid) for cid in col.find_cards("deck:Acupressure* -note:*occlusion*")):
         answer = card.answer()
         assert answer.count('class="graded"') == 1, card.template()["name"]
         part = answer.split('class="graded"', 1)[1].split("<details", 1)[0]
@@ -189,7 +210,7 @@ def test_media_check_reports_nothing_missing_or_unused(imported):
     check = col.media.check()
     assert list(check.missing) == []
     assert list(check.unused) == []
-    assert len(result.deck.media) == 3 + 10  # each view's drawing; a question and an answer marker a point
+    assert len(result.deck.media) == 3 + 10 + 3  # each view's drawing and quiz; two markers a point
     for item in result.deck.media:
         assert (Path(col.media.dir()) / item.name).read_bytes() == item.data
 
@@ -225,7 +246,8 @@ def test_new_cards_arrive_point_by_point_names_first(imported):
         "Name → code", "Code → name", "Code → location", "Location → code", "Point → uses"]
     assert {col.get_note(order[i].nid)["Code"] for i in range(5)} == {first_point.code}
     # The complaint cards come after every point's own cards.
-    assert [name for _, name in kinds[-11:]] == ["Complaint → point"] * 11
+    assert [name for _, name in kinds[-16:-5]] == ["Complaint → point"] * 11
+    assert [name for _, name in kinds[-5:]] == ["Image Occlusion"] * 5  # the region quizzes last
 
 
 def test_deck_description_covers_sources_and_safety(imported):

@@ -42,7 +42,7 @@ def test_preview_agrees_with_anki_for_every_card(project, collection):
         assert visible_text(mine.question) == visible_text(card.question()), mine.template
         assert visible_text(mine.answer) == visible_text(card.answer()), mine.template
         templates.add(mine.template)
-    assert len(templates) == 8  # every template of the four note types was compared
+    assert len(templates) == 9  # every template of the five note types was compared
 
 
 def test_renderer_follows_anki_section_rules():
@@ -58,9 +58,9 @@ def test_preview_command_writes_the_page(project, capsys):
     code = main(["preview", "--data", str(project / "data"), "--media", str(project / "media"),
                  "-o", str(out)])
     assert code == 0
-    assert "Preview of 46 cards" in capsys.readouterr().out
+    assert "Preview of 51 cards" in capsys.readouterr().out
     page = (out / "index.html").read_text(encoding="utf-8")
-    assert page.count('class="preview-card"') == 46
+    assert page.count('class="preview-card"') == 51
     assert (out / "night.html").read_text(encoding="utf-8").count("nightMode") >= 60
 
 
@@ -87,8 +87,9 @@ Promise.allSettled([...document.images].map(i => i.decode())).then(results => {
          f"--user-data-dir={tmp_path / 'chromium'}", "--virtual-time-budget=10000", "--dump-dom",
          probe.as_uri()],
         capture_output=True, text=True, timeout=120, check=True).stdout
-    assert dom.count('class="preview-card"') == len(preview.cards(deck)) == 46
+    assert dom.count('class="preview-card"') == len(preview.cards(deck)) == 51
     images = int(re.search(r'data-images="(\d+)"', dom).group(1))
     broken = int(re.search(r'data-broken="(\d+)"', dom).group(1))
-    assert images == 5 * 3 * 2  # code → location: answer; location → code: both; each drawing + marker
+    # code → location: answer; location → code: both; each a drawing + a marker; and 5 quiz cards' 2 sides
+    assert images == 5 * 3 * 2 + 5 * 2
     assert broken == 0

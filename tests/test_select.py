@@ -23,7 +23,8 @@ def test_only_builds_the_points_named(project, spec, points):
     assert {p.code for p in result.deck.dataset.points} == points
     owners = {n.owner for n in result.deck.notes}
     assert owners <= {f"point:{p.id}" for p in result.deck.dataset.points} | {
-        f"condition:{c.id}" for c in result.deck.dataset.conditions}
+        f"condition:{c.id}" for c in result.deck.dataset.conditions} | {
+        f"view:{p.diagram.view}" for p in result.deck.dataset.points}
 
 
 @pytest.mark.parametrize(("spec", "message"), [
