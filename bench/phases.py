@@ -1,7 +1,7 @@
 """Where a build's time goes: each pipeline phase of an in-process build, best of several runs.
 
-    python bench/phases.py               # 10,000 synthetic points with photos (no diagrams)
-    python bench/phases.py 2000 --diagrams --runs 5
+    python bench/phases.py               # 361 synthetic points (every WHO code), warm picture cache
+    python bench/phases.py 2000 --runs 5
 
 The phases are the real functions, timed by wrapping them in this process (nothing is
 replaced). "other" is the rest of build.build: stamping notes with their content hashes and
@@ -31,8 +31,7 @@ PHASES = [(build, "load", "load"), (build, "validate", "validate"), (media, "poi
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("points", type=int, nargs="?", default=10000)
-    parser.add_argument("--diagrams", action="store_true", help="diagrams instead of shared photos")
+    parser.add_argument("points", type=int, nargs="?", default=361)
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
     spent: dict[str, float] = {}
@@ -50,7 +49,7 @@ def main() -> None:
         setattr(module, name, timer(getattr(module, name), label))
     with tempfile.TemporaryDirectory(prefix="deckbuilder-phases-") as folder:
         root = Path(folder)
-        info = synthetic.generate(args.points, root, with_diagrams=args.diagrams)
+        info = synthetic.generate(args.points, root)
         synthetic.register_meridians(info["meridians"])
         build.build(info["data"], info["media"], root / "out" / "deck.apkg")  # fills the diagram cache
         best: tuple[float, dict[str, float]] | None = None
@@ -66,7 +65,7 @@ def main() -> None:
         shutil.rmtree(root / "out")
     total, phases = best
     phases["other"] = total - sum(v for k, v in phases.items() if k != "package: SQLite")
-    print(f"{args.points} points, {'diagrams' if args.diagrams else 'photos'}: in-process build {total:.3f} s "
+    print(f"{args.points} points: in-process build {total:.3f} s "
           f"(best of {args.runs}; warm diagram cache, no previous state)")
     for label, seconds in phases.items():
         print(f"  {label:<16}{seconds:7.3f} s {seconds / total:6.0%}")

@@ -171,12 +171,8 @@ numbering_systems:
 """
 
 
-def generate(n: int, root: Path, seed: int = 6, with_diagrams: bool = True) -> dict:
-    """Write root/data and root/media for n points; returns a summary (and the meridians to register).
-
-    with_diagrams=False: no point has a diagram; each has one of the 8 small shared photos instead,
-    so the deck has 8 media files and the build's own cost can be seen without any image work.
-    """
+def generate(n: int, root: Path, seed: int = 6) -> dict:
+    """Write root/data and root/media for n points; returns a summary (and the meridians to register)."""
     data, media = root / "data", root / "media"
     (data / "points").mkdir(parents=True, exist_ok=True)
     media.mkdir(parents=True, exist_ok=True)
@@ -193,7 +189,7 @@ def generate(n: int, root: Path, seed: int = 6, with_diagrams: bool = True) -> d
         a, b, c = i % base, (i // base) % base, (i // base // base) % base
         view = VIEW_CYCLE[i % len(VIEW_CYCLE)]
         region, where, landmarks = VIEW_TEXT[view]
-        x, y = positions.take(view) if with_diagrams else (0.0, 0.0)
+        x, y = positions.take(view)
         meridian = code[:2]
         number = int(code[2:])
         point = {
@@ -214,9 +210,8 @@ def generate(n: int, root: Path, seed: int = 6, with_diagrams: bool = True) -> d
             "category": {1: "yuan-source", 2: "luo-connecting", 3: "xi-cleft"}.get(number)
             if meridian in codes.MERIDIANS else None,
             "cautions": "Traditionally avoided during pregnancy." if i % 7 == 0 else None,
-            "diagram": (view, x, y) if with_diagrams else None,
-            "image": f"photo-{(i // PHOTO_EVERY) % PHOTOS}.png" if i % PHOTO_EVERY == 0
-            else None if with_diagrams else f"photo-{i % PHOTOS}.png",
+            "diagram": (view, x, y),
+            "image": f"photo-{(i // PHOTO_EVERY) % PHOTOS}.png" if i % PHOTO_EVERY == 0 else None,
             "article": "The source article gives a different location." if i % 50 == 0 else None,
         }
         ids.append(point["id"])
