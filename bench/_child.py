@@ -2,7 +2,7 @@
 
 Runs deckbuilder.cli.run with CLI ARGS in this fresh process, as `deckbuilder` would, and
 writes to RESULT.json: exit code, time spent in it, and how many diagrams were
-rendered (counting wrappers around the real diagrams.base and diagrams.overlay; nothing is faked). With
+rendered (counting wrappers around the real atlas.svg.base, overlay and quiz; nothing is faked). With
 --meridians, the synthetic meridians of bench/synthetic.py are registered first.
 """
 
@@ -25,7 +25,7 @@ def main() -> None:
     options, argv = rest[:split], rest[split + 1:]
     import os
     sys.path.insert(0, os.environ.get("DECKBUILDER_BENCH_LIBRARY") or str(Path(__file__).resolve().parent.parent))
-    from deckbuilder import cli, diagrams
+    from deckbuilder import cli, media
 
     if "--meridians" in options:
         from deckbuilder import codes
@@ -41,7 +41,8 @@ def main() -> None:
             return real(*args, **kwargs)
         return render
 
-    diagrams.base, diagrams.overlay = counting(diagrams.base), counting(diagrams.overlay)
+    atlas = media.atlas  # the module media.py draws with
+    atlas.base, atlas.overlay, atlas.quiz = counting(atlas.base), counting(atlas.overlay), counting(atlas.quiz)
 
     def entry_point() -> int:
         """cli.run, the `deckbuilder` command itself (it also sets up the process), without its exit."""

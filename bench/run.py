@@ -10,7 +10,7 @@ build, as a user's `deckbuilder build` is):
   * memory = that process's peak resident set size: resource.getrusage(RUSAGE_CHILDREN).ru_maxrss
     read in a fresh, small bench/_measure.py process that runs just that one command.
 Builds go through the normal CLI path: bench/_child.py calls deckbuilder.cli.run in a fresh
-process and counts calls to diagrams.base and diagrams.overlay (the real ones). The floor (bench/floor.py) is a
+process and counts the pictures drawn (calls to the real atlas functions). The floor (bench/floor.py) is a
 plain genanki script writing the same notes and cards (same note types, fields, tags, GUIDs,
 taken from the built deck) with no validation, no YAML and no images. Not part of the tests.
 """
@@ -168,7 +168,7 @@ ORIGINAL: dict[str, tuple[float, float]] = {}
 
 def edit_one_point(ds: Dataset, k: int) -> str:
     """Change one point (the first of the first points file): its how-to-find text and diagram position."""
-    from deckbuilder import diagrams
+    from deckbuilder import atlas
 
     path = sorted((ds.data / "points").glob("*.yaml"))[0]
     entries = yaml.safe_load(path.read_text(encoding="utf-8"))
@@ -181,7 +181,7 @@ def edit_one_point(ds: Dataset, k: int) -> str:
         tried = 0
         for step in range(1, 200):
             for dx, dy in ((0.5 * step, 0), (-0.5 * step, 0), (0, 0.5 * step), (0, -0.5 * step)):
-                if diagrams.inside_body(d["view"], x + dx, y + dy):
+                if atlas.inside_body(d["view"], x + dx, y + dy):
                     tried += 1
                     if tried == k:
                         d["x"], d["y"] = x + dx, y + dy

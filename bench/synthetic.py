@@ -1,7 +1,7 @@
 """Synthetic data sets for the benchmark: valid data of any size, written as the README describes.
 
 Every point has unique id, code, names and location text, a diagram at a position inside the
-body of one of the real views (picked with diagrams.inside_body), and every 25th point also a
+body of one of the real views (picked with atlas.inside_body), and every 25th point also a
 photo from media/. Every point is named by at least one condition (most by two).
 
 Codes: only 361 WHO standard codes exist (codes.MERIDIANS). Up to 361 points the generator uses
@@ -20,7 +20,7 @@ import struct
 import zlib
 from pathlib import Path
 
-from deckbuilder import codes, diagrams
+from deckbuilder import atlas, codes
 
 SYLLABLES = [
     "kūn", "lún", "shèn", "shū", "wěi", "zhōng", "bāo", "huāng", "tiān", "zōng", "hé", "gǔ",
@@ -109,14 +109,14 @@ class Positions:
 
     def __init__(self, seed: int = 6):
         self.random = random.Random(seed)
-        self.used: dict[str, set[tuple[float, float]]] = {v: set() for v in diagrams.VIEWS}
+        self.used: dict[str, set[tuple[float, float]]] = {v: set() for v in atlas.VIEWS}
 
     def take(self, view: str) -> tuple[float, float]:
-        x0, y0, x1, y1 = diagrams.VIEWS[view].bounds
+        x0, y0, x1, y1 = atlas.VIEWS[view].bounds
         while True:
             x = round(self.random.uniform(x0, x1) * 2) / 2
             y = round(self.random.uniform(y0, y1) * 2) / 2
-            if (x, y) not in self.used[view] and diagrams.inside_body(view, x, y):
+            if (x, y) not in self.used[view] and atlas.inside_body(view, x, y):
                 self.used[view].add((x, y))
                 return x, y
 

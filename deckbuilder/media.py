@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Callable
 
-from . import diagrams
+from . import atlas
 from .files import remove_leftovers, scratch
-from .records import Point
+from .records import Diagram, Point
 
 IMAGE_TYPES = {
     ".png": lambda head: head.startswith(b"\x89PNG\r\n\x1a\n"),
@@ -110,17 +110,18 @@ class DiagramCache:
     def base(self, view: str) -> MediaFile:
         """The view's drawing, shared by every point on it (looked up once per view)."""
         if view not in self._bases:
-            self._bases[view] = self._file([diagrams.RENDERER_VERSION, view], lambda: diagrams.base(view))
+            self._bases[view] = self._file([atlas.RENDERER_VERSION, view], lambda: atlas.base(view))
         return self._bases[view]
 
-    def overlay(self, view: str, x: float, y: float, label: str | None) -> MediaFile:
-        """One point's marker (and label), shown over the view's drawing."""
-        return self._file([diagrams.RENDERER_VERSION, view, x, y, label],
-                          lambda: diagrams.overlay(view, x, y, label=label))
+    def overlay(self, diagram: Diagram, label: str | None) -> MediaFile:
+        """One point's marker (and label and measure), shown over the view's drawing."""
+        position = atlas.Position(diagram.view, diagram.x, diagram.y, diagram.origin, diagram.measure)
+        return self._file([atlas.RENDERER_VERSION, diagram.view, diagram.x, diagram.y, diagram.origin,
+                           diagram.measure, label], lambda: atlas.overlay(diagram.view, position, label=label))
 
     def quiz(self, view: str, points: list[tuple[float, float, str]]) -> MediaFile:
         """The view with every point's code tagged, for the region quiz."""
-        return self._file([diagrams.RENDERER_VERSION, view, "quiz", points], lambda: diagrams.quiz(view, points))
+        return self._file([atlas.RENDERER_VERSION, view, "quiz", points], lambda: atlas.quiz(view, points))
 
     def _file(self, shaped_by: list, render: Callable[[], bytes]) -> MediaFile:
         """From its cache file if that is intact, or rendered (and cached)."""
@@ -159,8 +160,8 @@ def point_images(point: Point, photos: Callable[[Path], MediaFile], cache: Diagr
     if point.diagram is not None:
         d = point.diagram
         drawing = cache.base(d.view)
-        question = cache.overlay(d.view, d.x, d.y, None)
-        answer = cache.overlay(d.view, d.x, d.y, f"{point.code} {point.pinyin}")
+        question = cache.overlay(d, None)
+        answer = cache.overlay(d, f"{point.code} {point.pinyin}")
     return PointImages(drawing, question, answer, tuple(photos(relative) for relative in point.images))
 
 
@@ -184,7 +185,7 @@ def quizzes(points: tuple[Point, ...], cache: DiagramCache) -> list[Quiz]:
     found = []
     for view, members in by_view.items():
         tags = [(p.diagram.x, p.diagram.y, p.code) for p in members]
-        width, height = diagrams.quiz_size(view)
-        boxes = tuple((x / width, y / height, w / width, h / height) for x, y, w, h in diagrams.quiz_boxes(view, tags))
-        found.append(Quiz(view, diagrams.VIEWS[view].title, cache.quiz(view, tags), tuple(members), boxes))
+        width, height = atlas.quiz_size(view)
+        boxes = tuple((x / width, y / height, w / width, h / height) for x, y, w, h in atlas.quiz_boxes(view, tags))
+        found.append(Quiz(view, atlas.VIEWS[view].title, cache.quiz(view, tags), tuple(members), boxes))
     return found

@@ -74,11 +74,13 @@ class Category:
 
 @dataclass(frozen=True)
 class Diagram:
-    """Where the point goes on one of the project's body views (see diagrams.py)."""
+    """Where the point goes on one of the atlas's views (the fields it takes: validate.DIAGRAM_FIELDS)."""
 
-    view: str = data("the name of one of the project's drawings")
-    x: float = data("across the view, in its coordinates")
-    y: float = data("down the view, in its coordinates")
+    view: str
+    x: float
+    y: float
+    origin: tuple[float, float] | None = None  # the landmark it was measured from, if any
+    measure: str | None = None                 # the offset from it, e.g. "1.5 cun"
 
 
 @dataclass(frozen=True, eq=False)  # a point is itself: identity, not a field-by-field compare

@@ -17,7 +17,7 @@ import unicodedata
 from pathlib import Path
 from typing import Any, Callable
 
-from . import categories, codes
+from . import atlas, categories, codes
 from .errors import DataError, Problem
 from .load import DataFiles, YamlList
 from .media import image_problem
@@ -395,7 +395,7 @@ def _point(check: _Checker, entry: dict, sources: dict[str, Source | None],
     if "diagram" in entry:
         sub = check.mapping(entry["diagram"], check.line(entry, "diagram"), "diagram", label, "diagram")
         if sub is not None:
-            check.fields(sub, Diagram, "diagram", label)
+            check.fields(sub, DIAGRAM_FIELDS, "diagram", label)
             diagram = _diagram(check, sub, label)
 
     images: list[Path] = []
@@ -407,7 +407,7 @@ def _point(check: _Checker, entry: dict, sources: dict[str, Source | None],
             images.append(Path(name))
     if "diagram" not in entry and "images" not in entry:
         check.report(_line(entry), "the point has no picture", point=label, field="diagram",
-                     hint="add a diagram: {view, x, y} or images: [a file in media/]")
+                     hint="add a diagram: {view, from: landmark, right: cun} or images: [a file in media/]")
 
     if location and code and pinyin and english:
         folded = location.casefold()
@@ -425,36 +425,50 @@ def _point(check: _Checker, entry: dict, sources: dict[str, Source | None],
                  file=check.file, line=_line(entry))
 
 
-def _diagram(check: _Checker, sub: dict, label: str | None) -> Diagram | None:
-    from . import diagrams
+# A point's place on a drawing: raw x and y in the view's units, or a landmark and cun offsets.
+DIAGRAM_FIELDS = {"view": True, "x": False, "y": False, "from": False, "right": False, "left": False,
+                  "up": False, "down": False}
 
+
+def _diagram(check: _Checker, sub: dict, label: str | None) -> Diagram | None:
     view = check.text(sub, "view", label)
-    numbers = {}
-    for axis in ("x", "y"):
-        value = sub.get(axis)
-        if axis not in sub:
+    spec: dict[str, object] = {}
+    for key in ("x", "y", "right", "left", "up", "down"):
+        if key not in sub:
             continue
+        value = sub[key]
         try:
             number = float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
         except OverflowError:
             number = None
         if number is None or not math.isfinite(number):
-            check.report(check.line(sub, axis), f"'{axis}' must be a number, found {_kind(value)}",
-                         point=label, field=f"diagram.{axis}", hint=f"e.g. {axis}: 12.5")
-        else:
-            numbers[axis] = number
-    if view is None or len(numbers) != 2:
+            example = "12.5" if key in ("x", "y") else "1.5 (cun)"
+            check.report(check.line(sub, key), f"'{key}' must be a number, found {_kind(value)}",
+                         point=label, field=f"diagram.{key}", hint=f"e.g. {key}: {example}")
+            return None
+        spec[key] = number
+    if "from" in sub:
+        start = check.text_list(sub, "from", label) if isinstance(sub["from"], list) else check.text(sub, "from", label)
+        if start is None:
+            return None
+        spec["from"] = start
+        if "x" in spec or "y" in spec:
+            check.report(check.line(sub, "from"), "a diagram is placed by a landmark or by x and y, not both",
+                         point=label, field="diagram", hint="keep 'from' and its offsets, or x and y")
+            return None
+    elif "x" not in spec or "y" not in spec:
+        check.report(check.line(sub, "view"), "the diagram needs x and y, or a landmark ('from')",
+                     point=label, field="diagram", hint="e.g. diagram: {view: back, from: L2, right: 1.5}")
         return None
-    if view not in diagrams.VIEWS:
-        check.report(check.line(sub, "view"), f"there is no view '{view}'", point=label, field="diagram.view",
-                     hint=_suggest(view, list(diagrams.VIEWS)) or "views: " + ", ".join(diagrams.VIEWS))
+    if view is None:
         return None
-    if not diagrams.inside_body(view, numbers["x"], numbers["y"]):
-        check.report(check.line(sub, "x"), f"the position ({numbers['x']:g}, {numbers['y']:g}) is outside "
-                     f"the body in the '{view}' view", point=label, field="diagram",
-                     hint="see the README for each view's coordinates")
+    try:
+        position = atlas.place(view, spec)
+    except atlas.PlacementError as error:
+        where = "view" if error.message.startswith("there is no view") else "from" if "from" in sub else "x"
+        check.report(check.line(sub, where), error.message, point=label, field="diagram", hint=error.hint)
         return None
-    return Diagram(view, numbers["x"], numbers["y"])
+    return Diagram(view, position.x, position.y, position.origin, position.measure)
 
 
 def _condition(check: _Checker, entry: dict, points: dict[str, Point], sources: dict[str, Source | None],

@@ -51,8 +51,8 @@ def test_moved_diagram_gets_a_new_name_and_replaces_the_old_in_anki(project, col
     old_names = set(found) - {drawing}
     assert len(old_names) == 2
 
-    edit(project / "data" / "points" / "bladder.yaml", "view: knee-back, x: 100, y: 100",
-         "view: knee-back, x: 101, y: 100")
+    edit(project / "data" / "points" / "bladder.yaml", "view: knee-back, from: popliteal-crease-middle}",
+         "view: knee-back, x: 101, y: 100}")
     result = build(project / "data", project / "media", output)
     assert result.deck.diagrams_rendered == 3  # BL40's two markers and the knee's quiz; its drawing is kept
     import_apkg(collection, output)
@@ -88,7 +88,8 @@ def test_own_photo_beside_the_diagram(project, collection):
 def test_own_photo_instead_of_the_diagram(project, collection):
     (project / "media" / "ankle.png").write_bytes(tiny_png((40, 90, 200)))
     edit(project / "data" / "points" / "bladder.yaml",
-         "  diagram: {view: ankle-lateral, x: 123.5, y: 118}", "  images: [ankle.png]")
+         "  diagram: {view: ankle-lateral, from: [lateral-malleolus-prominence, achilles-tendon-front]}",
+         "  images: [ankle.png]")
     result = build(project / "data", project / "media", project / "dist" / "deck.apkg")
     import_apkg(collection, result.output)
     question = location_card(collection, "Location → code", "BL60").question()

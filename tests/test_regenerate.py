@@ -175,7 +175,7 @@ def _add_chengshan(points: list) -> None:
                landmarks=["gastrocnemius"], indications=["calf cramps", "sciatica"])
     for key in ("cautions", "categories", "article"):
         new.pop(key, None)
-    new["diagram"] = dict(new["diagram"], y=160)
+    new["diagram"] = dict(new["diagram"], down=3)  # BL40 is at the crease; this one lower
     points.append(new)
 
 

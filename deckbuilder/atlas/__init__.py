@@ -1,0 +1,11 @@
+"""The body atlas: drawings of the body as data (views/), placed by anatomy, drawn as SVG.
+
+`geometry` holds the outlines, `views` reads the view files and places points on them, `labels`
+lays out text, and `svg` draws.
+"""
+
+from .svg import RENDERER_VERSION, base, overlay, quiz, quiz_boxes, quiz_size
+from .views import VIEWS, PlacementError, Position, inside_body, place
+
+__all__ = ["RENDERER_VERSION", "VIEWS", "PlacementError", "Position", "base", "inside_body", "overlay", "place",
+           "quiz", "quiz_boxes", "quiz_size"]

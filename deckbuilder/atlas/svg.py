@@ -1,0 +1,351 @@
+"""The atlas as SVG: a view's shared drawing, a point's marker over it, and the region quiz.
+
+Each picture has two panels: a small overview of the whole body (or limb) with the region
+boxed, and a close-up of that region with named landmarks. A card stacks two images of the same
+size: the view's drawing (`base`), shared by every point on it, and the point's marker, label
+and cun dimension line (`overlay`). Output is byte-identical from run to run.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+from dataclasses import dataclass
+from typing import Mapping, Sequence
+
+from .geometry import Point, Shape, Transform, fmt
+from .labels import ANSWER_FONT, FONT, LINE_H, answer_box, layout_column, text_w
+from .views import FIGURES, VIEWS, Position
+
+# Part of the media cache key: bump whenever the drawing changes.
+RENDERER_VERSION = "4"
+
+# --------------------------------------------------------------------------
+# Palette. Chosen to read on white and on night mode, including when the card
+# CSS applies ``filter: invert(.9) hue-rotate(180deg)`` (red stays red-ish,
+# the light paper turns dark grey, dark lines turn light).
+# --------------------------------------------------------------------------
+BG = "#f7f5f0"
+FRAME = "#cfc7b8"
+SKIN = "#ecdfcc"
+SKIN_SHADE = "#e0cdb2"
+OUTLINE = "#4b4035"
+BONE = "#fcfaf4"
+BONE_EDGE = "#7a6a56"
+HOLE = "#5a4c3e"
+TENDON = "#d9b99a"
+TENDON_EDGE = "#8a6a50"
+FAINT = "#a8998a"
+INK = "#1f1f1f"
+MUTED = "#5c554c"
+LEADER = "#6f675d"
+MARKER = "#d7263d"
+HALO = "#fffdf8"
+
+# Sizes are in image units. Cards show the image at the full card width, which
+# is about 340 CSS px on a phone, so one unit is 0.85 px there: FONT 14 gives
+# labels of about 12 px. The image is always 400 wide; its height depends on
+# the view (``View.height``), so no view wastes screen on empty space.
+TITLE_FONT = 14.0
+CAPTION_FONT = 11.0  # orientation captions under the close-up
+W = 400.0            # whole image width (viewBox)
+TOP = 26.0           # panels start below the title
+OV_X, OV_W = 6.0, 60.0     # overview panel (narrow: it only says where on the body)
+CU_X, CU_W = 72.0, 322.0   # close-up panel
+
+
+def _panels(height: float) -> tuple[tuple[float, float, float, float], tuple[float, float, float, float]]:
+    """Overview and close-up panels (x, y, w, h) of an image this tall."""
+    h = height - TOP - 6.0
+    return (OV_X, TOP, OV_W, h), (CU_X, TOP, CU_W, h)
+
+
+def _esc(text: str) -> str:
+    return (
+        text.replace("&", "&amp;")
+        .replace("<", "&lt;")
+        .replace(">", "&gt;")
+        .replace('"', "&quot;")
+        .replace("'", "&#39;")
+    )
+
+
+def _fit(bounds: tuple[float, float, float, float],
+         box: tuple[float, float, float, float]) -> tuple[float, float, float]:
+    x0, y0, x1, y1 = bounds
+    bx, by, bw, bh = box
+    s = min(bw / (x1 - x0), bh / (y1 - y0))
+    dx = bx + (bw - (x1 - x0) * s) / 2 - x0 * s
+    dy = by + (bh - (y1 - y0) * s) / 2 - y0 * s
+    return s, dx, dy
+
+
+def _tf(s: float, dx: float, dy: float) -> Transform:
+    return lambda p: (p[0] * s + dx, p[1] * s + dy)
+
+
+def _shape_el(shape: Shape, tf: Transform, s: float, attrs: str) -> str:
+    if shape.kind == "ellipse":
+        (cx, cy), (rx, ry) = shape.points
+        c = tf((cx, cy))
+        return (f'<ellipse cx="{fmt(c[0])}" cy="{fmt(c[1])}" rx="{fmt(rx * s)}" '
+                f'ry="{fmt(ry * s)}" {attrs}/>')
+    return f'<path d="{shape.path(tf)}" {attrs}/>'
+
+
+def _silhouette(shapes: Sequence[Shape], tf: Transform, s: float, width: float) -> list[str]:
+    """Union outline of overlapping shapes: fat strokes first, fills on top."""
+    out = [_shape_el(sh, tf, s, f'fill="{OUTLINE}" stroke="{OUTLINE}" stroke-width="{fmt(width * 2)}" '
+                                'stroke-linejoin="round"') for sh in shapes]
+    out += [_shape_el(sh, tf, s, f'fill="{SKIN}"') for sh in shapes]
+    return out
+
+
+_STYLES: Mapping[str, Sequence[str]] = {
+    "shade": (f'fill="{SKIN_SHADE}"',),
+    "faint": (f'fill="none" stroke="{FAINT}" stroke-width="0.9" stroke-linecap="round"',),
+    "line": (f'fill="none" stroke="{OUTLINE}" stroke-width="1" stroke-linecap="round"',),
+    "crease": (f'fill="none" stroke="{OUTLINE}" stroke-width="1.8" stroke-linecap="round"',),
+    "bone": (f'fill="{BONE}" stroke="{BONE_EDGE}" stroke-width="0.9"',),
+    "bone-dark": (f'fill="#e9e1d2" stroke="{BONE_EDGE}" stroke-width="0.9"',),
+    "faint-bone": (f'fill="#efe6d8" stroke="{FAINT}" stroke-width="0.7"',),
+    "band": (
+        f'fill="none" stroke="{BONE_EDGE}" stroke-width="3.6" stroke-linecap="round"',
+        f'fill="none" stroke="{BONE}" stroke-width="1.9" stroke-linecap="round"',
+    ),
+    "crest": (f'fill="none" stroke="{BONE_EDGE}" stroke-width="2.2" stroke-linecap="round" '
+              'stroke-dasharray="3 2"',),
+    "tendon": (
+        f'fill="none" stroke="{TENDON_EDGE}" stroke-width="6.5" stroke-linecap="round"',
+        f'fill="none" stroke="{TENDON}" stroke-width="4.7" stroke-linecap="round"',
+    ),
+    "tendon-area": (f'fill="{TENDON}" stroke="{TENDON_EDGE}" stroke-width="0.9"',),
+    "hole": (f'fill="{HOLE}"',),
+    "none": (),
+}
+
+
+def _text(x: float, y: float, lines: Sequence[str], anchor: str, size: float = FONT,
+          fill: str = INK, extra: str = "") -> str:
+    attrs = (f'x="{fmt(x)}" y="{fmt(y)}" font-size="{fmt(size)}" fill="{fill}" '
+             f'text-anchor="{anchor}"{extra}')
+    if len(lines) == 1:
+        return f"<text {attrs}>{_esc(lines[0])}</text>"
+    spans = "".join(
+        f'<tspan x="{fmt(x)}" dy="{fmt(0 if i == 0 else size * 1.1)}">{_esc(t)}</tspan>'
+        for i, t in enumerate(lines)
+    )
+    return f"<text {attrs}>{spans}</text>"
+
+
+def _marker(x: float, y: float, big: bool) -> list[str]:
+    """Filled dot + white gap + dark ring (+ ticks when big): readable without colour."""
+    r_in, r_out, sw = (3.6, 6.6, 1.6) if big else (2.6, 4.6, 1.2)
+    out = [
+        f'<circle cx="{fmt(x)}" cy="{fmt(y)}" r="{fmt(r_out)}" fill="{HALO}" fill-opacity="0.9" '
+        f'stroke="{INK}" stroke-width="{fmt(sw)}"/>',
+        f'<circle cx="{fmt(x)}" cy="{fmt(y)}" r="{fmt(r_in)}" fill="{MARKER}"/>',
+    ]
+    if big:
+        ticks = []
+        for dx, dy in ((1, 0), (-1, 0), (0, 1), (0, -1)):
+            ticks.append(f"M{fmt(x + dx * 8.6)} {fmt(y + dy * 8.6)}L{fmt(x + dx * 12)} {fmt(y + dy * 12)}")
+        out.append(f'<path d="{"".join(ticks)}" stroke="{INK}" stroke-width="1.5" '
+                   'stroke-linecap="round"/>')
+    return out
+
+
+@dataclass(frozen=True)
+class _Layout:
+    """What every picture of one view shares: the drawing, and where its parts are."""
+
+    height: float
+    drawing: tuple[str, ...]                  # SVG elements of the picture without any point
+    overview: Transform                       # close-up coordinates -> overview panel
+    closeup: Transform                        # close-up coordinates -> close-up panel
+    label_boxes: tuple[tuple[float, float, float, float], ...]
+    leaders: tuple[tuple[Point, Point], ...]
+    ink: tuple[tuple[Point, ...], ...]        # drawn structures an answer label should not hide
+    panel: tuple[float, float, float, float]  # the close-up panel
+
+
+@functools.cache
+def _layout(view: str) -> _Layout:
+    v = VIEWS[view]
+    H = v.height
+    OV, CU = _panels(H)
+
+    out: list[str] = [
+        f'<rect x="0.5" y="0.5" width="{fmt(W - 1)}" height="{fmt(H - 1)}" rx="9" fill="{BG}" '
+        f'stroke="{FRAME}"/>',
+        _text(9, 19, [v.title], "start", TITLE_FONT, INK, ' font-weight="bold"'),
+        f'<path d="M{fmt(CU[0] - 5)} {fmt(CU[1] + 4)}V{fmt(CU[1] + CU[3] - 4)}" stroke="{FRAME}"/>',
+    ]
+
+    # Overview panel: whole figure and the region boxed.
+    shapes, fbounds = FIGURES[v.overview]
+    s, dx, dy = _fit(fbounds, (OV[0] + 3, OV[1] + 3, OV[2] - 6, OV[3] - 6))
+    otf = _tf(s, dx, dy)
+    out += _silhouette(shapes, otf, s, 0.9)
+    ms, mdx, mdy = v.overview_map
+    to_fig = _tf(ms, mdx, mdy)
+    bx0, by0 = otf(to_fig((v.bounds[0], v.bounds[1])))
+    bx1, by1 = otf(to_fig((v.bounds[2], v.bounds[3])))
+    bx0, by0 = max(bx0, OV[0] + 1), max(by0, OV[1] + 1)
+    bx1, by1 = min(bx1, OV[0] + OV[2] - 1), min(by1, OV[1] + OV[3] - 1)
+    out.append(f'<rect x="{fmt(bx0)}" y="{fmt(by0)}" width="{fmt(bx1 - bx0)}" height="{fmt(by1 - by0)}" '
+               f'fill="none" stroke="{INK}" stroke-width="1" stroke-dasharray="3 2"/>')
+
+    # Close-up panel: window scaled into the space left by the label columns.
+    lw, rw = v.label_columns
+    area = (CU[0] + lw, CU[1], CU[2] - lw - rw, CU[3] - CAPTION_FONT - 4)
+    s, dx, dy = _fit(v.bounds, area)
+    tf = _tf(s, dx, dy)
+    wx0, wy0 = tf((v.bounds[0], v.bounds[1]))
+    wx1, wy1 = tf((v.bounds[2], v.bounds[3]))
+    out.append(f'<defs><clipPath id="closeup"><rect x="{fmt(wx0)}" y="{fmt(wy0)}" '
+               f'width="{fmt(wx1 - wx0)}" height="{fmt(wy1 - wy0)}" rx="4"/></clipPath></defs>')
+    out.append('<g clip-path="url(#closeup)">')
+    out += _silhouette(v.outline, tf, s, 1.1)
+    for lm in v.drawing:
+        for attrs in _STYLES[lm.style]:
+            out.append(_shape_el(lm.shape, tf, s, attrs))
+    out.append("</g>")
+    cap_y = wy1 + CAPTION_FONT + 1
+    out.append(_text(wx0 + 2, cap_y, [v.orientation[0]], "start", CAPTION_FONT, MUTED,
+                     ' font-style="italic"'))
+    out.append(_text(wx1 - 2, cap_y, [v.orientation[1]], "end", CAPTION_FONT, MUTED,
+                     ' font-style="italic"'))
+
+    # Landmark labels in columns with leader lines.
+    label_boxes: list[tuple[float, float, float, float]] = []
+    leaders: list[tuple[Point, Point]] = []
+    for side in ("left", "right"):
+        lms = [lm for lm in v.drawing
+               if lm.label and lm.anchor is not None and lm.side == side and lm.label_at is None]
+        lms.sort(key=lambda lm: (tf(lm.anchor)[1], lm.key))  # type: ignore[arg-type]
+        if not lms:
+            continue
+        items = [(tf(lm.anchor)[1], len(lm.label.split("\n"))) for lm in lms]  # type: ignore[arg-type]
+        tops = layout_column(items, CU[1] + 2, CU[1] + CU[3] - 2)
+        for lm, top in zip(lms, tops):
+            lines = lm.label.split("\n")
+            ax, ay = tf(lm.anchor)  # type: ignore[arg-type]
+            tw = max(text_w(t, FONT) for t in lines)
+            h = len(lines) * LINE_H
+            if side == "left":
+                tx = wx0 - 4
+                anchor, lx = "end", tx + 2
+                label_boxes.append((tx - tw, top, tw, h))
+            else:
+                tx = wx1 + 4
+                anchor, lx = "start", tx - 2
+                label_boxes.append((tx, top, tw, h))
+            ly = top + h / 2
+            leaders.append(((lx, ly), (ax, ay)))
+            out.append(f'<path d="M{fmt(lx)} {fmt(ly)}L{fmt(ax)} {fmt(ay)}" stroke="{LEADER}" '
+                       'stroke-width="0.8" fill="none"/>')
+            out.append(f'<circle cx="{fmt(ax)}" cy="{fmt(ay)}" r="1.6" fill="{INK}"/>')
+            out.append(_text(tx, top + FONT * 0.8, lines, anchor))
+
+    for lm in v.drawing:
+        if lm.label and lm.anchor is not None and lm.label_at is not None:
+            lines = lm.label.split("\n")
+            tx, top = tf(lm.label_at)
+            ax, ay = tf(lm.anchor)
+            h = len(lines) * LINE_H
+            tw = max(text_w(t, FONT) for t in lines)
+            tx = min(tx, wx1 - tw - 2)   # never past the close-up window
+            label_boxes.append((tx, top, tw, h))
+            lx, ly = tx + 6, (top - 1 if ay < top else top + h + 1)
+            leaders.append(((lx, ly), (ax, ay)))
+            out.append(f'<path d="M{fmt(lx)} {fmt(ly)}L{fmt(ax)} {fmt(ay)}" '
+                       f'stroke="{LEADER}" stroke-width="0.8" fill="none"/>')
+            out.append(f'<circle cx="{fmt(ax)}" cy="{fmt(ay)}" r="1.6" fill="{INK}"/>')
+            out.append(_text(tx, top + FONT * 0.8, lines, "start", FONT, INK,
+                             f' stroke="{BG}" stroke-width="3" stroke-linejoin="round" '
+                             'paint-order="stroke"'))
+
+    ink = tuple(tuple(tf(p) for p in lm.shape.polygon(4)) for lm in v.drawing
+                if lm.style not in ("shade", "none", "faint"))
+    return _Layout(H, tuple(out), lambda p: otf(to_fig(p)), tf, tuple(label_boxes), tuple(leaders), ink, CU)
+
+
+def _svg(height: float, elements: Sequence[str]) -> bytes:
+    return ("\n".join([
+        '<svg xmlns="http://www.w3.org/2000/svg" version="1.1" '
+        f'viewBox="0 0 {fmt(W)} {fmt(height)}" width="{fmt(W)}" height="{fmt(height)}" '
+        'preserveAspectRatio="xMidYMid meet" font-family="sans-serif">',
+        *elements, "</svg>"]) + "\n").encode("utf-8")
+
+
+def base(view: str) -> bytes:
+    """SVG bytes (UTF-8) of the view with no point on it: the body, its landmarks and their names.
+
+    Cards show it under an `overlay` of the same size, so a deck holds each view's drawing once.
+    """
+    layout = _layout(view)
+    return _svg(layout.height, layout.drawing)
+
+
+def overlay(view: str, position: Position, *, label: str | None = None) -> bytes:
+    """SVG bytes (UTF-8), transparent but for the point: its markers in both panels and, with a
+    label ('BL60 Kunlun', answer side), that label beside the close-up marker and the cun
+    dimension line from the landmark it was measured from. label=None is the question side:
+    NO text naming the point, and no measure that would give the landmark away."""
+    layout = _layout(view)
+    x, y = float(position.x), float(position.y)
+    if not (math.isfinite(x) and math.isfinite(y)):
+        raise ValueError("marker position must be finite")
+    out = _marker(*layout.overview((x, y)), big=False)
+    mx, my = layout.closeup((x, y))
+    if label is not None and position.origin is not None:
+        ox, oy = layout.closeup(position.origin)
+        out.append(f'<path d="M{fmt(ox)} {fmt(oy)}L{fmt(mx)} {fmt(my)}" stroke="{MARKER}" stroke-width="1.6" '
+                   'stroke-dasharray="4 3" fill="none"/>')
+        out.append(f'<circle cx="{fmt(ox)}" cy="{fmt(oy)}" r="2.4" fill="{MARKER}"/>')
+        tx, ty = (ox + mx) / 2, (oy + my) / 2
+        out.append(_text(tx, ty - 4, [position.measure], "middle", CAPTION_FONT + 1, MARKER,
+                         f' font-weight="bold" stroke="{HALO}" stroke-width="3" paint-order="stroke"'))
+    out += _marker(mx, my, big=True)
+    if label is not None:
+        bx, by, bw, bh = answer_box(mx, my, label, layout.label_boxes, layout.leaders, layout.ink,
+                                    layout.panel)
+        nx, ny = min(max(mx, bx), bx + bw), min(max(my, by), by + bh)
+        gap = math.hypot(nx - mx, ny - my)
+        if gap > 16:   # far from the marker: tie the label to it
+            ex, ey = mx + (nx - mx) * 8 / gap, my + (ny - my) * 8 / gap
+            out.append(f'<path d="M{fmt(nx)} {fmt(ny)}L{fmt(ex)} {fmt(ey)}" stroke="{INK}" '
+                       'stroke-width="1.2"/>')
+        out.append(f'<rect x="{fmt(bx)}" y="{fmt(by)}" width="{fmt(bw)}" height="{fmt(bh)}" rx="3" '
+                   f'fill="{HALO}" stroke="{INK}" stroke-width="1"/>')
+        out.append(_text(bx + 5, by + bh - 6, [label], "start", ANSWER_FONT, INK,
+                         ' font-weight="bold"'))
+    return _svg(layout.height, out)
+
+
+def quiz_boxes(view: str, points: Sequence[tuple[float, float, str]]) -> list[tuple[float, float, float, float]]:
+    """Where `quiz` puts each point's tag: (left, top, width, height) in the picture's units."""
+    layout = _layout(view)
+    boxes = []
+    for x, y, label in points:
+        mx, my = layout.closeup((float(x), float(y)))
+        w, h = text_w(label, ANSWER_FONT, bold=True) + 10, ANSWER_FONT + 8
+        boxes.append((min(max(mx - w / 2, 1), W - w - 1), min(max(my - h / 2, 1), layout.height - h - 1), w, h))
+    return boxes
+
+
+def quiz_size(view: str) -> tuple[float, float]:
+    return W, _layout(view).height
+
+
+def quiz(view: str, points: Sequence[tuple[float, float, str]]) -> bytes:
+    """The view with every point's code in a tag at its place: the picture of Anki's image
+    occlusion, whose masks are the tags (`quiz_boxes`)."""
+    layout = _layout(view)
+    out = list(layout.drawing)
+    for (bx, by, w, h), (_, _, label) in zip(quiz_boxes(view, points), points):
+        out.append(f'<rect x="{fmt(bx)}" y="{fmt(by)}" width="{fmt(w)}" height="{fmt(h)}" rx="3" '
+                   f'fill="{HALO}" stroke="{MARKER}" stroke-width="1.5"/>')
+        out.append(_text(bx + 5, by + h - 6, [label], "start", ANSWER_FONT, INK, ' font-weight="bold"'))
+    return _svg(layout.height, out)

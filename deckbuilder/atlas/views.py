@@ -1,0 +1,185 @@
+"""The views of the atlas, read from their files, and where a point goes on one.
+
+Each view is a file in views/: its outline (where the body is), the structures it draws with
+their labels, its named landmarks (positions) and its proportional cun scales. Adding a view
+means adding a file. A point is placed either at raw (x, y) in the view's units, or by anatomy:
+a landmark and offsets in cun along the view's axes, as the WHO standard describes locations.
+"""
+
+from __future__ import annotations
+
+import difflib
+import functools
+import math
+from dataclasses import dataclass
+from importlib import resources
+from types import MappingProxyType
+from typing import Mapping
+
+import yaml
+
+from .geometry import Point, Shape, shape
+
+DIRECTIONS = {"right": (1.0, 0.0), "left": (-1.0, 0.0), "up": (0.0, -1.0), "down": (0.0, 1.0)}
+
+
+@dataclass(frozen=True)
+class Landmark:
+    """A drawn structure; labelled ones get a leader line to ``anchor``."""
+
+    key: str
+    shape: Shape
+    style: str
+    label: str = ""
+    anchor: Point | None = None
+    side: str = "left"   # label column: "left" or "right"
+    label_at: Point | None = None   # fixed label spot (view units) instead of a column
+
+
+@dataclass(frozen=True)
+class Scale:
+    """A proportional measure of the standard: the distance between two landmarks is `cun` B-cun."""
+
+    start: str
+    end: str
+    cun: float
+    axis: str  # "x" or "y": the axis of the view it measures
+
+
+@dataclass(frozen=True)
+class View:
+    """One named close-up with its own coordinates, plus its overview figure."""
+
+    name: str
+    title: str
+    outline: tuple[Shape, ...]            # body outline (closed shapes)
+    drawing: tuple[Landmark, ...]         # drawn in this order
+    bounds: tuple[float, float, float, float]   # close-up window x0, y0, x1, y1
+    orientation: tuple[str, str]          # small captions, bottom-left/right
+    label_columns: tuple[float, float]    # widths reserved for labels (image units)
+    overview: str                         # a figure of figures.yaml
+    overview_map: tuple[float, float, float]  # s, dx, dy: close-up -> figure
+    height: float                         # image height (image units; width is always 400)
+    landmarks: Mapping[str, Point]        # named positions, for placing points
+    scales: tuple[Scale, ...]
+
+    def units_per_cun(self, axis: str) -> float:
+        """View units per B-cun along an axis, from the first scale that measures it."""
+        for scale in self.scales:
+            if scale.axis == axis:
+                a, b = self.landmarks[scale.start], self.landmarks[scale.end]
+                return math.dist(a, b) / scale.cun
+        raise PlacementError(f"the view '{self.name}' has no cun scale across ({axis})",
+                             "give the point's position as x and y instead")
+
+
+class PlacementError(Exception):
+    """A point's position on a view cannot be used; message and hint for the data editor."""
+
+    def __init__(self, message: str, hint: str):
+        super().__init__(message)
+        self.message, self.hint = message, hint
+
+
+@dataclass(frozen=True)
+class Position:
+    """Where a point is on a view, and (placed by anatomy) the landmark it was measured from."""
+
+    view: str
+    x: float
+    y: float
+    origin: Point | None = None        # the landmark, for the dimension line
+    measure: str | None = None         # e.g. "1.5 cun", its label
+
+
+def _point(value) -> Point:
+    return (float(value[0]), float(value[1]))
+
+
+def _load(name: str, raw: dict) -> View:
+    drawing = tuple(Landmark(
+        key=item["key"], shape=shape(item), style=item["style"], label=item.get("label", ""),
+        anchor=_point(item["anchor"]) if "anchor" in item else None, side=item.get("side", "left"),
+        label_at=_point(item["label_at"]) if "label_at" in item else None) for item in raw["drawing"])
+    return View(
+        name=name, title=raw["title"], outline=tuple(shape(s) for s in raw["outline"]), drawing=drawing,
+        bounds=tuple(float(b) for b in raw["bounds"]), orientation=tuple(raw["orientation"]),
+        label_columns=tuple(float(w) for w in raw["label_columns"]), overview=raw["overview"]["figure"],
+        overview_map=tuple(float(v) for v in raw["overview"]["map"]), height=float(raw["height"]),
+        landmarks=MappingProxyType({key: _point(p) for key, p in raw.get("landmarks", {}).items()}),
+        scales=tuple(Scale(s["from"], s["to"], float(s["cun"]), s["axis"]) for s in raw.get("scales", ())),
+    )
+
+
+def _read() -> tuple[Mapping[str, View], Mapping[str, tuple[tuple[Shape, ...], tuple[float, ...]]]]:
+    folder = resources.files("deckbuilder.atlas")
+    views = {}
+    for entry in sorted(folder.joinpath("views").iterdir(), key=lambda e: e.name):
+        if entry.name.endswith(".yaml"):
+            name = entry.name[: -len(".yaml")]
+            views[name] = _load(name, yaml.safe_load(entry.read_text(encoding="utf-8")))
+    figures = {name: (tuple(shape(s) for s in fig["shapes"]), tuple(float(b) for b in fig["bounds"]))
+               for name, fig in yaml.safe_load(folder.joinpath("figures.yaml").read_text(encoding="utf-8")).items()}
+    return MappingProxyType(views), MappingProxyType(figures)
+
+
+VIEWS, FIGURES = _read()
+
+
+def inside_body(view: str, x: float, y: float) -> bool:
+    """True if (x, y) lies inside the view's body outline (a marker off the body is a data bug)."""
+    return any(s.contains(x, y) for s in VIEWS[view].outline)
+
+
+def _landmark_hint(view: View, name: str) -> str:
+    close = difflib.get_close_matches(name, list(view.landmarks), n=1)
+    listed = ", ".join(view.landmarks) or "none"
+    return (f"did you mean '{close[0]}'? " if close else "") + f"the landmarks of '{view.name}': {listed}"
+
+
+@functools.lru_cache(maxsize=None)
+def _place(view_name: str, spec: tuple[tuple[str, object], ...]) -> Position:
+    view = VIEWS[view_name]
+    fields = dict(spec)
+    if "from" not in fields:
+        x, y = float(fields["x"]), float(fields["y"])
+        origin, measure = None, None
+    else:
+        starts = fields["from"] if isinstance(fields["from"], tuple) else (fields["from"],)
+        for start in starts:
+            if start not in view.landmarks:
+                raise PlacementError(f"the view '{view_name}' has no landmark '{start}'",
+                                     _landmark_hint(view, str(start)))
+        if len(starts) not in (1, 2):
+            raise PlacementError("'from' names one landmark, or two to start halfway between them",
+                                 _landmark_hint(view, ""))
+        # Two landmarks: halfway between them ("between the tendons", "between the bone and the tendon").
+        x = sum(view.landmarks[s][0] for s in starts) / len(starts)
+        y = sum(view.landmarks[s][1] for s in starts) / len(starts)
+        origin = (x, y)
+        moved = []
+        for direction, (ux, uy) in DIRECTIONS.items():
+            if direction in fields:
+                cun = float(fields[direction])
+                x += ux * cun * view.units_per_cun("x" if ux else "y")
+                y += uy * cun * view.units_per_cun("y" if uy else "x")
+                moved.append(f"{cun:g} cun")
+        measure = " + ".join(moved) or None
+    if not (math.isfinite(x) and math.isfinite(y)):
+        raise PlacementError("the position is not a finite number", "e.g. x: 12.5")
+    if not inside_body(view_name, x, y):
+        raise PlacementError(f"the position ({x:g}, {y:g}) is outside the body in the '{view_name}' view",
+                             _landmark_hint(view, "") if "from" in fields else
+                             "see the README for each view's coordinates, or place it by a landmark")
+    return Position(view_name, round(x, 2), round(y, 2), origin if measure else None, measure)
+
+
+def place(view: str, spec: Mapping[str, object]) -> Position:
+    """Where a point goes: `spec` is {x, y}, or {from: landmark, right/left/up/down: cun} where
+    `from` may name two landmarks, to start halfway between them."""
+    if view not in VIEWS:
+        close = difflib.get_close_matches(view, list(VIEWS), n=1)
+        raise PlacementError(f"there is no view '{view}'",
+                             f"did you mean '{close[0]}'?" if close else "views: " + ", ".join(VIEWS))
+    frozen = {k: tuple(v) if isinstance(v, list) else v for k, v in spec.items()}
+    return _place(view, tuple(sorted(frozen.items())))
