@@ -105,8 +105,9 @@ def write(output: Path, decks: list[genanki.Deck], notes: list[tuple[NoteSpec, i
             os.fsync(written.fileno())
         os.chmod(temporary, output.stat().st_mode & 0o777 if output.exists() else 0o644)
         os.replace(temporary, output)
-    except OSError as exc:
-        raise OutputError(f"cannot write {output}: {exc.strerror}") from None
+    except (OSError, sqlite3.Error) as exc:  # SQLite says "database or disk is full" in its own words
+        reason = getattr(exc, "strerror", None) or str(exc)
+        raise OutputError(f"cannot write {output}: {reason}") from None
     finally:
         for path in (temporary, database):
             with contextlib.suppress(OSError):

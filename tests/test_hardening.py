@@ -224,3 +224,24 @@ def test_a_mistake_in_sources_is_shown_before_what_it_causes(site):
                        encoding="utf-8")
     err = cli("check").stderr.splitlines()
     assert "data/sources.yaml" in err[1]
+
+
+@pytest.fixture
+def full_disk(tmp_path):
+    """A real, tiny file system (tmpfs), which fills up while the deck is written."""
+    folder = Path(tempfile.mkdtemp(prefix="deckbuilder-full-"))
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=40k", "tmpfs", str(folder)],
+                             capture_output=True).returncode == 0
+    if not mounted:
+        folder.rmdir()
+        pytest.skip("mounting a small file system needs root (CI runs as root)")
+    yield folder
+    subprocess.run(["umount", str(folder)], check=True)
+    folder.rmdir()
+
+
+def test_a_full_disk_is_a_message_and_leaves_nothing(site, full_disk):
+    result = cli("build", "-o", str(full_disk / "deck.apkg"))
+    assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
+    assert f"cannot write {full_disk / 'deck.apkg'}" in result.stderr and "full" in result.stderr
+    assert [p.name for p in full_disk.iterdir() if p.name != ".deckbuilder-cache"] == []
