@@ -27,13 +27,7 @@ _DECK = prepare(ROOT / "data", ROOT / "media")
 # (view, x, y) of the shipped points, as validation placed them from the data.
 POINTS: dict[str, tuple[str, float, float]] = {
     p.code: (p.diagram.view, p.diagram.x, p.diagram.y) for p in _DECK.dataset.points}
-LABELS = {
-    "BL60": "BL60 Kunlun",
-    "SI11": "SI11 Tianzong",
-    "BL23": "BL23 Shenshu",
-    "BL40": "BL40 Weizhong",
-    "BL53": "BL53 Baohuang",
-}
+LABELS = {p.code: f"{p.code} {p.pinyin}" for p in _DECK.dataset.points}
 CODE_RE = re.compile(r"\b(BL|SI|UB)\s?\d+")
 NAMES = ("Kunlun", "Tianzong", "Shenshu", "Weizhong", "Baohuang",
          "Celestial", "Kidney", "Crook", "Vitals")
@@ -136,6 +130,21 @@ def _expected_ankle(cun_above: float) -> tuple[float, float]:
     return (cx + achilles_front) / 2, y
 
 
+def _expected_arm_wrist(cun_above: float) -> tuple[float, float]:
+    """On the palm side of the forearm: just on the thumb side of the flexor carpi ulnaris tendon,
+    so many cun above the wrist crease (12 cun from the elbow crease to the wrist crease)."""
+    crease_y = _open_curve_y_at(landmark("arm-front", "wrist-crease").shape, 58.5)
+    y = crease_y - cun_above * VIEWS["arm-front"].units_per_cun("y")
+    return _open_curve_x_at(landmark("arm-front", "flexor-carpi-ulnaris").shape, min(y, 208.9)) - 3, y
+
+
+def _expected_arm_elbow() -> tuple[float, float]:
+    """Level with the elbow crease, between its inner end and the medial epicondyle."""
+    end = landmark("arm-front", "cubital-crease").shape.points[-1]
+    cx, cy, _, _ = _ellipse("arm-front", "medial-epicondyle")
+    return (end[0] + cx) / 2, (end[1] + cy) / 2
+
+
 BEHIND_MALLEOLUS = ["lateral-malleolus-prominence", "achilles-tendon-front"]
 # (code, view, how a data editor places it, where the WHO description puts it on the drawing)
 WHO_PLACEMENTS = [
@@ -150,6 +159,10 @@ WHO_PLACEMENTS = [
     ("BL60", "ankle-lateral", {"from": BEHIND_MALLEOLUS}, lambda: _expected_ankle(0)),
     ("BL59", "ankle-lateral", {"from": BEHIND_MALLEOLUS, "up": 3}, lambda: _expected_ankle(3)),
     ("BL60+5", "ankle-lateral", {"from": BEHIND_MALLEOLUS, "up": 5}, lambda: _expected_ankle(5)),
+    ("HT7", "arm-front", {"from": "wrist-crease-ulnar"}, lambda: _expected_arm_wrist(0)),
+    ("HT4", "arm-front", {"from": "wrist-crease-ulnar", "up": 1.5}, lambda: _expected_arm_wrist(1.5)),
+    ("HT6", "arm-front", {"from": "wrist-crease-ulnar", "up": 0.5}, lambda: _expected_arm_wrist(0.5)),
+    ("HT3", "arm-front", {"from": ["cubital-crease-medial-end", "medial-epicondyle"]}, _expected_arm_elbow),
 ]
 
 

@@ -18,7 +18,7 @@ from .labels import ANSWER_FONT, FONT, LINE_H, answer_box, layout_column, text_w
 from .views import FIGURES, VIEWS, Position
 
 # Part of the media cache key: bump whenever the drawing changes.
-RENDERER_VERSION = "4"
+RENDERER_VERSION = "5"
 
 # --------------------------------------------------------------------------
 # Palette. Chosen to read on white and on night mode, including when the card
@@ -324,14 +324,28 @@ def overlay(view: str, position: Position, *, label: str | None = None) -> bytes
     return _svg(layout.height, out)
 
 
+def _overlaps(a: tuple[float, ...], b: tuple[float, ...]) -> bool:
+    return a[0] < b[0] + b[2] and b[0] < a[0] + a[2] and a[1] < b[1] + b[3] and b[1] < a[1] + a[3]
+
+
 def quiz_boxes(view: str, points: Sequence[tuple[float, float, str]]) -> list[tuple[float, float, float, float]]:
-    """Where `quiz` puts each point's tag: (left, top, width, height) in the picture's units."""
+    """Where `quiz` puts each point's tag: (left, top, width, height) in the picture's units.
+
+    A tag sits on its point; where it would cover an earlier tag, it moves sideways (a line ties
+    it to its point), so that every mask covers one tag and no other.
+    """
     layout = _layout(view)
-    boxes = []
+    boxes: list[tuple[float, float, float, float]] = []
     for x, y, label in points:
         mx, my = layout.closeup((float(x), float(y)))
         w, h = text_w(label, ANSWER_FONT, bold=True) + 10, ANSWER_FONT + 8
-        boxes.append((min(max(mx - w / 2, 1), W - w - 1), min(max(my - h / 2, 1), layout.height - h - 1), w, h))
+        top = min(max(my - h / 2, 1), layout.height - h - 1)
+        for step in range(40):  # 0, right 1, left 1, right 2, left 2, ...
+            shift = (step + 1) // 2 * (w / 2 + 4) * (1 if step % 2 else -1)
+            box = (min(max(mx - w / 2 + shift, 1), W - w - 1), top, w, h)
+            if not any(_overlaps(box, other) for other in boxes):
+                break
+        boxes.append(box)
     return boxes
 
 
@@ -340,12 +354,18 @@ def quiz_size(view: str) -> tuple[float, float]:
 
 
 def quiz(view: str, points: Sequence[tuple[float, float, str]]) -> bytes:
-    """The view with every point's code in a tag at its place: the picture of Anki's image
+    """The view with every point marked and its code in a tag: the picture of Anki's image
     occlusion, whose masks are the tags (`quiz_boxes`)."""
     layout = _layout(view)
     out = list(layout.drawing)
-    for (bx, by, w, h), (_, _, label) in zip(quiz_boxes(view, points), points):
-        out.append(f'<rect x="{fmt(bx)}" y="{fmt(by)}" width="{fmt(w)}" height="{fmt(h)}" rx="3" '
-                   f'fill="{HALO}" stroke="{MARKER}" stroke-width="1.5"/>')
-        out.append(_text(bx + 5, by + h - 6, [label], "start", ANSWER_FONT, INK, ' font-weight="bold"'))
-    return _svg(layout.height, out)
+    tags = []
+    for (bx, by, w, h), (x, y, label) in zip(quiz_boxes(view, points), points):
+        mx, my = layout.closeup((float(x), float(y)))
+        nx, ny = min(max(mx, bx), bx + w), min(max(my, by), by + h)
+        if math.hypot(nx - mx, ny - my) > 3:  # moved aside: tie the tag to its point
+            out.append(f'<path d="M{fmt(mx)} {fmt(my)}L{fmt(nx)} {fmt(ny)}" stroke="{MARKER}" stroke-width="1.2"/>')
+        out.append(f'<circle cx="{fmt(mx)}" cy="{fmt(my)}" r="2.6" fill="{MARKER}"/>')
+        tags.append(f'<rect x="{fmt(bx)}" y="{fmt(by)}" width="{fmt(w)}" height="{fmt(h)}" rx="3" '
+                    f'fill="{HALO}" stroke="{MARKER}" stroke-width="1.5"/>')
+        tags.append(_text(bx + 5, by + h - 6, [label], "start", ANSWER_FONT, INK, ' font-weight="bold"'))
+    return _svg(layout.height, out + tags)

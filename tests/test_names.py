@@ -1,0 +1,39 @@
+"""The Chinese names are checked, not assumed: pinyin against the characters (pypinyin), and the
+traditional characters against the simplified ones (OpenCC)."""
+
+from __future__ import annotations
+
+import unicodedata
+
+import pytest
+from opencc import OpenCC
+from pypinyin import Style, pinyin
+
+from deckbuilder.build import prepare
+
+from .conftest import DATA, MEDIA
+
+# Readings that point names use and everyday pinyin does not (WHO 1991 gives these).
+MEDICAL_READINGS = {
+    "俞": "shū",   # transport (back-shu points), not yú
+    "少": "shào",  # lesser, young (Shaohai, Shaofu, Shaochong), not shǎo
+    "郄": "xì",    # cleft (xi-cleft points), not qiè
+}
+POINTS = prepare(DATA, MEDIA).dataset.points
+
+
+def _syllables(hanzi: str) -> str:
+    return "".join(MEDICAL_READINGS.get(ch) or pinyin(ch, style=Style.TONE)[0][0] for ch in hanzi)
+
+
+@pytest.mark.parametrize("point", POINTS, ids=lambda p: p.code)
+def test_pinyin_is_the_reading_of_the_characters(point):
+    written = unicodedata.normalize("NFC", point.pinyin.lower().replace("'", ""))
+    assert written == unicodedata.normalize("NFC", _syllables(point.hanzi)), point.code
+
+
+@pytest.mark.parametrize("point", POINTS, ids=lambda p: p.code)
+def test_traditional_characters_are_the_simplified_ones(point):
+    if point.hanzi_traditional:
+        assert OpenCC("t2s").convert(point.hanzi_traditional) == point.hanzi
+        assert point.hanzi_traditional != point.hanzi, "given only where it differs"
