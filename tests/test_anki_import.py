@@ -12,7 +12,7 @@ import pytest
 from deckbuilder.build import build
 from deckbuilder.notetypes import INDICATION, LOCATION, NAME_CODE, REGION_QUIZ, SPECIAL
 
-from .conftest import import_apkg, package_rows
+from .conftest import ROOT, import_apkg, package_rows
 
 CODES = ["BL60", "SI11", "BL23", "BL40", "BL53"]
 NAME_CODE_ID, LOCATION_ID = NAME_CODE.model_id, LOCATION.model_id
@@ -283,3 +283,15 @@ def test_anki_markup_in_the_data_shows_as_written(project, collection):
     # MathJax finds \( and \[ only within one run of text: a backslash always stands alone.
     assert not re.search(r"\\[(\[]", re.sub(r"<span>&#92;</span>", "", answer).replace("&#92;", "\\"))
     assert "&#91;sound:" in answer and "<span>&#92;</span>(" in answer
+
+
+def test_the_shipped_deck_imports_whole(tmp_path, collection):
+    """Whatever the shipped data holds today: every note and card arrives, every picture is used."""
+    result = build(ROOT / "data", ROOT / "media", tmp_path / "dist" / "acupressure.apkg")
+    log = import_apkg(collection, result.output).log
+    assert len(log.new) == len(result.deck.notes) == collection.note_count()
+    assert collection.card_count() == result.deck.card_count
+    check = collection.media.check()
+    assert not check.missing and not check.unused
+    for card in (collection.get_card(cid) for cid in collection.find_cards("")):
+        assert card.question() and card.answer()
