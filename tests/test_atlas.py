@@ -145,6 +145,21 @@ def _expected_arm_elbow() -> tuple[float, float]:
     return (end[0] + cx) / 2, (end[1] + cy) / 2
 
 
+def _expected_chest(level: str, lateral_cun: float) -> tuple[float, float]:
+    """On the chest: so many cun out from the anterior midline (the nipples are 8 cun apart), level
+    with the first intercostal space, the nipple (4th space), or just below the collarbone."""
+    sternum = landmark("chest-front", "sternum").shape.points
+    midline = (min(p[0] for p in sternum) + max(p[0] for p in sternum)) / 2
+    right, left = _ellipse("chest-front", "nipple-right"), _ellipse("chest-front", "nipple-left")
+    cun = (left[0] - right[0]) / 8
+    x = midline - lateral_cun * cun  # seen from the front: the person's right is on the left
+    if level == "nipple":
+        return x, right[1]
+    if level == "1st space":
+        return x, landmark("chest-front", "intercostal-1").shape.points[0][1]
+    return x, _open_curve_y_at(landmark("chest-front", "clavicle-right").shape, x) + 4  # below the clavicle
+
+
 BEHIND_MALLEOLUS = ["lateral-malleolus-prominence", "achilles-tendon-front"]
 # (code, view, how a data editor places it, where the WHO description puts it on the drawing)
 WHO_PLACEMENTS = [
@@ -163,6 +178,10 @@ WHO_PLACEMENTS = [
     ("HT4", "arm-front", {"from": "wrist-crease-ulnar", "up": 1.5}, lambda: _expected_arm_wrist(1.5)),
     ("HT6", "arm-front", {"from": "wrist-crease-ulnar", "up": 0.5}, lambda: _expected_arm_wrist(0.5)),
     ("HT3", "arm-front", {"from": ["cubital-crease-medial-end", "medial-epicondyle"]}, _expected_arm_elbow),
+    ("LU1", "chest-front", {"from": "midline-1st-intercostal-space", "left": 6},
+     lambda: _expected_chest("1st space", 6)),
+    ("LU2", "chest-front", {"from": "midline-below-clavicle", "left": 6}, lambda: _expected_chest("clavicle", 6)),
+    ("PC1", "chest-front", {"from": "midline-4th-intercostal-space", "left": 5}, lambda: _expected_chest("nipple", 5)),
 ]
 
 
@@ -170,7 +189,7 @@ WHO_PLACEMENTS = [
 def test_points_placed_by_landmark_and_cun_land_where_who_puts_them(code, view, spec, expected):
     placed = place(view, spec)
     want = expected()
-    cun = VIEWS[view].units_per_cun("x" if view == "back" else "y")
+    cun = VIEWS[view].units_per_cun("x" if view in ("back", "chest-front") else "y")
     off = math.dist((placed.x, placed.y), want) / cun
     print(f"{code:<8} {view:<14} placed ({placed.x:g}, {placed.y:g}), WHO ({want[0]:.2f}, {want[1]:.2f}): "
           f"{off:.3f} cun apart")

@@ -20,7 +20,7 @@ import yaml
 
 from .geometry import Point, Shape, shape
 
-DIRECTIONS = {"right": (1.0, 0.0), "left": (-1.0, 0.0), "up": (0.0, -1.0), "down": (0.0, 1.0)}
+DIRECTIONS = {"up": (0.0, -1.0), "down": (0.0, 1.0), "right": (1.0, 0.0), "left": (-1.0, 0.0)}
 
 
 @dataclass(frozen=True)
