@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 from typing import Sequence
 
@@ -60,6 +61,13 @@ def _seg_hits_box(a: Point, b: Point, box: tuple[float, float, float, float]) ->
     return False
 
 
+@functools.lru_cache(maxsize=None)
+def _framed(ink: tuple[tuple[Point, ...], ...]) -> tuple[tuple[tuple[float, ...], tuple[Point, ...]], ...]:
+    """Each drawn structure with its bounding box, so a spot far from it is not checked point by point."""
+    return tuple(((min(p[0] for p in pts), min(p[1] for p in pts), max(p[0] for p in pts),
+                   max(p[1] for p in pts)), pts) for pts in ink if pts)
+
+
 def answer_box(mx: float, my: float, text: str, boxes: Sequence[tuple[float, float, float, float]],
                 leaders: Sequence[tuple[Point, Point]], ink: Sequence[Sequence[Point]],
                 panel: tuple[float, float, float, float]) -> tuple[float, float, float, float]:
@@ -94,7 +102,9 @@ def answer_box(mx: float, my: float, text: str, boxes: Sequence[tuple[float, flo
             if x < ax + aw and ax < x + w and y < ay + ah and ay < y + h:
                 cost += 1000
         cost += 300 * sum(_seg_hits_box(a, b, box) for a, b in leaders)
-        for pts in ink:   # each drawn structure: how much of it would be hidden
+        for (left, top, right, bottom), pts in _framed(ink):  # how much of each drawn structure is hidden
+            if left > x + w or right < x or top > y + h or bottom < y:
+                continue  # nowhere near this spot
             hidden = sum(1 for px, py in pts if x <= px <= x + w and y <= py <= y + h)
             if hidden:
                 cost += 2 + 10 * hidden / len(pts)
