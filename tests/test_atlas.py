@@ -130,12 +130,21 @@ def _expected_ankle(cun_above: float) -> tuple[float, float]:
     return (cx + achilles_front) / 2, y
 
 
-def _expected_arm_wrist(cun_above: float) -> tuple[float, float]:
+def _expected_arm_wrist(cun_above: float, view: str = "arm-front") -> tuple[float, float]:
     """On the palm side of the forearm: just on the thumb side of the flexor carpi ulnaris tendon,
     so many cun above the wrist crease (12 cun from the elbow crease to the wrist crease)."""
-    crease_y = _open_curve_y_at(landmark("arm-front", "wrist-crease").shape, 58.5)
-    y = crease_y - cun_above * VIEWS["arm-front"].units_per_cun("y")
-    return _open_curve_x_at(landmark("arm-front", "flexor-carpi-ulnaris").shape, min(y, 208.9)) - 3, y
+    crease_y = _open_curve_y_at(landmark(view, "wrist-crease").shape, 58.5)
+    y = crease_y - cun_above * VIEWS[view].units_per_cun("y")
+    return _open_curve_x_at(landmark(view, "flexor-carpi-ulnaris").shape, min(y, 208.9)) - 3, y
+
+
+def _expected_between_tendons(cun_above: float) -> tuple[float, float]:
+    """Between the palmaris longus and flexor carpi radialis tendons, so many cun above the crease."""
+    crease_y = _open_curve_y_at(landmark("wrist-palm", "wrist-crease").shape, 46.5)
+    y = min(crease_y - cun_above * VIEWS["wrist-palm"].units_per_cun("y"), 208.9)
+    pl = _open_curve_x_at(landmark("wrist-palm", "palmaris-longus").shape, y)
+    fcr = _open_curve_x_at(landmark("wrist-palm", "flexor-carpi-radialis").shape, y)
+    return (pl + fcr) / 2, crease_y - cun_above * VIEWS["wrist-palm"].units_per_cun("y")
 
 
 def _expected_arm_elbow() -> tuple[float, float]:
@@ -178,6 +187,10 @@ WHO_PLACEMENTS = [
     ("HT4", "arm-front", {"from": "wrist-crease-ulnar", "up": 1.5}, lambda: _expected_arm_wrist(1.5)),
     ("HT6", "arm-front", {"from": "wrist-crease-ulnar", "up": 0.5}, lambda: _expected_arm_wrist(0.5)),
     ("HT3", "arm-front", {"from": ["cubital-crease-medial-end", "medial-epicondyle"]}, _expected_arm_elbow),
+    ("HT5", "wrist-palm", {"from": "wrist-crease-ulnar", "up": 1}, lambda: _expected_arm_wrist(1, "wrist-palm")),
+    ("PC6", "wrist-palm", {"from": "wrist-crease-middle", "up": 2}, lambda: _expected_between_tendons(2)),
+    ("PC5", "wrist-palm", {"from": "wrist-crease-middle", "up": 3}, lambda: _expected_between_tendons(3)),
+    ("PC7", "wrist-palm", {"from": "wrist-crease-middle"}, lambda: _expected_between_tendons(0)),
     ("LU1", "chest-front", {"from": "midline-1st-intercostal-space", "left": 6},
      lambda: _expected_chest("1st space", 6)),
     ("LU2", "chest-front", {"from": "midline-below-clavicle", "left": 6}, lambda: _expected_chest("clavicle", 6)),
