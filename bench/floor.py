@@ -40,7 +40,7 @@ def extract(apkg: Path, spec: Path, media_dir: Path | None = None) -> dict:
         "deck": {"id": deck["id"], "name": deck["name"], "description": deck.get("desc", "")},
         "models": [{"id": int(m["id"]), "name": m["name"], "fields": [f["name"] for f in m["flds"]],
                     "templates": [{"name": t["name"], "qfmt": t["qfmt"], "afmt": t["afmt"]} for t in m["tmpls"]],
-                    "css": m["css"], "sortf": m["sortf"]} for m in models.values()],
+                    "css": m["css"], "sortf": m["sortf"], "type": m.get("type", 0)} for m in models.values()],
         "notes": [[guid, mid, flds.split("\x1f"), tags.split()] for guid, mid, flds, tags in notes],
         "cards": cards,
     }
@@ -55,7 +55,8 @@ def main(argv: list[str]) -> None:
     output = Path(argv[1])
     media = sorted(str(p) for p in Path(argv[2]).iterdir()) if len(argv) > 2 else []
     models = {m["id"]: genanki.Model(m["id"], m["name"], fields=[{"name": f} for f in m["fields"]],
-                                     templates=m["templates"], css=m["css"], sort_field_index=m["sortf"])
+                                     templates=m["templates"], css=m["css"], sort_field_index=m["sortf"],
+                                     model_type=m["type"])
               for m in spec["models"]}
     deck = genanki.Deck(spec["deck"]["id"], spec["deck"]["name"], description=spec["deck"]["description"])
     for position, (guid, mid, fields, tags) in enumerate(spec["notes"]):

@@ -175,7 +175,9 @@ def edit_one_point(ds: Dataset, k: int) -> str:
     entry = entries[0]
     entry["how_to_find"] = f"{entry['how_to_find']} (edit {k})"
     d = entry.get("diagram")
-    if isinstance(d, dict):
+    if isinstance(d, dict) and "x" not in d:  # placed by a landmark: a little further down each run
+        d["down"] = round(float(d.get("down", 0)) + 0.05 * k, 2)
+    elif isinstance(d, dict):
         # Run k moves the point to the k-th position near where it started: a new image every time.
         x, y = ORIGINAL.setdefault(ds.name, (float(d["x"]), float(d["y"])))
         tried = 0

@@ -111,15 +111,19 @@ def _load(name: str, raw: dict) -> View:
     )
 
 
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml: the view files are read on every run
+
+
 def _read() -> tuple[Mapping[str, View], Mapping[str, tuple[tuple[Shape, ...], tuple[float, ...]]]]:
     folder = resources.files("deckbuilder.atlas")
     views = {}
     for entry in sorted(folder.joinpath("views").iterdir(), key=lambda e: e.name):
         if entry.name.endswith(".yaml"):
             name = entry.name[: -len(".yaml")]
-            views[name] = _load(name, yaml.safe_load(entry.read_text(encoding="utf-8")))
+            views[name] = _load(name, yaml.load(entry.read_text(encoding="utf-8"), Loader=_LOADER))
     figures = {name: (tuple(shape(s) for s in fig["shapes"]), tuple(float(b) for b in fig["bounds"]))
-               for name, fig in yaml.safe_load(folder.joinpath("figures.yaml").read_text(encoding="utf-8")).items()}
+               for name, fig in yaml.load(folder.joinpath("figures.yaml").read_text(encoding="utf-8"),
+                                          Loader=_LOADER).items()}
     return MappingProxyType(views), MappingProxyType(figures)
 
 
