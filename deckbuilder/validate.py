@@ -427,13 +427,13 @@ def _point(check: _Checker, entry: dict, sources: dict[str, Source | None],
 
 # A point's place on a drawing: raw x and y in the view's units, or a landmark and cun offsets.
 DIAGRAM_FIELDS = {"view": True, "x": False, "y": False, "from": False, "right": False, "left": False,
-                  "up": False, "down": False}
+                  "up": False, "down": False, "along": False, "cun": False}
 
 
 def _diagram(check: _Checker, sub: dict, label: str | None) -> Diagram | None:
     view = check.text(sub, "view", label)
     spec: dict[str, object] = {}
-    for key in ("x", "y", "right", "left", "up", "down"):
+    for key in ("x", "y", "right", "left", "up", "down", "cun"):
         if key not in sub:
             continue
         value = sub[key]
@@ -447,7 +447,12 @@ def _diagram(check: _Checker, sub: dict, label: str | None) -> Diagram | None:
                          point=label, field=f"diagram.{key}", hint=f"e.g. {key}: {example}")
             return None
         spec[key] = number
-    if "from" in sub:
+    if "along" in sub:
+        line = check.text(sub, "along", label)
+        if line is None:
+            return None
+        spec["along"] = line
+    elif "from" in sub:
         start = check.text_list(sub, "from", label) if isinstance(sub["from"], list) else check.text(sub, "from", label)
         if start is None:
             return None
@@ -465,7 +470,8 @@ def _diagram(check: _Checker, sub: dict, label: str | None) -> Diagram | None:
     try:
         position = atlas.place(view, spec)
     except atlas.PlacementError as error:
-        where = "view" if error.message.startswith("there is no view") else "from" if "from" in sub else "x"
+        where = ("view" if error.message.startswith("there is no view") else "from" if "from" in sub
+                 else "along" if "along" in sub else "x")
         check.report(check.line(sub, where), error.message, point=label, field="diagram", hint=error.hint)
         return None
     return Diagram(view, position.x, position.y, position.origin, position.measure)

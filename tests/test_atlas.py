@@ -169,6 +169,21 @@ def _expected_chest(level: str, lateral_cun: float) -> tuple[float, float]:
     return x, _open_curve_y_at(landmark("chest-front", "clavicle-right").shape, x) + 4  # below the clavicle
 
 
+def _expected_head(where: str) -> tuple[float, float]:
+    """On the head, from the drawing: where the line over the tops of the ears crosses the midline
+    of the scalp (GV20), just above the occipital bump (GV17), the middle of the philtrum (GV26)."""
+    if where == "ear apex":
+        ear = landmark("head-side", "ear").shape.points
+        top = min(p[1] for p in ear)
+        x = sum(p[0] for p in ear if p[1] - top < 2) / len([p for p in ear if p[1] - top < 2])
+        return x, min(_crossings_x_y(landmark("head-side", "scalp-midline").shape.polygon() + ((x, 200.0),), x))
+    if where == "above the bump":
+        cx, cy, _, ry = _ellipse("head-side", "occipital-protuberance")
+        return cx, cy - ry
+    (a, b) = landmark("head-side", "philtrum").shape.points
+    return (a[0] + b[0]) / 2, (a[1] + b[1]) / 2
+
+
 BEHIND_MALLEOLUS = ["lateral-malleolus-prominence", "achilles-tendon-front"]
 # (code, view, how a data editor places it, where the WHO description puts it on the drawing)
 WHO_PLACEMENTS = [
@@ -191,6 +206,9 @@ WHO_PLACEMENTS = [
     ("PC6", "wrist-palm", {"from": "wrist-crease-middle", "up": 2}, lambda: _expected_between_tendons(2)),
     ("PC5", "wrist-palm", {"from": "wrist-crease-middle", "up": 3}, lambda: _expected_between_tendons(3)),
     ("PC7", "wrist-palm", {"from": "wrist-crease-middle"}, lambda: _expected_between_tendons(0)),
+    ("GV20", "head-side", {"along": "scalp-midline", "cun": 5}, lambda: _expected_head("ear apex")),
+    ("GV17", "head-side", {"along": "scalp-midline", "cun": 9.5}, lambda: _expected_head("above the bump")),
+    ("GV26", "head-side", {"from": "philtrum-middle"}, lambda: _expected_head("philtrum")),
     ("LU1", "chest-front", {"from": "midline-1st-intercostal-space", "left": 6},
      lambda: _expected_chest("1st space", 6)),
     ("LU2", "chest-front", {"from": "midline-below-clavicle", "left": 6}, lambda: _expected_chest("clavicle", 6)),
@@ -202,7 +220,7 @@ WHO_PLACEMENTS = [
 def test_points_placed_by_landmark_and_cun_land_where_who_puts_them(code, view, spec, expected):
     placed = place(view, spec)
     want = expected()
-    cun = VIEWS[view].units_per_cun("x" if view in ("back", "chest-front") else "y")
+    cun = VIEWS[view].units_per_cun("x" if view in ("back", "chest-front") else "y")  # head: the forehead's 3 cun
     off = math.dist((placed.x, placed.y), want) / cun
     print(f"{code:<8} {view:<14} placed ({placed.x:g}, {placed.y:g}), WHO ({want[0]:.2f}, {want[1]:.2f}): "
           f"{off:.3f} cun apart")

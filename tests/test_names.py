@@ -15,6 +15,10 @@ from .conftest import DATA, MEDIA
 
 # Readings that point names use and everyday pinyin does not (WHO 1991 gives these).
 MEDICAL_READINGS = {
+    "长": "cháng",  # long (GV1 Changqiang), not zhǎng
+    "脊": "jǐ",    # spine: today's standard reading (pypinyin gives the older jí)
+    "椎": "zhuī",  # vertebra (GV14 Dazhui), not chuí
+    "龈": "yín",   # gum (GV28 Yinjiao), not kěn
     "俞": "shū",   # transport (back-shu points), not yú
     "少": "shào",  # lesser, young (Shaohai, Shaofu, Shaochong), not shǎo
     "郄": "xì",    # cleft (xi-cleft points), not qiè

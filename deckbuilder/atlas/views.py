@@ -47,6 +47,15 @@ class Scale:
 
 
 @dataclass(frozen=True)
+class Curve:
+    """A measure along a drawn line: from its first point to its last is `cun` B-cun (e.g. the
+    12 cun over the top of the head from the anterior to the posterior hairline)."""
+
+    key: str
+    cun: float
+
+
+@dataclass(frozen=True)
 class View:
     """One named close-up with its own coordinates, plus its overview figure."""
 
@@ -62,6 +71,7 @@ class View:
     height: float                         # image height (image units; width is always 400)
     landmarks: Mapping[str, Point]        # named positions, for placing points
     scales: tuple[Scale, ...]
+    curves: tuple[Curve, ...] = ()        # measured lines, for placing points along them
 
     def units_per_cun(self, axis: str) -> float:
         """View units per B-cun along an axis, from the first scale that measures it."""
@@ -108,6 +118,7 @@ def _load(name: str, raw: dict) -> View:
         overview_map=tuple(float(v) for v in raw["overview"]["map"]), height=float(raw["height"]),
         landmarks=MappingProxyType({key: _point(p) for key, p in raw.get("landmarks", {}).items()}),
         scales=tuple(Scale(s["from"], s["to"], float(s["cun"]), s["axis"]) for s in raw.get("scales", ())),
+        curves=tuple(Curve(c["along"], float(c["cun"])) for c in raw.get("curves", ())),
     )
 
 
@@ -145,7 +156,10 @@ def _landmark_hint(view: View, name: str) -> str:
 def _place(view_name: str, spec: tuple[tuple[str, object], ...]) -> Position:
     view = VIEWS[view_name]
     fields = dict(spec)
-    if "from" not in fields:
+    if "along" in fields:
+        x, y = _along(view, str(fields["along"]), float(fields.get("cun", 0.0)))
+        origin, measure = None, None
+    elif "from" not in fields:
         x, y = float(fields["x"]), float(fields["y"])
         origin, measure = None, None
     else:
@@ -178,9 +192,32 @@ def _place(view_name: str, spec: tuple[tuple[str, object], ...]) -> Position:
     return Position(view_name, round(x, 2), round(y, 2), origin if measure else None, measure)
 
 
+def _along(view: View, key: str, cun: float) -> Point:
+    """The point `cun` B-cun along a measured line of the view, from its first point."""
+    curve = next((c for c in view.curves if c.key == key), None)
+    if curve is None:
+        listed = ", ".join(c.key for c in view.curves) or "none"
+        raise PlacementError(f"the view '{view.name}' has no measured line '{key}'", f"its measured lines: {listed}")
+    if not 0 <= cun <= curve.cun:
+        raise PlacementError(f"'{key}' is {curve.cun:g} cun long, so {cun:g} cun is off it",
+                             f"give a number from 0 to {curve.cun:g}")
+    (drawn,) = [lm.shape for lm in view.drawing if lm.key == key]
+    points = drawn.polygon(40)
+    lengths = [0.0]
+    for a, b in zip(points, points[1:]):
+        lengths.append(lengths[-1] + math.dist(a, b))
+    target = lengths[-1] * cun / curve.cun
+    for (a, b), start, end in zip(zip(points, points[1:]), lengths, lengths[1:]):
+        if end >= target and end > start:
+            t = (target - start) / (end - start)
+            return (a[0] + (b[0] - a[0]) * t, a[1] + (b[1] - a[1]) * t)
+    return points[-1] if cun else points[0]
+
+
 def place(view: str, spec: Mapping[str, object]) -> Position:
-    """Where a point goes: `spec` is {x, y}, or {from: landmark, right/left/up/down: cun} where
-    `from` may name two landmarks, to start halfway between them."""
+    """Where a point goes: `spec` is {x, y}; or {from: landmark, right/left/up/down: cun}, where
+    `from` may name two landmarks, to start halfway between them; or {along: line, cun: n}, so
+    many cun along one of the view's measured lines."""
     if view not in VIEWS:
         close = difflib.get_close_matches(view, list(VIEWS), n=1)
         raise PlacementError(f"there is no view '{view}'",
