@@ -18,7 +18,7 @@ from .labels import ANSWER_FONT, FONT, LINE_H, answer_box, layout_column, text_w
 from .views import FIGURES, VIEWS, Position
 
 # Part of the media cache key: bump whenever the drawing changes.
-RENDERER_VERSION = "5"
+RENDERER_VERSION = "6"
 
 # --------------------------------------------------------------------------
 # Palette. Chosen to read on white and on night mode, including when the card
@@ -331,18 +331,18 @@ def _overlaps(a: tuple[float, ...], b: tuple[float, ...]) -> bool:
 def quiz_boxes(view: str, points: Sequence[tuple[float, float, str]]) -> list[tuple[float, float, float, float]]:
     """Where `quiz` puts each point's tag: (left, top, width, height) in the picture's units.
 
-    A tag sits on its point; where it would cover an earlier tag, it moves sideways (a line ties
-    it to its point), so that every mask covers one tag and no other.
+    A tag sits on its point; where it would cover an earlier tag, it moves to the nearest free spot
+    (a line ties it to its point), so that every mask covers one tag and no other.
     """
     layout = _layout(view)
     boxes: list[tuple[float, float, float, float]] = []
     for x, y, label in points:
         mx, my = layout.closeup((float(x), float(y)))
         w, h = text_w(label, ANSWER_FONT, bold=True) + 10, ANSWER_FONT + 8
-        top = min(max(my - h / 2, 1), layout.height - h - 1)
-        for step in range(40):  # 0, right 1, left 1, right 2, left 2, ...
-            shift = (step + 1) // 2 * (w / 2 + 4) * (1 if step % 2 else -1)
-            box = (min(max(mx - w / 2 + shift, 1), W - w - 1), top, w, h)
+        spots = sorted(((dx * (w / 2 + 3), dy * (h + 2)) for dx in range(-8, 9) for dy in range(-6, 7)),
+                       key=lambda d: (math.hypot(*d), d))  # the nearest free spot around the point
+        for dx, dy in spots:
+            box = (min(max(mx - w / 2 + dx, 1), W - w - 1), min(max(my - h / 2 + dy, 1), layout.height - h - 1), w, h)
             if not any(_overlaps(box, other) for other in boxes):
                 break
         boxes.append(box)
