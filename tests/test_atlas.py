@@ -184,6 +184,17 @@ def _expected_head(where: str) -> tuple[float, float]:
     return (a[0] + b[0]) / 2, (a[1] + b[1]) / 2
 
 
+def _expected_abdomen(cun_from_navel: float) -> tuple[float, float]:
+    """On the midline of the abdomen, from the drawn navel: 8 cun up to the xiphisternal junction
+    (the lower tip of the drawn breastbone), 5 cun down to the top of the drawn pubic bone."""
+    cx, cy, _, _ = _ellipse("abdomen-front", "navel")
+    junction = max(p[1] for p in landmark("abdomen-front", "sternum-end").shape.points)
+    pubis = min(p[1] for p in landmark("abdomen-front", "pubic-symphysis").shape.points)
+    if cun_from_navel >= 0:
+        return cx, cy - cun_from_navel * (cy - junction) / 8
+    return cx, cy - cun_from_navel * (pubis - cy) / 5
+
+
 BEHIND_MALLEOLUS = ["lateral-malleolus-prominence", "achilles-tendon-front"]
 # (code, view, how a data editor places it, where the WHO description puts it on the drawing)
 WHO_PLACEMENTS = [
@@ -209,6 +220,9 @@ WHO_PLACEMENTS = [
     ("GV20", "head-side", {"along": "scalp-midline", "cun": 5}, lambda: _expected_head("ear apex")),
     ("GV17", "head-side", {"along": "scalp-midline", "cun": 9.5}, lambda: _expected_head("above the bump")),
     ("GV26", "head-side", {"from": "philtrum-middle"}, lambda: _expected_head("philtrum")),
+    ("CV12", "abdomen-front", {"from": "navel", "up": 4}, lambda: _expected_abdomen(4)),
+    ("CV4", "abdomen-front", {"from": "navel", "down": 3}, lambda: _expected_abdomen(-3)),
+    ("CV2", "abdomen-front", {"from": "pubic-symphysis-upper-border"}, lambda: _expected_abdomen(-5)),
     ("LU1", "chest-front", {"from": "midline-1st-intercostal-space", "left": 6},
      lambda: _expected_chest("1st space", 6)),
     ("LU2", "chest-front", {"from": "midline-below-clavicle", "left": 6}, lambda: _expected_chest("clavicle", 6)),

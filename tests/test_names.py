@@ -19,6 +19,8 @@ MEDICAL_READINGS = {
     "脊": "jǐ",    # spine: today's standard reading (pypinyin gives the older jí)
     "椎": "zhuī",  # vertebra (GV14 Dazhui), not chuí
     "龈": "yín",   # gum (GV28 Yinjiao), not kěn
+    "阙": "què",   # gateway (CV8 Shenque, CV14 Juque), not quē
+    "膻": "dàn",   # the centre of the chest (CV17 Danzhong), not shān
     "俞": "shū",   # transport (back-shu points), not yú
     "少": "shào",  # lesser, young (Shaohai, Shaofu, Shaochong), not shǎo
     "郄": "xì",    # cleft (xi-cleft points), not qiè
