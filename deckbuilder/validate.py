@@ -427,13 +427,13 @@ def _point(check: _Checker, entry: dict, sources: dict[str, Source | None],
 
 # A point's place on a drawing: raw x and y in the view's units, or a landmark and cun offsets.
 DIAGRAM_FIELDS = {"view": True, "x": False, "y": False, "from": False, "right": False, "left": False,
-                  "up": False, "down": False, "along": False, "cun": False}
+                  "up": False, "down": False, "along": False, "cun": False, "fraction": False}
 
 
 def _diagram(check: _Checker, sub: dict, label: str | None) -> Diagram | None:
     view = check.text(sub, "view", label)
     spec: dict[str, object] = {}
-    for key in ("x", "y", "right", "left", "up", "down", "cun"):
+    for key in ("x", "y", "right", "left", "up", "down", "cun", "fraction"):
         if key not in sub:
             continue
         value = sub[key]

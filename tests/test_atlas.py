@@ -195,6 +195,54 @@ def _expected_abdomen(cun_from_navel: float) -> tuple[float, float]:
     return cx, cy - cun_from_navel * (pubis - cy) / 5
 
 
+def _leg_level(view: str, cun_above: float) -> tuple[float, float]:
+    """The drawn medial malleolus, and the level so many cun above its prominence (15 cun from
+    the apex of the drawn patella down to it)."""
+    cx, cy, _, _ = _ellipse(view, "medial-malleolus") if view == "foot-medial" else _ellipse("leg-medial",
+                                                                                          "medial-malleolus")
+    apex = max(p[1] for p in landmark("leg-medial", "patella").shape.points)
+    return cx, cy - cun_above * (cy - apex) / 15
+
+
+def _expected_leg_medial(where: str, cun_above: float) -> tuple[float, float]:
+    """On the inner leg, from the drawing: just behind the drawn medial border of the tibia (SP6),
+    in the middle of the tibia's inner face (LR5), at the front edge of the Achilles tendon (KI7)."""
+    _, y = _leg_level("leg-medial", cun_above)
+    border = _open_curve_x_at(landmark("leg-medial", "tibia-medial-border").shape, y)
+    if where == "behind the border":
+        return border + 1.5, y
+    if where == "tibia face":
+        return (min(_crossings_x(list(landmark("leg-medial", "tibia-medial-surface").shape.polygon()), y)) + border) / 2, y
+    return min(_crossings_x(list(landmark("leg-medial", "achilles").shape.polygon()), y)), y
+
+
+def _expected_foot_medial(where: str) -> tuple[float, float]:
+    """Around the inner ankle: midway between the malleolus and the Achilles tendon (KI3), 1 cun
+    below the malleolus (KI6), midway between the malleolus and the navicular tuberosity (SP5)."""
+    cx, cy, _, _ = _ellipse("foot-medial", "medial-malleolus")
+    if where == "behind":
+        return (cx + min(_crossings_x(list(landmark("foot-medial", "achilles").shape.polygon()), cy))) / 2, cy
+    if where == "below":
+        return cx, _leg_level("foot-medial", -1)[1]
+    nx, ny, _, _ = _ellipse("foot-medial", "navicular")
+    return (cx + nx) / 2, (cy + ny) / 2
+
+
+def _expected_sole(where: str) -> tuple[float, float]:
+    """On the sole: a third of the way from the drawn web of the 2nd and 3rd toes to the back of the
+    heel (KI1), the 2nd toe's end-joint crease (EX-LE11), the tip of the big toe (EX-LE12)."""
+    outline = VIEWS["foot-sole"].outline[0].points
+    if where == "third":
+        web = max((p for p in outline if 30 < p[0] < 40 and p[1] < 50), key=lambda p: p[1])  # between the toes
+        heel = max(outline, key=lambda p: p[1])
+        return web[0] + (heel[0] - web[0]) / 3, web[1] + (heel[1] - web[1]) / 3
+    if where == "crease":
+        a, _, b = landmark("foot-sole", "toe-creases").shape.points
+        return (a[0] + b[0]) / 2, (a[1] + b[1]) / 2
+    tip = min(outline, key=lambda p: p[1])
+    return tip[0], tip[1] + 0.1 * VIEWS["foot-sole"].units_per_cun("y")
+
+
 BEHIND_MALLEOLUS = ["lateral-malleolus-prominence", "achilles-tendon-front"]
 # (code, view, how a data editor places it, where the WHO description puts it on the drawing)
 WHO_PLACEMENTS = [
@@ -227,6 +275,20 @@ WHO_PLACEMENTS = [
      lambda: _expected_chest("1st space", 6)),
     ("LU2", "chest-front", {"from": "midline-below-clavicle", "left": 6}, lambda: _expected_chest("clavicle", 6)),
     ("PC1", "chest-front", {"from": "midline-4th-intercostal-space", "left": 5}, lambda: _expected_chest("nipple", 5)),
+    ("SP6", "leg-medial", {"from": "behind-tibia-medial-border", "up": 3},
+     lambda: _expected_leg_medial("behind the border", 3)),
+    ("SP7", "leg-medial", {"from": "behind-tibia-medial-border", "up": 6},
+     lambda: _expected_leg_medial("behind the border", 6)),
+    ("LR5", "leg-medial", {"from": "tibia-medial-surface-centre", "up": 5}, lambda: _expected_leg_medial("tibia face", 5)),
+    ("KI7", "leg-medial", {"from": "achilles-tendon-front", "up": 2}, lambda: _expected_leg_medial("achilles", 2)),
+    ("KI3", "foot-medial", {"from": ["medial-malleolus-prominence", "achilles-tendon-front"]},
+     lambda: _expected_foot_medial("behind")),
+    ("KI6", "foot-medial", {"from": "medial-malleolus-prominence", "down": 1}, lambda: _expected_foot_medial("below")),
+    ("SP5", "foot-medial", {"from": ["medial-malleolus-prominence", "navicular-tuberosity"]},
+     lambda: _expected_foot_medial("navicular")),
+    ("KI1", "foot-sole", {"along": "web-to-heel", "fraction": 0.3333}, lambda: _expected_sole("third")),
+    ("EX-LE11", "foot-sole", {"from": "second-toe-distal-crease"}, lambda: _expected_sole("crease")),
+    ("EX-LE12", "foot-sole", {"from": "big-toe-tip", "down": 0.1}, lambda: _expected_sole("tip")),
 ]
 
 
@@ -260,6 +322,20 @@ def test_placement_mistakes_name_the_landmarks():
     with pytest.raises(atlas.PlacementError) as error:
         place("back", {"from": "L2-lower-border", "down": 1})
     assert "no cun scale" in error.value.message
+    with pytest.raises(atlas.PlacementError) as error:
+        place("foot-sole", {"along": "web-to-heel", "cun": 3})
+    assert "no length in cun" in error.value.message and "fraction" in error.value.hint
+    with pytest.raises(atlas.PlacementError) as error:
+        place("foot-sole", {"along": "web-to-heel", "fraction": 1.5})
+    assert "from 0 to 1" in error.value.message
+
+
+def test_a_close_up_shares_its_base_views_coordinates():
+    """A point keeps its place when it moves between a view and its close-up."""
+    for close_up, base_view in (("wrist-palm", "arm-front"), ("foot-medial", "leg-medial")):
+        assert VIEWS[close_up].landmarks == VIEWS[base_view].landmarks
+        assert VIEWS[close_up].outline == VIEWS[base_view].outline
+        assert VIEWS[close_up].bounds != VIEWS[base_view].bounds
 
 
 def test_answer_shows_the_measure_and_the_question_does_not():

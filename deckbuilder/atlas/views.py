@@ -49,10 +49,11 @@ class Scale:
 @dataclass(frozen=True)
 class Curve:
     """A measure along a drawn line: from its first point to its last is `cun` B-cun (e.g. the
-    12 cun over the top of the head from the anterior to the posterior hairline)."""
+    12 cun over the top of the head from the anterior to the posterior hairline), or, where the
+    standard gives only a proportion (a third of the sole), no cun: points on it give a fraction."""
 
     key: str
-    cun: float
+    cun: float | None
 
 
 @dataclass(frozen=True)
@@ -106,19 +107,32 @@ def _point(value) -> Point:
     return (float(value[0]), float(value[1]))
 
 
-def _load(name: str, raw: dict) -> View:
-    drawing = tuple(Landmark(
+def _drawing(raw: dict) -> tuple[Landmark, ...]:
+    return tuple(Landmark(
         key=item["key"], shape=shape(item), style=item["style"], label=item.get("label", ""),
         anchor=_point(item["anchor"]) if "anchor" in item else None, side=item.get("side", "left"),
         label_at=_point(item["label_at"]) if "label_at" in item else None) for item in raw["drawing"])
+
+
+def _load(name: str, raw: dict, views: Mapping[str, View]) -> View:
+    if "close_up_of" in raw:
+        # A close-up shares its base view's coordinates: its outline, landmarks, scales and overview,
+        # so a point moves between the two by its view name alone.
+        base = views[raw["close_up_of"]]
+        return View(
+            name=name, title=raw["title"], outline=base.outline, drawing=_drawing(raw),
+            bounds=tuple(float(b) for b in raw["bounds"]), orientation=base.orientation,
+            label_columns=tuple(float(w) for w in raw["label_columns"]), overview=base.overview,
+            overview_map=base.overview_map, height=float(raw["height"]), landmarks=base.landmarks,
+            scales=base.scales, curves=base.curves)
     return View(
-        name=name, title=raw["title"], outline=tuple(shape(s) for s in raw["outline"]), drawing=drawing,
+        name=name, title=raw["title"], outline=tuple(shape(s) for s in raw["outline"]), drawing=_drawing(raw),
         bounds=tuple(float(b) for b in raw["bounds"]), orientation=tuple(raw["orientation"]),
         label_columns=tuple(float(w) for w in raw["label_columns"]), overview=raw["overview"]["figure"],
         overview_map=tuple(float(v) for v in raw["overview"]["map"]), height=float(raw["height"]),
         landmarks=MappingProxyType({key: _point(p) for key, p in raw.get("landmarks", {}).items()}),
         scales=tuple(Scale(s["from"], s["to"], float(s["cun"]), s["axis"]) for s in raw.get("scales", ())),
-        curves=tuple(Curve(c["along"], float(c["cun"])) for c in raw.get("curves", ())),
+        curves=tuple(Curve(c["along"], float(c["cun"]) if "cun" in c else None) for c in raw.get("curves", ())),
     )
 
 
@@ -127,11 +141,12 @@ _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml: the view fil
 
 def _read() -> tuple[Mapping[str, View], Mapping[str, tuple[tuple[Shape, ...], tuple[float, ...]]]]:
     folder = resources.files("deckbuilder.atlas")
-    views = {}
-    for entry in sorted(folder.joinpath("views").iterdir(), key=lambda e: e.name):
-        if entry.name.endswith(".yaml"):
-            name = entry.name[: -len(".yaml")]
-            views[name] = _load(name, yaml.load(entry.read_text(encoding="utf-8"), Loader=_LOADER))
+    raws = {entry.name[: -len(".yaml")]: yaml.load(entry.read_text(encoding="utf-8"), Loader=_LOADER)
+            for entry in folder.joinpath("views").iterdir() if entry.name.endswith(".yaml")}
+    views: dict[str, View] = {}
+    for name in sorted(raws, key=lambda n: ("close_up_of" in raws[n], n)):  # base views first
+        views[name] = _load(name, raws[name], views)
+    views = dict(sorted(views.items()))
     figures = {name: (tuple(shape(s) for s in fig["shapes"]), tuple(float(b) for b in fig["bounds"]))
                for name, fig in yaml.load(folder.joinpath("figures.yaml").read_text(encoding="utf-8"),
                                           Loader=_LOADER).items()}
@@ -157,7 +172,7 @@ def _place(view_name: str, spec: tuple[tuple[str, object], ...]) -> Position:
     view = VIEWS[view_name]
     fields = dict(spec)
     if "along" in fields:
-        x, y = _along(view, str(fields["along"]), float(fields.get("cun", 0.0)))
+        x, y = _along(view, str(fields["along"]), fields.get("cun"), fields.get("fraction"))
         origin, measure = None, None
     elif "from" not in fields:
         x, y = float(fields["x"]), float(fields["y"])
@@ -192,21 +207,33 @@ def _place(view_name: str, spec: tuple[tuple[str, object], ...]) -> Position:
     return Position(view_name, round(x, 2), round(y, 2), origin if measure else None, measure)
 
 
-def _along(view: View, key: str, cun: float) -> Point:
-    """The point `cun` B-cun along a measured line of the view, from its first point."""
+def _along(view: View, key: str, cun: object, fraction: object) -> Point:
+    """The point `cun` B-cun, or `fraction` of the way, along a measured line, from its first point."""
     curve = next((c for c in view.curves if c.key == key), None)
     if curve is None:
         listed = ", ".join(c.key for c in view.curves) or "none"
         raise PlacementError(f"the view '{view.name}' has no measured line '{key}'", f"its measured lines: {listed}")
-    if not 0 <= cun <= curve.cun:
-        raise PlacementError(f"'{key}' is {curve.cun:g} cun long, so {cun:g} cun is off it",
-                             f"give a number from 0 to {curve.cun:g}")
+    if (cun is None) == (fraction is None):
+        raise PlacementError(f"a point along '{key}' gives either 'cun' or 'fraction'",
+                             "e.g. {along: " + key + (", cun: 5}" if curve.cun else ", fraction: 0.33}"))
+    if fraction is not None:
+        if not 0 <= float(fraction) <= 1:
+            raise PlacementError(f"'fraction' is a part of '{key}', from 0 to 1, not {float(fraction):g}",
+                                 "e.g. fraction: 0.33 for a third of the way")
+        cun, length = float(fraction), 1.0
+    elif curve.cun is None:
+        raise PlacementError(f"the standard gives '{key}' no length in cun", "give 'fraction' (0 to 1) instead")
+    else:
+        cun, length = float(cun), curve.cun
+        if not 0 <= cun <= length:
+            raise PlacementError(f"'{key}' is {length:g} cun long, so {cun:g} cun is off it",
+                                 f"give a number from 0 to {length:g}")
     (drawn,) = [lm.shape for lm in view.drawing if lm.key == key]
     points = drawn.polygon(40)
     lengths = [0.0]
     for a, b in zip(points, points[1:]):
         lengths.append(lengths[-1] + math.dist(a, b))
-    target = lengths[-1] * cun / curve.cun
+    target = lengths[-1] * cun / length
     for (a, b), start, end in zip(zip(points, points[1:]), lengths, lengths[1:]):
         if end >= target and end > start:
             t = (target - start) / (end - start)
@@ -217,7 +244,7 @@ def _along(view: View, key: str, cun: float) -> Point:
 def place(view: str, spec: Mapping[str, object]) -> Position:
     """Where a point goes: `spec` is {x, y}; or {from: landmark, right/left/up/down: cun}, where
     `from` may name two landmarks, to start halfway between them; or {along: line, cun: n}, so
-    many cun along one of the view's measured lines."""
+    many cun (or `fraction` of the way) along one of the view's measured lines."""
     if view not in VIEWS:
         close = difflib.get_close_matches(view, list(VIEWS), n=1)
         raise PlacementError(f"there is no view '{view}'",
