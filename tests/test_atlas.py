@@ -243,6 +243,20 @@ def _expected_sole(where: str) -> tuple[float, float]:
     return tip[0], tip[1] + 0.1 * VIEWS["foot-sole"].units_per_cun("y")
 
 
+def _expected_foot_top(where: str) -> tuple[float, float]:
+    """On the top of the foot: the ankle crease midway between the drawn big-toe and toe extensor
+    tendons (ST41), or just above the drawn web between two toes, where the skin of the top of
+    the foot meets that of the sole (0.3 cun: ST44 between the 2nd and 3rd, LR2 the 1st and 2nd)."""
+    if where == "crease":
+        y = _open_curve_y_at(landmark("foot-top", "ankle-crease").shape, 39)
+        return ((_open_curve_x_at(landmark("foot-top", "extensor-hallucis").shape, y)
+                 + _open_curve_x_at(landmark("foot-top", "extensor-digitorum").shape, y)) / 2, y)
+    low, high = {"2-3": (42, 50), "1-2": (54, 60)}[where]
+    web = max((p for p in VIEWS["foot-top"].outline[0].points if low < p[0] < high and p[1] > 90),
+              key=lambda p: -p[1])  # the valley between the toes: the highest outline point there
+    return web[0], web[1] - 0.3 * VIEWS["foot-top"].units_per_cun("y")
+
+
 BEHIND_MALLEOLUS = ["lateral-malleolus-prominence", "achilles-tendon-front"]
 # (code, view, how a data editor places it, where the WHO description puts it on the drawing)
 WHO_PLACEMENTS = [
@@ -286,6 +300,9 @@ WHO_PLACEMENTS = [
     ("KI6", "foot-medial", {"from": "medial-malleolus-prominence", "down": 1}, lambda: _expected_foot_medial("below")),
     ("SP5", "foot-medial", {"from": ["medial-malleolus-prominence", "navicular-tuberosity"]},
      lambda: _expected_foot_medial("navicular")),
+    ("ST41", "foot-top", {"from": "ankle-crease-between-tendons"}, lambda: _expected_foot_top("crease")),
+    ("ST44", "foot-top", {"from": "web-2-3", "up": 0.3}, lambda: _expected_foot_top("2-3")),
+    ("LR2", "foot-top", {"from": "web-1-2", "up": 0.3}, lambda: _expected_foot_top("1-2")),
     ("KI1", "foot-sole", {"along": "web-to-heel", "fraction": 0.3333}, lambda: _expected_sole("third")),
     ("EX-LE11", "foot-sole", {"from": "second-toe-distal-crease"}, lambda: _expected_sole("crease")),
     ("EX-LE12", "foot-sole", {"from": "big-toe-tip", "down": 0.1}, lambda: _expected_sole("tip")),
