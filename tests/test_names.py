@@ -24,6 +24,7 @@ MEDICAL_READINGS = {
     "俞": "shū",   # transport (back-shu points), not yú
     "少": "shào",  # lesser, young (Shaohai, Shaofu, Shaochong), not shǎo
     "郄": "xì",    # cleft (xi-cleft points), not qiè
+    "都": "dū",    # capital, gathering place (KI19 Yindu), not dōu
 }
 POINTS = prepare(DATA, MEDIA).dataset.points
 
