@@ -25,6 +25,9 @@ MEDICAL_READINGS = {
     "少": "shào",  # lesser, young (Shaohai, Shaofu, Shaochong), not shǎo
     "郄": "xì",    # cleft (xi-cleft points), not qiè
     "都": "dū",    # capital, gathering place (KI19 Yindu), not dōu
+    "行": "xíng",  # moving (LR2 Xingjian), not háng
+    "冲": "chōng", # rushing (LR3 Taichong), not chòng
+    "曲": "qū",    # bend, crook (LR8 Ququan), not qǔ
 }
 POINTS = prepare(DATA, MEDIA).dataset.points
 
