@@ -35,6 +35,7 @@ class Deck:
     notes: list[NoteSpec]
     media: list[MediaFile]
     diagrams_rendered: int
+    masks: dict[str, dict[str, int]]  # region quiz -> point id -> cloze number
 
     @functools.cached_property
     def card_count(self) -> int:
@@ -50,8 +51,10 @@ class BuildResult:
 
 
 def prepare(data_dir: Path = DEFAULT_DATA, media_dir: Path = DEFAULT_MEDIA,
-            cache_dir: Path | None = None, only: str | None = None) -> Deck:
-    """Everything but writing: what `deckbuilder check` runs."""
+            cache_dir: Path | None = None, only: str | None = None,
+            masks_before: dict[str, dict[str, int]] | None = None) -> Deck:
+    """Everything but writing: what `deckbuilder check` runs. `masks_before`: the region quizzes'
+    cloze numbers of the last build, which points keep."""
     dataset = validate(load(Path(data_dir)), Path(media_dir))
     if only is not None:
         dataset = select(dataset, only)
@@ -59,13 +62,14 @@ def prepare(data_dir: Path = DEFAULT_DATA, media_dir: Path = DEFAULT_MEDIA,
     photos = functools.cache(functools.partial(media.photo, Path(media_dir)))  # points may share a photo
     images = {p.id: media.point_images(p, photos, cache) for p in dataset.points}
     quizzes = media.quizzes(dataset.points, cache)
-    notes = cards.notes(dataset, images, quizzes)
+    masks = cards.mask_numbers(quizzes, masks_before or {})
+    notes = cards.notes(dataset, images, quizzes, masks)
     files: dict[str, MediaFile] = {quiz.picture.name: quiz.picture for quiz in quizzes}
     for found in images.values():
         for item in (found.drawing, found.question, found.answer, *found.photos):
             if item is not None:
                 files[item.name] = item
-    return Deck(dataset, notes, sorted(files.values(), key=lambda m: m.name), cache.rendered)
+    return Deck(dataset, notes, sorted(files.values(), key=lambda m: m.name), cache.rendered, masks)
 
 
 def build(data_dir: Path = DEFAULT_DATA, media_dir: Path = DEFAULT_MEDIA,
@@ -74,8 +78,11 @@ def build(data_dir: Path = DEFAULT_DATA, media_dir: Path = DEFAULT_MEDIA,
     output = Path(output)
     target = package.target(output)  # an output that can never be written is said before any work
     remove_leftovers(target.parent)  # of a build that was killed
-    deck = prepare(Path(data_dir), Path(media_dir), output.parent / ".deckbuilder-cache", only)
     state_file = state.state_path(output)
+    previous = state.read(state_file)
+    # the quizzes' cloze numbers: from the state, or (state lost) from the deck last written
+    masks_before = previous.masks if previous is not None else package.quiz_masks(output)
+    deck = prepare(Path(data_dir), Path(media_dir), output.parent / ".deckbuilder-cache", only, masks_before)
     changes = state.changes(state_file, output, deck.dataset, deck.notes, NOTE_TYPES,
                             [m.name for m in deck.media], int(time.time()) if now is None else now)
     names = [DECK_NAME, *sorted({note.deck for note in deck.notes} - {DECK_NAME})]
@@ -83,7 +90,8 @@ def build(data_dir: Path = DEFAULT_DATA, media_dir: Path = DEFAULT_MEDIA,
              for name in names]
     current = changes.state
     current.decks = hashlib.sha256(json.dumps([[d.name, d.description] for d in decks]).encode()).hexdigest()
-    previous = state.read(state_file)
+    # an --only deck numbers only its own quizzes: the others keep theirs for the next full build
+    current.masks = {**(previous.masks if previous is not None else {}), **deck.masks}
     if previous is not None and not changes.recovered and replace(current, package=previous.package) == previous:
         return BuildResult(deck, output, changes, state_file)  # the deck on disk is this one already
     current.package = package.write(output, decks, changes.notes, changes.note_types, deck.media)

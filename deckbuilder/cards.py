@@ -12,7 +12,7 @@ import re
 from collections import defaultdict
 from html import escape
 from operator import itemgetter
-from typing import NamedTuple
+from typing import Mapping, NamedTuple, Sequence
 
 import genanki
 
@@ -36,7 +36,7 @@ class NoteSpec(NamedTuple):
     guid: str
     fields: tuple[str, ...]
     tags: tuple[str, ...]
-    owner: str  # "point:<id>" or "condition:<id>": what the note is about, for change reports
+    owner: str  # "point:<id>", "condition:<id>", "quiz:<view>-<meridian>": what the note is about
     deck: str   # the (sub)deck its new cards go to
 
     @property
@@ -199,16 +199,39 @@ def _complaint_notes(condition: Condition) -> list[NoteSpec]:
     return found
 
 
-def _quiz_note(quiz: Quiz) -> NoteSpec:
+def quiz_key(quiz: Quiz) -> str:
+    return f"{quiz.view}-{quiz.group.lower()}"
+
+
+def mask_numbers(quizzes: Sequence[Quiz], before: Mapping[str, Mapping[str, int]]) -> dict[str, dict[str, int]]:
+    """Each mask's cloze number, which is its card: a point keeps the number it had in the last
+    build (so a corrected code keeps its card and reviews); a new point takes its own number
+    (BL23 is c23) where that is free, so other points joining the view later change nothing."""
+    numbers: dict[str, dict[str, int]] = {}
+    for quiz in quizzes:
+        # a removed point's number stays taken: a collection may still hold its card
+        kept = dict(before.get(quiz_key(quiz), {}))
+        for point in quiz.points:
+            if point.id not in kept and point.code in kept:  # numbers read back from a package
+                kept[point.id] = kept.pop(point.code)
+            if point.id not in kept:
+                own = int(point.code[len(quiz.group):])
+                kept[point.id] = own if own not in kept.values() else max(*kept.values(), own) + 1
+        numbers[quiz_key(quiz)] = kept
+    return numbers
+
+
+def _quiz_note(quiz: Quiz, numbers: Mapping[str, int]) -> NoteSpec:
     """Anki's image occlusion: a mask over each point's tag; the learner names the masked point."""
-    masks = " ".join(f"{{{{c{i}::image-occlusion:rect:left={left:.4f}:top={top:.4f}:width={width:.4f}:"
-                     f"height={height:.4f}:oi=1}}}}"
-                     for i, (left, top, width, height) in enumerate(quiz.boxes, start=1))
+    masks = " ".join(f"{{{{c{numbers[point.id]}::image-occlusion:rect:left={left:.4f}:"
+                     f"top={top:.4f}:width={width:.4f}:height={height:.4f}:oi=1}}}}"
+                     for point, (left, top, width, height) in zip(quiz.points, quiz.boxes))
     names = "<br>".join(_point_line(point) for point in quiz.points)
-    tags = (f"acupressure::view::{quiz.view}", "acupressure::kind::region-quiz")
-    return _spec(REGION_QUIZ, guid("region-quiz", quiz.view),
+    key = quiz_key(quiz)
+    tags = (f"acupressure::view::{quiz.view}", f"acupressure::quiz::{key}", "acupressure::kind::region-quiz")
+    return _spec(REGION_QUIZ, guid("region-quiz", key),
                  (masks, _img(quiz.picture, quiz.title), f"Region quiz: {plain(quiz.title)}. Which point?", names,
-                  ""), tags, f"view:{quiz.view}", QUIZ_DECK)
+                  ""), tags, f"quiz:{key}", QUIZ_DECK)
 
 
 _FIELD_REF = re.compile(r"\{\{[#^/]?\s*(?:[^}:]*:)*([^}:]+?)\s*\}\}")
@@ -263,9 +286,11 @@ def study_order(dataset: Dataset) -> list[Point]:
     return [*dict.fromkeys([*first, *popular, *rest])]
 
 
-def notes(dataset: Dataset, images: dict[str, PointImages], quizzes: list[Quiz] = ()) -> list[NoteSpec]:
+def notes(dataset: Dataset, images: dict[str, PointImages], quizzes: Sequence[Quiz] = (),
+          masks: Mapping[str, Mapping[str, int]] | None = None) -> list[NoteSpec]:
     """All notes of the deck in study order: every point's notes, then the complaints, then the
-    region quizzes."""
+    region quizzes (`masks`: their cloze numbers, from `mask_numbers`)."""
+    masks = mask_numbers(quizzes, {}) if masks is None else masks
     found: list[NoteSpec] = []
     owners: dict[str, tuple] = {}
     condition_ids: dict[str, list[str]] = defaultdict(list)
@@ -282,7 +307,7 @@ def notes(dataset: Dataset, images: dict[str, PointImages], quizzes: list[Quiz] 
         found.extend(_complaint_notes(condition))
         owners[f"condition:{condition.id}"] = (condition.file, condition.line, condition.name)
     for quiz in quizzes:
-        found.append(_quiz_note(quiz))
-        owners[f"view:{quiz.view}"] = (None, None, quiz.title)
+        found.append(_quiz_note(quiz, masks[quiz_key(quiz)]))
+        owners[f"quiz:{quiz_key(quiz)}"] = (None, None, quiz.title)
     _check_ambiguous(found, owners)
     return found

@@ -15,6 +15,7 @@ from pathlib import Path, PurePosixPath
 from typing import Callable
 
 from . import atlas
+from .codes import EXTRA_REGIONS, MERIDIANS
 from .files import remove_leftovers, scratch
 from .records import Diagram, Point
 
@@ -167,25 +168,41 @@ def point_images(point: Point, photos: Callable[[Path], MediaFile], cache: Diagr
 
 @dataclass(frozen=True)
 class Quiz:
-    """A region quiz: a view's picture with every point tagged, the tags' boxes as fractions."""
+    """A region quiz: one meridian's points on one view, each tagged with its code; the tags'
+    boxes as fractions of the picture."""
 
     view: str
+    group: str      # the meridian code (BL), or an extra points' region (EX-HN)
     title: str
     picture: MediaFile
     points: tuple[Point, ...]
     boxes: tuple[tuple[float, float, float, float], ...]
 
 
+def quiz_group(point: Point) -> str:
+    """BL for BL23, EX-HN for EX-HN3: the codes whose numbers are unique within it."""
+    return point.code.rstrip("0123456789")
+
+
+def group_name(group: str) -> str:
+    if group in MERIDIANS:
+        return f"{MERIDIANS[group][0]} {'vessel' if group in ('GV', 'CV') else 'meridian'}".replace(
+            "vessel vessel", "vessel").capitalize()
+    return f"extra points of the {EXTRA_REGIONS[group.removeprefix('EX-')][0]}"
+
+
 def quizzes(points: tuple[Point, ...], cache: DiagramCache) -> list[Quiz]:
-    """One quiz for each view the points are drawn on, its points in their order."""
-    by_view: dict[str, list[Point]] = {}
+    """One quiz for each meridian on each view: a picture with one channel's points stays legible
+    as the atlas fills, and adding a meridian to a view leaves the quizzes already studied alone."""
+    groups: dict[tuple[str, str], list[Point]] = {}
     for point in points:
         if point.diagram is not None:
-            by_view.setdefault(point.diagram.view, []).append(point)
+            groups.setdefault((point.diagram.view, quiz_group(point)), []).append(point)
     found = []
-    for view, members in by_view.items():
+    for (view, group), members in groups.items():
         tags = [(p.diagram.x, p.diagram.y, p.code) for p in members]
         width, height = atlas.quiz_size(view)
         boxes = tuple((x / width, y / height, w / width, h / height) for x, y, w, h in atlas.quiz_boxes(view, tags))
-        found.append(Quiz(view, atlas.VIEWS[view].title, cache.quiz(view, tags), tuple(members), boxes))
+        title = f"{atlas.VIEWS[view].title}: {group_name(group)}"
+        found.append(Quiz(view, group, title, cache.quiz(view, tags), tuple(members), boxes))
     return found

@@ -7,6 +7,7 @@ import hashlib
 import itertools
 import json
 import os
+import re
 import sqlite3
 import zipfile
 from pathlib import Path
@@ -131,8 +132,8 @@ def digest(path: Path) -> str | None:
         return None
 
 
-def newest_mod(path: Path) -> int:
-    """The newest note or note type time in a package (0 if unreadable): what a collection may hold."""
+def _query(path: Path, *queries: str) -> list[list[tuple]] | None:
+    """Rows of each query on a package's collection; None if it cannot be read."""
     database = None
     try:
         database = scratch(path)
@@ -140,14 +141,37 @@ def newest_mod(path: Path) -> int:
             database.write_bytes(archive.read("collection.anki2"))
         db = sqlite3.connect(database)
         try:
-            (notes,) = db.execute("select coalesce(max(mod), 0) from notes").fetchone()
-            (stored,) = db.execute("select models from col").fetchone()
+            return [db.execute(query).fetchall() for query in queries]
         finally:
             db.close()
-        return max([int(notes)] + [int(m.get("mod", 0)) for m in json.loads(stored).values()])
-    except (OSError, KeyError, ValueError, AttributeError, zipfile.BadZipFile, sqlite3.Error):
-        return 0
+    except (OSError, KeyError, zipfile.BadZipFile, sqlite3.Error):
+        return None
     finally:
         if database is not None:
             with contextlib.suppress(OSError):
                 database.unlink()
+
+
+def newest_mod(path: Path) -> int:
+    """The newest note or note type time in a package (0 if unreadable): what a collection may hold."""
+    found = _query(path, "select coalesce(max(mod), 0) from notes", "select models from col")
+    try:
+        (((notes,),), ((stored,),)) = found
+        return max([int(notes)] + [int(m.get("mod", 0)) for m in json.loads(stored).values()])
+    except (TypeError, ValueError, AttributeError):
+        return 0
+
+
+def quiz_masks(path: Path) -> dict[str, dict[str, int]]:
+    """The region quizzes' cloze numbers in a package, by point code ({"back-bl": {"BL23": 23}}):
+    what a collection holds when the state file that kept them is lost."""
+    found = _query(path, "select flds, tags from notes where tags like '%acupressure::quiz::%'")
+    masks: dict[str, dict[str, int]] = {}
+    for fields, tags in found[0] if found else ():
+        key = re.search(r"acupressure::quiz::(\S+)", tags)
+        parts = fields.split("\x1f")
+        numbers = [int(n) for n in re.findall(r"\{\{c(\d+)::image-occlusion", parts[0])]
+        codes = re.findall(r"<b>([^<]+)</b>", parts[3]) if len(parts) > 3 else []
+        if key and len(codes) == len(numbers):
+            masks[key.group(1)] = dict(zip(codes, numbers))
+    return masks

@@ -114,8 +114,7 @@ def _page(deck: Deck, night: bool) -> str:
         groups.setdefault(card.note.owner, []).append(card)
     titles = {f"point:{p.id}": f"{p.code} {p.pinyin} · {p.english[0]}" for p in deck.dataset.points}
     titles.update({f"condition:{c.id}": f"Complaint: {c.name}" for c in deck.dataset.conditions})
-    titles.update({n.owner: f"Region quiz: {n.owner.split(':', 1)[1]}" for n in deck.notes
-                   if n.owner.startswith("view:")})
+    titles.update({n.owner: n.fields[2] for n in deck.notes if n.owner.startswith("quiz:")})
     sections = []
     for owner, owned in groups.items():
         rows = []

@@ -48,6 +48,7 @@ class State:
     conditions: dict[str, str] = field(default_factory=dict)     # stable id -> name
     searches: dict[str, str] = field(default_factory=dict)       # GUID -> a search that finds that note
     media: list[str] = field(default_factory=list)               # the names of the pictures packaged
+    masks: dict[str, dict[str, int]] = field(default_factory=dict)  # region quiz -> point id -> cloze number
     decks: str = ""    # SHA-256 of the decks' names and description
     package: str = ""  # SHA-256 of the .apkg this state describes
 
@@ -76,6 +77,7 @@ def read(path: Path) -> State | None:
             decks=str(raw.get("decks", "")),
             searches={str(k): str(v) for k, v in raw.get("searches", {}).items()},
             media=[str(name) for name in raw.get("media", [])],
+            masks=_masks(raw.get("masks", {})),
         )
     except (OSError, ValueError, KeyError, TypeError, AttributeError, RecursionError):
         return None
@@ -91,6 +93,13 @@ def _stamps(stored: dict) -> dict[str, Stamp]:
     return stamps
 
 
+def _masks(stored: dict) -> dict[str, dict[str, int]]:
+    masks = {str(quiz): {str(point): number for point, number in numbers.items()} for quiz, numbers in stored.items()}
+    if not all(type(n) is int and 0 < n < 1000 for numbers in masks.values() for n in numbers.values()):
+        raise ValueError("not a cloze number")
+    return masks
+
+
 def write(path: Path, state: State) -> None:
     payload = {
         "format": FORMAT,
@@ -103,6 +112,7 @@ def write(path: Path, state: State) -> None:
         "conditions": dict(sorted(state.conditions.items())),
         "searches": dict(sorted(state.searches.items())),
         "media": sorted(state.media),
+        "masks": {quiz: dict(sorted(numbers.items())) for quiz, numbers in sorted(state.masks.items())},
     }
     temporary = scratch(path)
     try:
@@ -170,7 +180,8 @@ def _previous(state_file: Path, output: Path, now: int) -> tuple[State | None, i
         return previous, now, False
     known = previous or State()
     floor = max(package.newest_mod(output), known.newest) + 1
-    return State(schemas=known.schemas, points=known.points, conditions=known.conditions), max(now, floor), True
+    return (State(schemas=known.schemas, points=known.points, conditions=known.conditions, masks=known.masks),
+            max(now, floor), True)
 
 
 def changes(state_file: Path, output: Path, dataset: Dataset, notes: list[NoteSpec],

@@ -64,11 +64,11 @@ def test_note_types_with_both_directions(imported):
 def test_note_and_card_counts(imported):
     col, result = imported
     # 5 points x 3 notes, 5 special-point categories, one complaint note per point a complaint names (11),
-    # a region quiz per drawing (3); a point has 2 + 2 + 1 cards, a category 2, a complaint note 1, a
-    # quiz one per point on its drawing.
-    assert col.note_count() == 15 + 5 + 11 + 3
+    # a region quiz per meridian on each drawing (4: back BL and SI, knee BL, ankle BL); a point has
+    # 2 + 2 + 1 cards, a category 2, a complaint note 1, a quiz one per point.
+    assert col.note_count() == 15 + 5 + 11 + 4
     assert col.card_count() == 5 * 5 + 5 * 2 + 11 + 5
-    assert len(result.deck.notes) == 34 and result.deck.card_count == 51
+    assert len(result.deck.notes) == 35 and result.deck.card_count == 51
 
 
 @pytest.mark.parametrize("code", CODES)
@@ -169,15 +169,19 @@ def test_region_quiz_is_anki_image_occlusion(imported):
     model = col.models.get(REGION_QUIZ.model_id)
     assert model["originalStockKind"] == 6 and model["type"] == 1  # StockKind ImageOcclusion, a cloze type
     assert [f["name"] for f in model["flds"]] == ["Occlusion", "Image", "Header", "Back Extra", "Comments"]
-    (nid,) = col.find_notes("tag:acupressure::view::back")
-    cards = sorted(col.get_note(nid).cards(), key=lambda c: c.ord)
-    assert len(cards) == 3  # BL23, BL53, SI11 on the back
+    notes = [col.get_note(nid) for nid in col.find_notes("tag:acupressure::view::back")]
+    # one quiz per meridian on the back; a mask's cloze number is the point's own (BL23 is c23)
+    by_title = {note["Header"]: sorted(card.ord + 1 for card in note.cards()) for note in notes}
+    assert by_title == {"Region quiz: Back of the body, seen from behind: Bladder meridian. Which point?": [23, 53],
+                        "Region quiz: Back of the body, seen from behind: Small intestine meridian. Which point?": [11]}
+    (bladder,) = [note for note in notes if "Bladder" in note["Header"]]
+    cards = sorted(bladder.cards(), key=lambda c: c.ord)
     for card in cards:
         question, answer = card.question(), card.answer()
         assert "anki.imageOcclusion.setup()" in question and '<canvas id="image-occlusion-canvas">' in question
         active = re.findall(r'<div class="cloze" data-ordinal="(\d+)" data-shape="rect"', question)
         assert active == [str(card.ord + 1)]
-        assert len(re.findall(r'class="cloze-inactive"', question)) == 2
+        assert len(re.findall(r'class="cloze-inactive"', question)) == 1
         assert re.findall(r'<div class="cloze-highlight" data-ordinal="(\d+)"', answer) == [str(card.ord + 1)]
         (picture,) = re.findall(r'<img src="([^"]+)"', question)
         assert (Path(col.media.dir()) / picture).read_bytes().startswith(b"<svg")
@@ -210,7 +214,7 @@ def test_media_check_reports_nothing_missing_or_unused(imported):
     check = col.media.check()
     assert list(check.missing) == []
     assert list(check.unused) == []
-    assert len(result.deck.media) == 3 + 10 + 3  # each view's drawing and quiz; two markers a point
+    assert len(result.deck.media) == 3 + 10 + 4  # each view's drawing, two markers a point, a quiz per meridian on a view
     for item in result.deck.media:
         assert (Path(col.media.dir()) / item.name).read_bytes() == item.data
 

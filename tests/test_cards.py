@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from pathlib import Path
+from types import SimpleNamespace as Obj
 
 import pytest
 
+from deckbuilder import cards
 from deckbuilder.build import prepare
 from deckbuilder.cards import guid
 from deckbuilder.errors import DataError
@@ -54,3 +56,19 @@ def test_readme_field_table_is_the_schema():
     """The README's table of point fields is made from records.Point, so it cannot drift."""
     readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
     assert field_table(Point) in readme
+
+
+def test_a_region_quiz_mask_keeps_its_card():
+    """A mask's cloze number is its card: new points take their own number (BL23 is c23); a point
+    keeps its number when its code is corrected; a removed point's number is never given again."""
+    def quiz(*points):
+        return Obj(view="back", group="BL", points=[Obj(id=i, code=c) for i, c in points])
+
+    first = cards.mask_numbers([quiz(("shenshu", "BL23"), ("baohuang", "BL53"))], {})
+    assert first == {"back-bl": {"shenshu": 23, "baohuang": 53}}
+    corrected = cards.mask_numbers([quiz(("shenshu", "BL23"), ("baohuang", "BL48"))], first)
+    assert corrected["back-bl"]["baohuang"] == 53
+    removed_then_other = cards.mask_numbers([quiz(("zhishi", "BL52"), ("newpoint", "BL53"))], first)
+    assert removed_then_other["back-bl"] == {"shenshu": 23, "baohuang": 53, "zhishi": 52, "newpoint": 54}
+    from_a_package = cards.mask_numbers([quiz(("baohuang", "BL53"))], {"back-bl": {"BL53": 7}})
+    assert from_a_package["back-bl"] == {"baohuang": 7}

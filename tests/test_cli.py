@@ -25,7 +25,7 @@ def test_build_prints_one_summary_line_then_what_changed(project, capsys):
     out = project / "dist" / "deck.apkg"
     assert main(args(project, "build") + ["-o", str(out)]) == 0
     lines = capsys.readouterr().out.splitlines()
-    assert lines[0] == f"Built 5 points: 34 notes, 51 cards, 16 images -> {out}"
+    assert lines[0] == f"Built 5 points: 35 notes, 51 cards, 17 images -> {out}"
     assert lines[1].startswith("First build")
     assert main(args(project, "build") + ["-o", str(out)]) == 0
     assert capsys.readouterr().out.splitlines()[1] == "Nothing changed since the last build"
@@ -44,7 +44,7 @@ def test_build_says_when_its_state_cannot_be_trusted(project, capsys):
 
 def test_check_writes_nothing(project, capsys):
     assert main(args(project, "check")) == 0
-    assert capsys.readouterr().out.strip() == "OK: 5 points, 34 notes, 51 cards, 16 images"
+    assert capsys.readouterr().out.strip() == "OK: 5 points, 35 notes, 51 cards, 17 images"
     assert not (project / "dist").exists()
 
 

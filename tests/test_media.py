@@ -35,7 +35,7 @@ def location_card(col, template: str, code: str):
 def test_rebuild_without_change_renders_no_diagram_and_same_bytes(project):
     output = project / "dist" / "deck.apkg"
     first = build(project / "data", project / "media", output)
-    assert first.deck.diagrams_rendered == 3 + 10 + 3  # three views' drawings, two markers a point, 3 quizzes
+    assert first.deck.diagrams_rendered == 3 + 10 + 4  # three views' drawings, two markers a point, 4 quizzes
     second = build(project / "data", project / "media", output)
     assert second.deck.diagrams_rendered == 0
     assert [(m.name, m.data) for m in first.deck.media] == [(m.name, m.data) for m in second.deck.media]

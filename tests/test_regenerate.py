@@ -280,9 +280,9 @@ def test_eight_weeks_of_edits_in_one_collection(loop, capsys, monkeypatch):
                                            point(cs, "lower-back-pain").pop("article_only")))
     out = loop.cli_build(capsys)
     assert "Removed since the last build: SI11 (tianzong)" in out
-    assert "3 pictures are no longer used by the deck" in out  # its 2 markers, the old back quiz
+    assert "3 pictures are no longer used by the deck" in out  # its 2 markers, the back's SI quiz
     reviews = col.db.scalar("select count() from revlog")
-    assert loop.delete_as_told(out) == 3 + 1  # name, location, uses; its shoulder-tension card
+    assert loop.delete_as_told(out) == 3 + 1 + 1  # name, location, uses; its shoulder-tension card; the quiz
     loop.import_and_check()  # Check Media finds those three (deleted as told)
     built = {row[0] for row in package_rows(loop.output, loop.project)["notes"]}
     assert set(col.db.list("select guid from notes")) == built

@@ -6,6 +6,7 @@ import pytest
 
 from deckbuilder.build import build
 from deckbuilder.cli import main
+from deckbuilder.media import quiz_group
 
 from .conftest import import_apkg
 
@@ -24,7 +25,7 @@ def test_only_builds_the_points_named(project, spec, points):
     owners = {n.owner for n in result.deck.notes}
     assert owners <= {f"point:{p.id}" for p in result.deck.dataset.points} | {
         f"condition:{c.id}" for c in result.deck.dataset.conditions} | {
-        f"view:{p.diagram.view}" for p in result.deck.dataset.points}
+        f"quiz:{p.diagram.view}-{quiz_group(p).lower()}" for p in result.deck.dataset.points}
 
 
 @pytest.mark.parametrize(("spec", "message"), [
