@@ -123,8 +123,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Removed since the last build: {code} ({point_id}). In Anki, find its notes with "
               f"the search  tag:acupressure::point::{point_id}  and delete them.")
     for search in changes.removed_notes:
-        print(f"A note is no longer built (the card design changed). After importing, find it in Anki "
-              f"with the search  {search}  and delete it.")
+        print(f"No longer built (the card design changed): after importing, find it in Anki with the search  "
+              f"{search}  and delete what it finds.")
     if changes.unnamed_removed:
         print(f"{changes.unnamed_removed} note{'s' if changes.unnamed_removed != 1 else ''} of an earlier "
               "version of the deck are no longer built. After importing, find them in Anki with the search  "
