@@ -257,6 +257,34 @@ def _expected_foot_top(where: str) -> tuple[float, float]:
     return web[0], web[1] - 0.3 * VIEWS["foot-top"].units_per_cun("y")
 
 
+def _expected_thigh(where: str, cun: float) -> tuple[float, float]:
+    """On the front of the thigh, from the drawing: so many cun up the line from the outer end of
+    the patella's base to the front of the hip bone (ST32, ST34); a third of the way from the
+    groin point 3.5 cun from the midline down to the inner end of the patella's base (SP11)."""
+    patella = landmark("thigh-front", "patella").shape.points
+    top = min(p[1] for p in patella)
+    outer, inner = min(p for p in patella if p[1] == top), max(p for p in patella if p[1] == top)
+    unit = (top - 0) / 18  # 18 cun from the pubic symphysis (y 0) to the base of the patella
+    if where == "hip line":
+        hx, hy, _, _ = _ellipse("thigh-front", "hip-spine")
+        length = math.dist(outer, (hx, hy))
+        return outer[0] + (hx - outer[0]) * cun * unit / length, outer[1] + (hy - outer[1]) * cun * unit / length
+    midline = max(p[0] for p in VIEWS["thigh-front"].outline[0].points)  # the window's inner edge
+    groin = (midline - 3.5 * unit - 4 * unit / 10, 0.0)   # the midline lies 0.4 cun past the window
+    return groin[0] + (inner[0] - groin[0]) / 3, groin[1] + (inner[1] - groin[1]) / 3
+
+
+def _expected_trunk_side(where: str) -> tuple[float, float]:
+    """On the side of the trunk: on the drawn midaxillary line, so many cun below the armpit (12 cun
+    from its apex to the free end of the 11th rib): SP21 at 6, GB22 at 3; GB25 at the 12th rib's end."""
+    ax, ay, _, _ = _ellipse("trunk-side", "axilla")
+    rib11 = landmark("trunk-side", "rib-11").shape.points[-1]
+    if where == "rib 12":
+        return landmark("trunk-side", "rib-12").shape.points[-1]
+    line_x = landmark("trunk-side", "midaxillary-line").shape.points[0][0]
+    return line_x, ay + {"SP21": 6, "GB22": 3}[where] * (rib11[1] - ay) / 12
+
+
 BEHIND_MALLEOLUS = ["lateral-malleolus-prominence", "achilles-tendon-front"]
 # (code, view, how a data editor places it, where the WHO description puts it on the drawing)
 WHO_PLACEMENTS = [
@@ -303,6 +331,12 @@ WHO_PLACEMENTS = [
     ("ST41", "foot-top", {"from": "ankle-crease-between-tendons"}, lambda: _expected_foot_top("crease")),
     ("ST44", "foot-top", {"from": "web-2-3", "up": 0.3}, lambda: _expected_foot_top("2-3")),
     ("LR2", "foot-top", {"from": "web-1-2", "up": 0.3}, lambda: _expected_foot_top("1-2")),
+    ("SP11", "thigh-front", {"along": "groin-to-patella", "fraction": 0.3333}, lambda: _expected_thigh("groin", 0)),
+    ("ST32", "thigh-front", {"along": "patella-to-hip-spine", "cun": 6}, lambda: _expected_thigh("hip line", 6)),
+    ("ST34", "thigh-front", {"along": "patella-to-hip-spine", "cun": 2}, lambda: _expected_thigh("hip line", 2)),
+    ("SP21", "trunk-side", {"from": "axilla-apex", "down": 6}, lambda: _expected_trunk_side("SP21")),
+    ("GB22", "trunk-side", {"from": "axilla-apex", "down": 3}, lambda: _expected_trunk_side("GB22")),
+    ("GB25", "trunk-side", {"from": "rib-12-free-end"}, lambda: _expected_trunk_side("rib 12")),
     ("KI1", "foot-sole", {"along": "web-to-heel", "fraction": 0.3333}, lambda: _expected_sole("third")),
     ("EX-LE11", "foot-sole", {"from": "second-toe-distal-crease"}, lambda: _expected_sole("crease")),
     ("EX-LE12", "foot-sole", {"from": "big-toe-tip", "down": 0.1}, lambda: _expected_sole("tip")),
