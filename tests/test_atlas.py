@@ -269,8 +269,8 @@ def _expected_thigh(where: str, cun: float) -> tuple[float, float]:
         hx, hy, _, _ = _ellipse("thigh-front", "hip-spine")
         length = math.dist(outer, (hx, hy))
         return outer[0] + (hx - outer[0]) * cun * unit / length, outer[1] + (hy - outer[1]) * cun * unit / length
-    midline = max(p[0] for p in VIEWS["thigh-front"].outline[0].points)  # the window's inner edge
-    groin = (midline - 3.5 * unit - 4 * unit / 10, 0.0)   # the midline lies 0.4 cun past the window
+    midline = landmark("thigh-front", "midline").shape.points[0][0]
+    groin = (midline - 3.5 * unit, 0.0)
     return groin[0] + (inner[0] - groin[0]) / 3, groin[1] + (inner[1] - groin[1]) / 3
 
 
@@ -283,6 +283,25 @@ def _expected_trunk_side(where: str) -> tuple[float, float]:
         return landmark("trunk-side", "rib-12").shape.points[-1]
     line_x = landmark("trunk-side", "midaxillary-line").shape.points[0][0]
     return line_x, ay + {"SP21": 6, "GB22": 3}[where] * (rib11[1] - ay) / 12
+
+
+def _expected_leg_front(where: str) -> tuple[float, float]:
+    """On the front of the leg, from the drawing (16 cun from the knee joint to the ankle crease):
+    ST36 3 cun below the knee, a finger-breadth (1 cun) out from the front edge of the shinbone;
+    ST40 8 cun above the outer ankle bone, at the outer edge of tibialis anterior; ST41 on the
+    ankle crease between the big-toe and toe extensor tendons."""
+    joint = landmark("leg-front", "knee-joint").shape.points[0][1]
+    crease = _open_curve_y_at(landmark("leg-front", "ankle-crease").shape, 97.5)
+    unit = (crease - joint) / 16
+    if where == "ST36":
+        y = joint + 3 * unit
+        return _open_curve_x_at(landmark("leg-front", "tibial-crest").shape, y) - unit, y
+    if where == "ST40":
+        _, my, _, _ = _ellipse("leg-front", "lateral-malleolus")
+        y = my - 8 * unit
+        return min(_crossings_x(list(landmark("leg-front", "tibialis-anterior").shape.polygon()), y)), y
+    return ((_open_curve_x_at(landmark("leg-front", "extensor-hallucis").shape, crease)
+             + _open_curve_x_at(landmark("leg-front", "extensor-digitorum").shape, crease)) / 2, crease)
 
 
 BEHIND_MALLEOLUS = ["lateral-malleolus-prominence", "achilles-tendon-front"]
@@ -337,6 +356,10 @@ WHO_PLACEMENTS = [
     ("SP21", "trunk-side", {"from": "axilla-apex", "down": 6}, lambda: _expected_trunk_side("SP21")),
     ("GB22", "trunk-side", {"from": "axilla-apex", "down": 3}, lambda: _expected_trunk_side("GB22")),
     ("GB25", "trunk-side", {"from": "rib-12-free-end"}, lambda: _expected_trunk_side("rib 12")),
+    ("ST36", "leg-front", {"along": "knee-to-ankle", "cun": 3}, lambda: _expected_leg_front("ST36")),
+    ("ST40", "leg-front", {"from": "tibialis-anterior-lateral-border-at-malleolus-level", "up": 8},
+     lambda: _expected_leg_front("ST40")),
+    ("ST41", "leg-front", {"from": "ankle-crease-between-tendons"}, lambda: _expected_leg_front("ST41")),
     ("KI1", "foot-sole", {"along": "web-to-heel", "fraction": 0.3333}, lambda: _expected_sole("third")),
     ("EX-LE11", "foot-sole", {"from": "second-toe-distal-crease"}, lambda: _expected_sole("crease")),
     ("EX-LE12", "foot-sole", {"from": "big-toe-tip", "down": 0.1}, lambda: _expected_sole("tip")),
