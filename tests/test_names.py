@@ -28,6 +28,7 @@ MEDICAL_READINGS = {
     "行": "xíng",  # moving (LR2 Xingjian), not háng
     "冲": "chōng", # rushing (LR3 Taichong), not chòng
     "曲": "qū",    # bend, crook (LR8 Ququan), not qǔ
+    "舍": "shè",   # abode (SP13 Fushe, ST11 Qishe), not shě
 }
 POINTS = prepare(DATA, MEDIA).dataset.points
 

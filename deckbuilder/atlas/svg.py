@@ -18,7 +18,7 @@ from .labels import ANSWER_FONT, FONT, LINE_H, answer_box, layout_column, text_w
 from .views import FIGURES, VIEWS, Position
 
 # Part of the media cache key: bump whenever the drawing changes.
-RENDERER_VERSION = "6"
+RENDERER_VERSION = "7"
 
 # --------------------------------------------------------------------------
 # Palette. Chosen to read on white and on night mode, including when the card
@@ -217,8 +217,11 @@ def _layout(view: str) -> _Layout:
     out.append(_text(wx1 - 2, cap_y, [v.orientation[1]], "end", CAPTION_FONT, MUTED,
                      ' font-style="italic"'))
 
-    # Landmark labels in columns with leader lines.
-    label_boxes: list[tuple[float, float, float, float]] = []
+    # Landmark labels in columns with leader lines; the captions are in the way of labels too.
+    cap_w0, cap_w1 = (text_w(c, CAPTION_FONT) for c in v.orientation)
+    label_boxes: list[tuple[float, float, float, float]] = [
+        (wx0 + 2, cap_y - CAPTION_FONT, cap_w0, CAPTION_FONT + 3),
+        (wx1 - 2 - cap_w1, cap_y - CAPTION_FONT, cap_w1, CAPTION_FONT + 3)]
     leaders: list[tuple[Point, Point]] = []
     for side in ("left", "right"):
         lms = [lm for lm in v.drawing
