@@ -304,6 +304,39 @@ def _expected_leg_front(where: str) -> tuple[float, float]:
              + _open_curve_x_at(landmark("leg-front", "extensor-digitorum").shape, crease)) / 2, crease)
 
 
+def _expected_face(where: str) -> tuple[float, float]:
+    """On the face, from the drawing: between the inner ends of the eyebrows (EX-HN3); below the
+    pupil, level with the lower border of the side of the nose (ST3); 0.4 cun out from the corner
+    of the mouth (ST4), the cun across the face being a ninth of the hairline between its corners."""
+    right = landmark("face-front", "eyebrow-right").shape.points[0]
+    left = landmark("face-front", "eyebrow-left").shape.points[0]
+    if where == "EX-HN3":
+        return (right[0] + left[0]) / 2, (right[1] + left[1]) / 2
+    if where == "ST3":
+        pupil_x, _, _, _ = _ellipse("face-front", "pupil-right")
+        return pupil_x, max(p[1] for p in landmark("face-front", "nose").shape.points if p[0] < 150)
+    hairline = landmark("face-front", "hairline").shape.points
+    across = (hairline[-1][0] - hairline[2][0]) / 4.5  # the corner (ST8 line) to the midline: 4.5 cun
+    corner = landmark("face-front", "mouth").shape.points[0]
+    return corner[0] - 0.4 * across, corner[1]
+
+
+def _expected_neck(where: str) -> tuple[float, float]:
+    """On the side of the neck, from the drawing: level with the upper border of the thyroid
+    cartilage, in front of the drawn SCM (ST9, 0.4 cun) or between its borders (LI18); behind the
+    angle of the jaw, in front of the SCM (SI17)."""
+    def border(key: str, y: float) -> float:
+        return _open_curve_x_at(landmark("neck-side", key).shape, y)
+    unit = VIEWS["neck-side"].units_per_cun("x")
+    if where == "SI17":
+        angle = landmark("neck-side", "jaw").shape.points[2]
+        return (angle[0] + border("scm-anterior-border", angle[1])) / 2, angle[1]
+    level = min(p[1] for p in landmark("neck-side", "thyroid-cartilage").shape.points)
+    if where == "ST9":
+        return border("scm-anterior-border", level) + 0.4 * unit, level
+    return (border("scm-anterior-border", level) + border("scm-posterior-border", level)) / 2, level
+
+
 BEHIND_MALLEOLUS = ["lateral-malleolus-prominence", "achilles-tendon-front"]
 # (code, view, how a data editor places it, where the WHO description puts it on the drawing)
 WHO_PLACEMENTS = [
@@ -360,6 +393,14 @@ WHO_PLACEMENTS = [
     ("ST40", "leg-front", {"from": "tibialis-anterior-lateral-border-at-malleolus-level", "up": 8},
      lambda: _expected_leg_front("ST40")),
     ("ST41", "leg-front", {"from": "ankle-crease-between-tendons"}, lambda: _expected_leg_front("ST41")),
+    ("EX-HN3", "face-front", {"from": "glabella"}, lambda: _expected_face("EX-HN3")),
+    ("ST3", "face-front", {"from": "pupil", "down": 2.3}, lambda: _expected_face("ST3")),
+    ("ST4", "face-front", {"from": "mouth-corner", "left": 0.4}, lambda: _expected_face("ST4")),
+    ("ST9", "neck-side", {"from": "scm-anterior-border-at-thyroid-level", "right": 0.4}, lambda: _expected_neck("ST9")),
+    ("LI18", "neck-side", {"from": ["scm-anterior-border-at-thyroid-level", "scm-posterior-border-at-thyroid-level"]},
+     lambda: _expected_neck("LI18")),
+    ("SI17", "neck-side", {"from": ["mandible-angle", "scm-anterior-border-at-angle-level"]},
+     lambda: _expected_neck("SI17")),
     ("KI1", "foot-sole", {"along": "web-to-heel", "fraction": 0.3333}, lambda: _expected_sole("third")),
     ("EX-LE11", "foot-sole", {"from": "second-toe-distal-crease"}, lambda: _expected_sole("crease")),
     ("EX-LE12", "foot-sole", {"from": "big-toe-tip", "down": 0.1}, lambda: _expected_sole("tip")),
@@ -370,7 +411,7 @@ WHO_PLACEMENTS = [
 def test_points_placed_by_landmark_and_cun_land_where_who_puts_them(code, view, spec, expected):
     placed = place(view, spec)
     want = expected()
-    cun = VIEWS[view].units_per_cun("x" if view in ("back", "chest-front") else "y")  # head: the forehead's 3 cun
+    cun = VIEWS[view].units_per_cun("x" if view in ("back", "chest-front", "face-front") else "y")
     off = math.dist((placed.x, placed.y), want) / cun
     print(f"{code:<8} {view:<14} placed ({placed.x:g}, {placed.y:g}), WHO ({want[0]:.2f}, {want[1]:.2f}): "
           f"{off:.3f} cun apart")
