@@ -165,10 +165,11 @@ def _point_notes(point: Point, condition_ids: list[str], images: PointImages, de
                   _diagram(images.drawing, images.question, "Where the point is"),
                   _diagram(images.drawing, images.answer, f"{point.code} {point.pinyin} marked"), photos,
                   _sides(point), caution, sources), _kind(tags, "location"), owner, deck),
-        _spec(INDICATION, guid("uses", point.id),
-                 (code, code, _name(point), bullet_list(main), plain(", ".join(more)), "", "", "", "",
-                  article, caution, sources), _kind(tags, "uses"), owner, deck),
     ]
+    if point.indications:  # a landmark-only point (ST17) has no uses to learn
+        found.append(_spec(INDICATION, guid("uses", point.id),
+                           (code, code, _name(point), bullet_list(main), plain(", ".join(more)), "", "", "", "",
+                            article, caution, sources), _kind(tags, "uses"), owner, deck))
     for category in point.categories:
         key = "/".join(filter(None, (point.id, category.kind, category.detail)))
         question, answer = reverse(category, point.meridian)

@@ -96,7 +96,8 @@ class Point:
     location: str = data("the standard location in your own words, without the point's name", multiline=True)
     landmarks: tuple[str, ...] = data("the anatomical landmarks that find it")
     how_to_find: str = data("how to find it with the hands, in lay terms", multiline=True)
-    indications: tuple[str, ...] = data("its main uses, two to six short phrases")
+    indications: tuple[str, ...] = data("its main uses, two to six short phrases (none for a point the "
+                                        "standard keeps as a landmark only, such as ST17)", required=False)
     categories: tuple[Category, ...] = data("special-point categories, e.g. {kind: he-sea, element: earth}",
                                             required=False)
     cautions: tuple[str, ...] = data("only where they change what a person does", required=False,

@@ -420,7 +420,7 @@ def _point(check: _Checker, entry: dict, sources: dict[str, Source | None],
 
     if len(check.problems) > before:
         return None
-    return Point(**{"hanzi_traditional": None, "cautions": (), "article": None, **values},
+    return Point(**{"hanzi_traditional": None, "cautions": (), "article": None, "indications": (), **values},
                  diagram=diagram, images=tuple(images), meridian=codes.meridian_of(code),
                  file=check.file, line=_line(entry))
 

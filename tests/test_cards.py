@@ -72,3 +72,14 @@ def test_a_region_quiz_mask_keeps_its_card():
     assert removed_then_other["back-bl"] == {"shenshu": 23, "baohuang": 53, "zhishi": 52, "newpoint": 54}
     from_a_package = cards.mask_numbers([quiz(("baohuang", "BL53"))], {"back-bl": {"BL53": 7}})
     assert from_a_package["back-bl"] == {"baohuang": 7}
+
+
+def test_a_landmark_only_point_has_no_uses_card(project):
+    """The standard keeps some points as landmarks only (ST17, the nipple): no uses are invented."""
+    path = project / "data" / "points" / "small-intestine.yaml"
+    text = path.read_text(encoding="utf-8")
+    start = text.index("  indications:")
+    path.write_text(text[:start] + text[text.index("  cautions:"):], encoding="utf-8")
+    deck = prepare(project / "data", project / "media")
+    kinds = {n.model.name for n in deck.notes if n.owner == "point:tianzong"}
+    assert kinds == {"Acupressure: name ↔ code", "Acupressure: code ↔ location"}
