@@ -337,6 +337,26 @@ def _expected_neck(where: str) -> tuple[float, float]:
     return (border("scm-anterior-border", level) + border("scm-posterior-border", level)) / 2, level
 
 
+def _expected_face_side(where: str) -> tuple[float, float]:
+    """Around the ear, from the drawing: in front of the middle of the tragus (SI19); just above
+    the apex of the ear (TE20, 0.2 cun); halfway down the temple hairline, measured along the
+    drawn line from the corner of the forehead to the front of the ear (GB5)."""
+    if where == "SI19":
+        tragus = landmark("face-side", "tragus").shape.points
+        return max(p[0] for p in tragus), (min(p[1] for p in tragus) + max(p[1] for p in tragus)) / 2
+    if where == "TE20":
+        top = min(landmark("face-side", "ear").shape.points, key=lambda p: p[1])
+        return top[0], top[1] - 0.2 * VIEWS["face-side"].units_per_cun("y")
+    line = landmark("face-side", "temple-hairline").shape.polygon(40)
+    lengths = [0.0] + [math.dist(a, b) for a, b in zip(line, line[1:])]
+    total, walked = sum(lengths), 0.0
+    for point, step in zip(line, lengths):
+        walked += step
+        if walked >= total / 2:
+            return point
+    return line[-1]
+
+
 BEHIND_MALLEOLUS = ["lateral-malleolus-prominence", "achilles-tendon-front"]
 # (code, view, how a data editor places it, where the WHO description puts it on the drawing)
 WHO_PLACEMENTS = [
@@ -401,6 +421,9 @@ WHO_PLACEMENTS = [
      lambda: _expected_neck("LI18")),
     ("SI17", "neck-side", {"from": ["mandible-angle", "scm-anterior-border-at-angle-level"]},
      lambda: _expected_neck("SI17")),
+    ("SI19", "face-side", {"from": "tragus-front"}, lambda: _expected_face_side("SI19")),
+    ("TE20", "face-side", {"from": "ear-apex", "up": 0.2}, lambda: _expected_face_side("TE20")),
+    ("GB5", "face-side", {"along": "temple-hairline", "fraction": 0.5}, lambda: _expected_face_side("GB5")),
     ("KI1", "foot-sole", {"along": "web-to-heel", "fraction": 0.3333}, lambda: _expected_sole("third")),
     ("EX-LE11", "foot-sole", {"from": "second-toe-distal-crease"}, lambda: _expected_sole("crease")),
     ("EX-LE12", "foot-sole", {"from": "big-toe-tip", "down": 0.1}, lambda: _expected_sole("tip")),
