@@ -29,6 +29,7 @@ MEDICAL_READINGS = {
     "冲": "chōng", # rushing (LR3 Taichong), not chòng
     "曲": "qū",    # bend, crook (LR8 Ququan), not qǔ
     "舍": "shè",   # abode (SP13 Fushe, ST11 Qishe), not shě
+    "率": "shuài", # leading (GB8 Shuaigu), not lǜ
 }
 POINTS = prepare(DATA, MEDIA).dataset.points
 
