@@ -357,6 +357,33 @@ def _expected_face_side(where: str) -> tuple[float, float]:
     return line[-1]
 
 
+def _expected_arm_back(where: str, view: str = "arm-back") -> tuple[float, float]:
+    """On the back of the arm, from the drawing (12 cun from the tip of the elbow to the back wrist
+    crease): TE5 2 cun above the crease midway between radius and ulna, TE10 1 cun above the tip
+    of the elbow, SI8 between the tip of the elbow and the medial epicondyle; on the hand, LI4
+    beside the middle of the 2nd metacarpal, TE4 on the crease just ulnar to the finger extensor
+    tendons, SI6 1 cun above the crease just radial to the head of the ulna."""
+    tip = max(landmark("arm-back", "olecranon").shape.points, key=lambda p: p[1])
+    crease = _open_curve_y_at(landmark(view, "dorsal-wrist-crease").shape, 50)
+    unit = (crease - tip[1]) / 12
+    if where == "TE5":
+        y = crease - 2 * unit
+        return (_open_curve_x_at(landmark(view, "ulna").shape, y)
+                + _open_curve_x_at(landmark(view, "radius").shape, y)) / 2, y
+    if where == "TE10":
+        return tip[0], tip[1] - unit
+    if where == "SI8":
+        mx, my, _, _ = _ellipse(view, "medial-epicondyle")
+        return (tip[0] + mx) / 2, (tip[1] + my) / 2
+    if where == "LI4":
+        a, _, b = landmark(view, "metacarpal-2").shape.points
+        return (a[0] + b[0]) / 2 + 0.3 * unit, (a[1] + b[1]) / 2
+    if where == "TE4":
+        return _open_curve_x_at(landmark(view, "extensor-digitorum").shape, crease) - 0.1 * unit, crease
+    ux, uy, rx, _ = _ellipse(view, "ulna-head")
+    return ux + rx, crease - unit
+
+
 BEHIND_MALLEOLUS = ["lateral-malleolus-prominence", "achilles-tendon-front"]
 # (code, view, how a data editor places it, where the WHO description puts it on the drawing)
 WHO_PLACEMENTS = [
@@ -424,6 +451,14 @@ WHO_PLACEMENTS = [
     ("SI19", "face-side", {"from": "tragus-front"}, lambda: _expected_face_side("SI19")),
     ("TE20", "face-side", {"from": "ear-apex", "up": 0.2}, lambda: _expected_face_side("TE20")),
     ("GB5", "face-side", {"along": "temple-hairline", "fraction": 0.5}, lambda: _expected_face_side("GB5")),
+    ("TE5", "arm-back", {"from": "between-radius-and-ulna-at-wrist", "up": 2}, lambda: _expected_arm_back("TE5")),
+    ("TE10", "arm-back", {"along": "elbow-to-shoulder", "cun": 1}, lambda: _expected_arm_back("TE10")),
+    ("SI8", "arm-back", {"from": ["olecranon-tip", "medial-epicondyle"]}, lambda: _expected_arm_back("SI8")),
+    ("LI4", "hand-back", {"from": "second-metacarpal-middle-radial"},
+     lambda: _expected_arm_back("LI4", "hand-back")),
+    ("TE4", "hand-back", {"from": "ulnar-to-extensor-digitorum-at-wrist"},
+     lambda: _expected_arm_back("TE4", "hand-back")),
+    ("SI6", "hand-back", {"from": "ulna-head-radial-side"}, lambda: _expected_arm_back("SI6", "hand-back")),
     ("KI1", "foot-sole", {"along": "web-to-heel", "fraction": 0.3333}, lambda: _expected_sole("third")),
     ("EX-LE11", "foot-sole", {"from": "second-toe-distal-crease"}, lambda: _expected_sole("crease")),
     ("EX-LE12", "foot-sole", {"from": "big-toe-tip", "down": 0.1}, lambda: _expected_sole("tip")),
