@@ -493,7 +493,7 @@ def test_placement_mistakes_name_the_landmarks():
         place("bakc", {"x": 1, "y": 1})
     assert "did you mean 'back'" in error.value.hint
     with pytest.raises(atlas.PlacementError) as error:
-        place("back", {"from": "L2-lower-border", "down": 1})
+        place("ankle-lateral", {"from": "lateral-malleolus-prominence", "right": 1})
     assert "no cun scale" in error.value.message
     with pytest.raises(atlas.PlacementError) as error:
         place("foot-sole", {"along": "web-to-heel", "cun": 3})
