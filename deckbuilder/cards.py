@@ -135,6 +135,8 @@ def _diagram(drawing: MediaFile | None, marker: MediaFile | None, alt: str) -> s
 def _sides(point: Point) -> str:
     if point.meridian in ("governor vessel", "conception vessel"):
         return "A single point, on the midline."
+    if point.meridian == "extra":  # one on the midline, or several on each side: the location says
+        return "An extra point: the location says how many there are."
     return "On both sides of the body."
 
 
@@ -150,7 +152,8 @@ def _point_notes(point: Point, condition_ids: list[str], images: PointImages, de
     tags = _point_tags(point, condition_ids)
     owner = f"point:{point.id}"
     code, caution, sources = plain(point.code), _caution(point), _sources(point.sources)
-    meridian = f"{plain(point.meridian.capitalize())} meridian"
+    meridian = ("Extra point (off the meridians)" if point.meridian == "extra" else
+                plain(point.meridian.capitalize()) + ("" if point.meridian.endswith("vessel") else " meridian"))
     article = inline(point.article) if point.article else ""
     photos = "".join(_img(photo, "Photo of the point's area") for photo in images.photos)
     main, more = point.indications[:GRADED_USES], point.indications[GRADED_USES:]
