@@ -30,6 +30,7 @@ MEDICAL_READINGS = {
     "曲": "qū",    # bend, crook (LR8 Ququan), not qǔ
     "舍": "shè",   # abode (SP13 Fushe, ST11 Qishe), not shě
     "率": "shuài", # leading (GB8 Shuaigu), not lǜ
+    "子": "zǐ",    # child (EX-CA1 Zigong, GB1 Tongziliao), not the neutral zi
 }
 POINTS = prepare(DATA, MEDIA).dataset.points
 
