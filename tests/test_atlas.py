@@ -384,6 +384,42 @@ def _expected_arm_back(where: str, view: str = "arm-back") -> tuple[float, float
     return ux + rx, crease - unit
 
 
+def _expected_leg_side(where: str) -> tuple[float, float]:
+    """On the outer leg, from the drawing: GB29 halfway between the hip spine and the greater
+    trochanter; GB32 7 cun above the knee crease, just behind the iliotibial band; GB36 7 cun above
+    the outer ankle bone at the front edge of the fibula (16 cun from the crease to the ankle bone)."""
+    if where == "GB29":
+        ax, ay, _, _ = _ellipse("leg-side", "hip-spine")
+        tx, ty, _, _ = _ellipse("leg-side", "greater-trochanter")
+        return (ax + tx) / 2, (ay + ty) / 2
+    crease = landmark("leg-side", "popliteal-crease").shape.points[0][1]
+    _, my, _, _ = _ellipse("leg-side", "lateral-malleolus")
+    unit = (my - crease) / 16
+    if where == "GB32":
+        y = crease - 7 * unit
+        return min(_crossings_x(list(landmark("leg-side", "iliotibial-band").shape.polygon()), y)) - 0.3 * unit, y
+    y = my - 7 * unit
+    return max(_crossings_x(list(landmark("leg-side", "fibula").shape.polygon()), y)), y
+
+
+def _expected_head_top(across: float, back: float) -> tuple[float, float]:
+    """On the scalp seen from above: so many cun out from the midline (4.5 cun to the drawn corner
+    of the hairline) and so many cun back from the drawn front hairline (12 cun to the back one)."""
+    front = landmark("head-top", "anterior-hairline").shape.points
+    midline, corner = front[2], front[-1]
+    rear = landmark("head-top", "posterior-hairline").shape.points[1]
+    return (midline[0] + across * (corner[0] - midline[0]) / 4.5,
+            midline[1] + back * (rear[1] - midline[1]) / 12)
+
+
+def _expected_head_back(across: float) -> tuple[float, float]:
+    """At the top of the drawn occipital bump, so many cun out from the midline (9 cun between the
+    mastoid processes): GV17 on the midline, BL9 1.3 cun out, GB19 above GB20."""
+    cx, cy, _, ry = _ellipse("head-back", "occipital-protuberance")
+    left, right = _ellipse("head-back", "mastoid-left"), _ellipse("head-back", "mastoid-right")
+    return cx + across * (right[0] - left[0]) / 9, cy - ry
+
+
 BEHIND_MALLEOLUS = ["lateral-malleolus-prominence", "achilles-tendon-front"]
 # (code, view, how a data editor places it, where the WHO description puts it on the drawing)
 WHO_PLACEMENTS = [
@@ -459,6 +495,16 @@ WHO_PLACEMENTS = [
     ("TE4", "hand-back", {"from": "ulnar-to-extensor-digitorum-at-wrist"},
      lambda: _expected_arm_back("TE4", "hand-back")),
     ("SI6", "hand-back", {"from": "ulna-head-radial-side"}, lambda: _expected_arm_back("SI6", "hand-back")),
+    ("GB29", "leg-side", {"from": ["anterior-superior-iliac-spine", "greater-trochanter-prominence"]},
+     lambda: _expected_leg_side("GB29")),
+    ("GB32", "leg-side", {"from": "behind-iliotibial-band-at-popliteal-level", "up": 7}, lambda: _expected_leg_side("GB32")),
+    ("GB36", "leg-side", {"from": "fibula-front-at-malleolus-level", "up": 7}, lambda: _expected_leg_side("GB36")),
+    ("GB16", "head-top", {"from": "pupil-line-at-anterior-hairline", "down": 1.5}, lambda: _expected_head_top(2.25, 1.5)),
+    ("GB18", "head-top", {"from": "pupil-line-at-anterior-hairline", "down": 4}, lambda: _expected_head_top(2.25, 4)),
+    ("BL7", "head-top", {"from": "bladder-line-at-anterior-hairline", "down": 4}, lambda: _expected_head_top(1.5, 4)),
+    ("GV17", "head-back", {"from": "external-occipital-protuberance-top"}, lambda: _expected_head_back(0)),
+    ("BL9", "head-back", {"from": "external-occipital-protuberance-top", "right": 1.3}, lambda: _expected_head_back(1.3)),
+    ("GB19", "head-back", {"from": "external-occipital-protuberance-top", "right": 2.2}, lambda: _expected_head_back(2.2)),
     ("KI1", "foot-sole", {"along": "web-to-heel", "fraction": 0.3333}, lambda: _expected_sole("third")),
     ("EX-LE11", "foot-sole", {"from": "second-toe-distal-crease"}, lambda: _expected_sole("crease")),
     ("EX-LE12", "foot-sole", {"from": "big-toe-tip", "down": 0.1}, lambda: _expected_sole("tip")),
@@ -469,7 +515,7 @@ WHO_PLACEMENTS = [
 def test_points_placed_by_landmark_and_cun_land_where_who_puts_them(code, view, spec, expected):
     placed = place(view, spec)
     want = expected()
-    cun = VIEWS[view].units_per_cun("x" if view in ("back", "chest-front", "face-front") else "y")
+    cun = VIEWS[view].units_per_cun("x" if view in ("back", "chest-front", "face-front", "head-top") else "y")
     off = math.dist((placed.x, placed.y), want) / cun
     print(f"{code:<8} {view:<14} placed ({placed.x:g}, {placed.y:g}), WHO ({want[0]:.2f}, {want[1]:.2f}): "
           f"{off:.3f} cun apart")
