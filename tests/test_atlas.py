@@ -420,6 +420,60 @@ def _expected_head_back(across: float) -> tuple[float, float]:
     return cx + across * (right[0] - left[0]) / 9, cy - ry
 
 
+def _back_cun() -> float:
+    """10 units: the 6 cun between the drawn medial borders of the shoulder blades."""
+    right = min(_crossings_x(list(landmark("back", "scapula-right").shape.polygon()), 53))
+    left = max(_crossings_x(list(landmark("back", "scapula-left").shape.polygon()), 53))
+    return (right - left) / 6
+
+
+def _expected_spine(view: str, vertebra: str, lateral: float) -> tuple[float, float]:
+    """Level with the lower border of a drawn spinous process, so many cun out from the midline."""
+    cx, cy, _, ry = _ellipse("back", vertebra)
+    return cx + lateral * _back_cun(), cy + ry
+
+
+def _expected_sacrum(foramen: str, lateral: float | None) -> tuple[float, float]:
+    """In a drawn posterior sacral foramen (BL32), or level with it so many cun out (BL54)."""
+    fx, fy, _, _ = _ellipse("back", foramen)
+    return (fx, fy) if lateral is None else (120 + lateral * _back_cun(), fy)
+
+
+def _expected_leg_back(where: str) -> tuple[float, float]:
+    """On the back of the leg, from the drawing: the middle of the buttock crease (BL36), 2 cun
+    below the middle of the knee crease (BL55), where the two calf bellies meet (BL57)."""
+    if where == "BL36":
+        line = landmark("leg-back", "gluteal-fold").shape.points
+        lengths = [math.dist(a, b) for a, b in zip(line, line[1:])]
+        walked, half = 0.0, sum(lengths) / 2
+        for (a, b), step in zip(zip(line, line[1:]), lengths):
+            if walked + step >= half:
+                t = (half - walked) / step
+                return a[0] + (b[0] - a[0]) * t, a[1] + (b[1] - a[1]) * t
+            walked += step
+    if where == "BL55":
+        crease = landmark("leg-back", "popliteal-crease").shape.points[1]
+        return crease[0], crease[1] + 2 * _back_cun()
+    medial = landmark("leg-back", "gastrocnemius-medial").shape.points[-1]
+    lateral = landmark("leg-back", "gastrocnemius-lateral").shape.points[-1]
+    return (medial[0] + lateral[0]) / 2, (medial[1] + lateral[1]) / 2
+
+
+def _expected_foot_lateral(where: str) -> tuple[float, float]:
+    """On the outer foot, from the drawing: just below the outer ankle bone (BL62), below the
+    cuboid (BL63), just in front of the bump at the back of the 5th metatarsal, on the sole's edge
+    (BL64)."""
+    unit = VIEWS["foot-lateral"].units_per_cun("y")
+    if where == "BL62":
+        cx, cy, _, ry = _ellipse("foot-lateral", "lateral-malleolus")
+        return cx, cy + ry + 0.2 * unit
+    if where == "BL63":
+        cx, cy, _, ry = _ellipse("foot-lateral", "cuboid")
+        return cx, cy + ry
+    shape = landmark("foot-lateral", "metatarsal-5").shape.points
+    return max(shape[0][0], shape[-1][0]) + 0.3 * unit, max(p[1] for p in shape)
+
+
 BEHIND_MALLEOLUS = ["lateral-malleolus-prominence", "achilles-tendon-front"]
 # (code, view, how a data editor places it, where the WHO description puts it on the drawing)
 WHO_PLACEMENTS = [
@@ -505,6 +559,18 @@ WHO_PLACEMENTS = [
     ("GV17", "head-back", {"from": "external-occipital-protuberance-top"}, lambda: _expected_head_back(0)),
     ("BL9", "head-back", {"from": "external-occipital-protuberance-top", "right": 1.3}, lambda: _expected_head_back(1.3)),
     ("GB19", "head-back", {"from": "external-occipital-protuberance-top", "right": 2.2}, lambda: _expected_head_back(2.2)),
+    ("BL13", "upper-back", {"from": "below-T3", "right": 1.5}, lambda: _expected_spine("upper-back", "T3", 1.5)),
+    ("BL17", "upper-back", {"from": "below-T7", "right": 1.5}, lambda: _expected_spine("upper-back", "T7", 1.5)),
+    ("BL44", "upper-back", {"from": "below-T5", "right": 3}, lambda: _expected_spine("upper-back", "T5", 3)),
+    ("BL25", "lower-back", {"from": "below-L4", "right": 1.5}, lambda: _expected_spine("lower-back", "L4", 1.5)),
+    ("BL32", "lower-back", {"from": "S2-foramen-right"}, lambda: _expected_sacrum("foramen-S2-right", None)),
+    ("BL54", "lower-back", {"from": "S4-foramen-level", "right": 3}, lambda: _expected_sacrum("foramen-S4-right", 3)),
+    ("BL36", "leg-back", {"from": "gluteal-fold-middle-right"}, lambda: _expected_leg_back("BL36")),
+    ("BL55", "leg-back", {"from": "popliteal-crease-middle-right", "down": 2}, lambda: _expected_leg_back("BL55")),
+    ("BL57", "leg-back", {"from": "popliteal-crease-middle-right", "down": 8.3}, lambda: _expected_leg_back("BL57")),
+    ("BL62", "foot-lateral", {"from": "below-lateral-malleolus"}, lambda: _expected_foot_lateral("BL62")),
+    ("BL63", "foot-lateral", {"from": "below-cuboid"}, lambda: _expected_foot_lateral("BL63")),
+    ("BL64", "foot-lateral", {"from": "fifth-metatarsal-tuberosity-front"}, lambda: _expected_foot_lateral("BL64")),
     ("KI1", "foot-sole", {"along": "web-to-heel", "fraction": 0.3333}, lambda: _expected_sole("third")),
     ("EX-LE11", "foot-sole", {"from": "second-toe-distal-crease"}, lambda: _expected_sole("crease")),
     ("EX-LE12", "foot-sole", {"from": "big-toe-tip", "down": 0.1}, lambda: _expected_sole("tip")),
@@ -515,7 +581,8 @@ WHO_PLACEMENTS = [
 def test_points_placed_by_landmark_and_cun_land_where_who_puts_them(code, view, spec, expected):
     placed = place(view, spec)
     want = expected()
-    cun = VIEWS[view].units_per_cun("x" if view in ("back", "chest-front", "face-front", "head-top") else "y")
+    cun = VIEWS[view].units_per_cun("x" if view in ("back", "upper-back", "lower-back", "leg-back", "chest-front",
+                                                    "face-front", "head-top") else "y")
     off = math.dist((placed.x, placed.y), want) / cun
     print(f"{code:<8} {view:<14} placed ({placed.x:g}, {placed.y:g}), WHO ({want[0]:.2f}, {want[1]:.2f}): "
           f"{off:.3f} cun apart")

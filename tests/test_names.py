@@ -31,6 +31,12 @@ MEDICAL_READINGS = {
     "舍": "shè",   # abode (SP13 Fushe, ST11 Qishe), not shě
     "率": "shuài", # leading (GB8 Shuaigu), not lǜ
     "子": "zǐ",    # child (EX-CA1 Zigong, GB1 Tongziliao), not the neutral zi
+    "攒": "cuán",  # gather (BL2 Cuanzhu), not zǎn
+    "差": "chā",   # (BL4 Qucha), not chà
+    "膀": "páng",  # bladder (BL28 Pangguangshu), not bǎng
+    "仆": "pú",    # servant (BL61 Pucan), not pū
+    "譩": "yì",    # a sigh (BL45 Yixi)
+    "譆": "xǐ",    # (BL45 Yixi), not xī
 }
 POINTS = prepare(DATA, MEDIA).dataset.points
 

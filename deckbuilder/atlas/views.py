@@ -11,7 +11,7 @@ from __future__ import annotations
 import difflib
 import functools
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from importlib import resources
 from types import MappingProxyType
 from typing import Mapping
@@ -119,8 +119,11 @@ def _load(name: str, raw: dict, views: Mapping[str, View]) -> View:
         # A close-up shares its base view's coordinates: its outline, landmarks, scales and overview,
         # so a point moves between the two by its view name alone.
         base = views[raw["close_up_of"]]
+        # `with_base_drawing`: the base view's structures underneath, without their names (the
+        # close-up names what it shows itself)
+        underneath = tuple(replace(lm, label="") for lm in base.drawing) if raw.get("with_base_drawing") else ()
         return View(
-            name=name, title=raw["title"], outline=base.outline, drawing=_drawing(raw),
+            name=name, title=raw["title"], outline=base.outline, drawing=underneath + _drawing(raw),
             bounds=tuple(float(b) for b in raw["bounds"]), orientation=base.orientation,
             label_columns=tuple(float(w) for w in raw["label_columns"]), overview=base.overview,
             overview_map=base.overview_map, height=float(raw["height"]), landmarks=base.landmarks,
