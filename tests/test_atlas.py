@@ -558,7 +558,7 @@ WHO_PLACEMENTS = [
     ("BL7", "head-top", {"from": "bladder-line-at-anterior-hairline", "down": 4}, lambda: _expected_head_top(1.5, 4)),
     ("GV17", "head-back", {"from": "external-occipital-protuberance-top"}, lambda: _expected_head_back(0)),
     ("BL9", "head-back", {"from": "external-occipital-protuberance-top", "right": 1.3}, lambda: _expected_head_back(1.3)),
-    ("GB19", "head-back", {"from": "external-occipital-protuberance-top", "right": 2.2}, lambda: _expected_head_back(2.2)),
+    ("GB19", "head-back", {"from": "external-occipital-protuberance-top", "right": 2.4}, lambda: _expected_head_back(2.4)),
     ("BL13", "upper-back", {"from": "below-T3", "right": 1.5}, lambda: _expected_spine("upper-back", "T3", 1.5)),
     ("BL17", "upper-back", {"from": "below-T7", "right": 1.5}, lambda: _expected_spine("upper-back", "T7", 1.5)),
     ("BL44", "upper-back", {"from": "below-T5", "right": 3}, lambda: _expected_spine("upper-back", "T5", 3)),
