@@ -111,18 +111,21 @@ class DiagramCache:
     def base(self, view: str) -> MediaFile:
         """The view's drawing, shared by every point on it (looked up once per view)."""
         if view not in self._bases:
-            self._bases[view] = self._file([atlas.RENDERER_VERSION, view], lambda: atlas.base(view))
+            self._bases[view] = self._file([atlas.RENDERER_VERSION, atlas.VIEWS[view].digest],
+                                           lambda: atlas.base(view))
         return self._bases[view]
 
     def overlay(self, diagram: Diagram, label: str | None) -> MediaFile:
         """One point's marker (and label and measure), shown over the view's drawing."""
         position = atlas.Position(diagram.view, diagram.x, diagram.y, diagram.origin, diagram.measure)
-        return self._file([atlas.RENDERER_VERSION, diagram.view, diagram.x, diagram.y, diagram.origin,
-                           diagram.measure, label], lambda: atlas.overlay(diagram.view, position, label=label))
+        return self._file([atlas.RENDERER_VERSION, atlas.VIEWS[diagram.view].digest, diagram.x, diagram.y,
+                           diagram.origin, diagram.measure, label],
+                          lambda: atlas.overlay(diagram.view, position, label=label))
 
     def quiz(self, view: str, points: list[tuple[float, float, str]]) -> MediaFile:
         """The view with every point's code tagged, for the region quiz."""
-        return self._file([atlas.RENDERER_VERSION, view, "quiz", points], lambda: atlas.quiz(view, points))
+        return self._file([atlas.RENDERER_VERSION, atlas.VIEWS[view].digest, "quiz", points],
+                          lambda: atlas.quiz(view, points))
 
     def _file(self, shaped_by: list, render: Callable[[], bytes]) -> MediaFile:
         """From its cache file if that is intact, or rendered (and cached)."""

@@ -97,3 +97,19 @@ def test_own_photo_instead_of_the_diagram(project, collection):
         next(m.name for m in result.deck.media if m.name.startswith("acupressure-ankle-"))]
     check = collection.media.check()
     assert list(check.missing) == [] and list(check.unused) == []
+
+
+def test_a_redrawn_view_is_never_served_from_the_picture_cache(project, monkeypatch):
+    """The cache key holds a digest of the view's file: editing a drawing draws its pictures again."""
+    from dataclasses import replace
+
+    from deckbuilder import atlas
+
+    out = project / "dist" / "deck.apkg"
+    build(project / "data", project / "media", out)
+    again = build(project / "data", project / "media", out)
+    assert again.deck.diagrams_rendered == 0
+    redrawn = {**atlas.VIEWS, "knee-back": replace(atlas.VIEWS["knee-back"], digest="edited")}
+    monkeypatch.setattr(atlas, "VIEWS", redrawn)
+    after_edit = build(project / "data", project / "media", out)
+    assert after_edit.deck.diagrams_rendered == 4  # the knee's drawing, BL40's two markers, the knee's quiz

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import difflib
 import functools
+import hashlib
 import math
 from dataclasses import dataclass, replace
 from importlib import resources
@@ -73,6 +74,8 @@ class View:
     landmarks: Mapping[str, Point]        # named positions, for placing points
     scales: tuple[Scale, ...]
     curves: tuple[Curve, ...] = ()        # measured lines, for placing points along them
+    digest: str = ""                      # of the view's file (and its base's, and the figures):
+                                          # part of every cached picture's key
 
     def units_per_cun(self, axis: str) -> float:
         """View units per B-cun along an axis, from the first scale that measures it."""
@@ -144,15 +147,18 @@ _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml: the view fil
 
 def _read() -> tuple[Mapping[str, View], Mapping[str, tuple[tuple[Shape, ...], tuple[float, ...]]]]:
     folder = resources.files("deckbuilder.atlas")
-    raws = {entry.name[: -len(".yaml")]: yaml.load(entry.read_text(encoding="utf-8"), Loader=_LOADER)
-            for entry in folder.joinpath("views").iterdir() if entry.name.endswith(".yaml")}
+    texts = {entry.name[: -len(".yaml")]: entry.read_text(encoding="utf-8")
+             for entry in folder.joinpath("views").iterdir() if entry.name.endswith(".yaml")}
+    raws = {name: yaml.load(text, Loader=_LOADER) for name, text in texts.items()}
+    figures_text = folder.joinpath("figures.yaml").read_text(encoding="utf-8")
     views: dict[str, View] = {}
     for name in sorted(raws, key=lambda n: ("close_up_of" in raws[n], n)):  # base views first
-        views[name] = _load(name, raws[name], views)
+        base = views[raws[name]["close_up_of"]].digest if "close_up_of" in raws[name] else ""
+        digest = hashlib.sha256((base + texts[name] + figures_text).encode()).hexdigest()[:16]
+        views[name] = replace(_load(name, raws[name], views), digest=digest)
     views = dict(sorted(views.items()))
     figures = {name: (tuple(shape(s) for s in fig["shapes"]), tuple(float(b) for b in fig["bounds"]))
-               for name, fig in yaml.load(folder.joinpath("figures.yaml").read_text(encoding="utf-8"),
-                                          Loader=_LOADER).items()}
+               for name, fig in yaml.load(figures_text, Loader=_LOADER).items()}
     return MappingProxyType(views), MappingProxyType(figures)
 
 
