@@ -474,6 +474,45 @@ def _expected_foot_lateral(where: str) -> tuple[float, float]:
     return max(shape[0][0], shape[-1][0]) + 0.3 * unit, max(p[1] for p in shape)
 
 
+def _expected_upper_back(where: str) -> tuple[float, float]:
+    """On the shoulder blade, from the drawing: a third of the way from the middle of the drawn
+    scapular spine (halfway from its root at the medial border to its lateral tip, the acromion)
+    to the inferior angle (SI11); halfway from the drawn C7 to the acromion's tip (GB21); level
+    with the lower border of the drawn T1, straight below the spine's root (SI14)."""
+    spine = landmark("back", "scapular-spine-right").shape.points
+    root = ((spine[0][0] + spine[-1][0]) / 2, (spine[0][1] + spine[-1][1]) / 2)
+    tip = max(spine, key=lambda p: p[0])
+    if where == "SI11":
+        middle = ((root[0] + tip[0]) / 2, (root[1] + tip[1]) / 2)
+        angle_x, angle_y, _, _ = _ellipse("back", "inferior-angle-right")
+        return middle[0] + (angle_x - middle[0]) / 3, middle[1] + (angle_y - middle[1]) / 3
+    if where == "GB21":
+        c7_x, c7_y, _, _ = _ellipse("back", "C7")
+        return (c7_x + tip[0]) / 2, (c7_y + tip[1]) / 2
+    _, t1_y, _, t1_ry = _ellipse("back", "T1")
+    return root[0], t1_y + t1_ry
+
+
+def _expected_leg_back_drawn(where: str) -> tuple[float, float]:
+    """On the back of the leg, from the drawing (14 cun from the buttock crease to the knee crease):
+    where the two calf bellies meet the Achilles tendon (BL57, 8 cun below the knee crease, so that
+    BL56 at 5 cun is midway from BL55); 6 cun below the middle of the buttock crease, in the groove
+    between the hamstrings (BL37); 1 cun above the knee crease's lateral end, at the biceps
+    femoris tendon (BL38)."""
+    fold = landmark("leg-back", "gluteal-fold").shape.points[2]          # its middle
+    crease = landmark("leg-back", "popliteal-crease").shape.points
+    cun = (crease[1][1] - fold[1]) / 14
+    if where == "BL57":
+        medial = landmark("leg-back", "gastrocnemius-medial").shape.points[-1]
+        lateral = landmark("leg-back", "gastrocnemius-lateral").shape.points[-1]
+        return (medial[0] + lateral[0]) / 2, (medial[1] + lateral[1]) / 2
+    if where == "BL37":
+        y = fold[1] + 6 * cun
+        return _open_curve_x_at(landmark("leg-back", "hamstring-groove").shape, y), y
+    y = crease[-1][1] - 1 * cun
+    return _open_curve_x_at(landmark("leg-back", "biceps-femoris").shape, y) - 0.4 * cun, y
+
+
 BEHIND_MALLEOLUS = ["lateral-malleolus-prominence", "achilles-tendon-front"]
 # (code, view, how a data editor places it, where the WHO description puts it on the drawing)
 WHO_PLACEMENTS = [
@@ -567,7 +606,16 @@ WHO_PLACEMENTS = [
     ("BL54", "lower-back", {"from": "S4-foramen-level", "right": 3}, lambda: _expected_sacrum("foramen-S4-right", 3)),
     ("BL36", "leg-back", {"from": "gluteal-fold-middle-right"}, lambda: _expected_leg_back("BL36")),
     ("BL55", "leg-back", {"from": "popliteal-crease-middle-right", "down": 2}, lambda: _expected_leg_back("BL55")),
-    ("BL57", "leg-back", {"from": "popliteal-crease-middle-right", "down": 8.3}, lambda: _expected_leg_back("BL57")),
+    ("BL57", "leg-back", {"from": "calf-bellies-meet-achilles-tendon-right"}, lambda: _expected_leg_back_drawn("BL57")),
+    ("BL37", "leg-back", {"from": "gluteal-fold-middle-right", "down": 6}, lambda: _expected_leg_back_drawn("BL37")),
+    ("BL38", "leg-back", {"from": "popliteal-crease-lateral-end-right", "up": 1},
+     lambda: _expected_leg_back_drawn("BL38")),
+    ("SI11", "upper-back", {"from": "spine-middle-to-inferior-angle-upper-third-right"},
+     lambda: _expected_upper_back("SI11")),
+    ("GB21", "upper-back", {"from": "C7-to-acromion-midpoint-right"}, lambda: _expected_upper_back("GB21")),
+    ("SI14", "upper-back", {"from": "below-T1", "right": 3}, lambda: _expected_upper_back("SI14")),
+    ("BL27", "lower-back", {"from": "S1-foramen-level", "right": 1.5}, lambda: _expected_sacrum("foramen-S1-right", 1.5)),
+    ("BL34", "lower-back", {"from": "S4-foramen-right"}, lambda: _expected_sacrum("foramen-S4-right", None)),
     ("BL62", "foot-lateral", {"from": "below-lateral-malleolus"}, lambda: _expected_foot_lateral("BL62")),
     ("BL63", "foot-lateral", {"from": "below-cuboid"}, lambda: _expected_foot_lateral("BL63")),
     ("BL64", "foot-lateral", {"from": "fifth-metatarsal-tuberosity-front"}, lambda: _expected_foot_lateral("BL64")),
