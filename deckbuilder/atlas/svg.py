@@ -156,22 +156,51 @@ def _marker(x: float, y: float, big: bool) -> list[str]:
 
 
 @dataclass(frozen=True)
+class _Frame:
+    """Where a view's panels are and how its coordinates map into them: all that a point's
+    marker or a quiz tag needs, without drawing the view."""
+
+    height: float
+    overview_fit: tuple[float, float, float]  # whole figure -> overview panel (s, dx, dy)
+    to_figure: Transform                      # close-up coordinates -> whole figure
+    closeup_fit: tuple[float, float, float]   # close-up coordinates -> close-up panel
+    panel: tuple[float, float, float, float]  # the close-up panel
+
+    def overview(self, p: Point) -> Point:
+        s, dx, dy = self.overview_fit
+        x, y = self.to_figure(p)
+        return (x * s + dx, y * s + dy)
+
+    def closeup(self, p: Point) -> Point:
+        s, dx, dy = self.closeup_fit
+        return (p[0] * s + dx, p[1] * s + dy)
+
+
+@functools.cache
+def _frame(view: str) -> _Frame:
+    v = VIEWS[view]
+    OV, CU = _panels(v.height)
+    overview_fit = _fit(FIGURES[v.overview][1], (OV[0] + 3, OV[1] + 3, OV[2] - 6, OV[3] - 6))
+    lw, rw = v.label_columns  # the close-up: the window scaled into the space the label columns leave
+    closeup_fit = _fit(v.bounds, (CU[0] + lw, CU[1], CU[2] - lw - rw, CU[3] - CAPTION_FONT - 4))
+    return _Frame(v.height, overview_fit, _tf(*v.overview_map), closeup_fit, CU)
+
+
+@dataclass(frozen=True)
 class _Layout:
     """What every picture of one view shares: the drawing, and where its parts are."""
 
-    height: float
+    frame: _Frame
     drawing: tuple[str, ...]                  # SVG elements of the picture without any point
-    overview: Transform                       # close-up coordinates -> overview panel
-    closeup: Transform                        # close-up coordinates -> close-up panel
     label_boxes: tuple[tuple[float, float, float, float], ...]
     leaders: tuple[tuple[Point, Point], ...]
     ink: tuple[tuple[Point, ...], ...]        # drawn structures an answer label should not hide
-    panel: tuple[float, float, float, float]  # the close-up panel
 
 
 @functools.cache
 def _layout(view: str) -> _Layout:
     v = VIEWS[view]
+    frame = _frame(view)
     H = v.height
     OV, CU = _panels(H)
 
@@ -183,24 +212,19 @@ def _layout(view: str) -> _Layout:
     ]
 
     # Overview panel: whole figure and the region boxed.
-    shapes, fbounds = FIGURES[v.overview]
-    s, dx, dy = _fit(fbounds, (OV[0] + 3, OV[1] + 3, OV[2] - 6, OV[3] - 6))
+    s, dx, dy = frame.overview_fit
     otf = _tf(s, dx, dy)
-    out += _silhouette(shapes, otf, s, 0.9)
-    ms, mdx, mdy = v.overview_map
-    to_fig = _tf(ms, mdx, mdy)
-    bx0, by0 = otf(to_fig((v.bounds[0], v.bounds[1])))
-    bx1, by1 = otf(to_fig((v.bounds[2], v.bounds[3])))
+    out += _silhouette(FIGURES[v.overview][0], otf, s, 0.9)
+    bx0, by0 = frame.overview((v.bounds[0], v.bounds[1]))
+    bx1, by1 = frame.overview((v.bounds[2], v.bounds[3]))
     bx0, by0 = max(bx0, OV[0] + 1), max(by0, OV[1] + 1)
     bx1, by1 = min(bx1, OV[0] + OV[2] - 1), min(by1, OV[1] + OV[3] - 1)
     out.append(f'<rect x="{fmt(bx0)}" y="{fmt(by0)}" width="{fmt(bx1 - bx0)}" height="{fmt(by1 - by0)}" '
                f'fill="none" stroke="{INK}" stroke-width="1" stroke-dasharray="3 2"/>')
 
-    # Close-up panel: window scaled into the space left by the label columns.
-    lw, rw = v.label_columns
-    area = (CU[0] + lw, CU[1], CU[2] - lw - rw, CU[3] - CAPTION_FONT - 4)
-    s, dx, dy = _fit(v.bounds, area)
-    tf = _tf(s, dx, dy)
+    # Close-up panel.
+    s = frame.closeup_fit[0]
+    tf = frame.closeup
     wx0, wy0 = tf((v.bounds[0], v.bounds[1]))
     wx1, wy1 = tf((v.bounds[2], v.bounds[3]))
     out.append(f'<defs><clipPath id="closeup"><rect x="{fmt(wx0)}" y="{fmt(wy0)}" '
@@ -271,7 +295,7 @@ def _layout(view: str) -> _Layout:
 
     ink = tuple(tuple(tf(p) for p in lm.shape.polygon(4)) for lm in v.drawing
                 if lm.style not in ("shade", "none", "faint"))
-    return _Layout(H, tuple(out), lambda p: otf(to_fig(p)), tf, tuple(label_boxes), tuple(leaders), ink, CU)
+    return _Layout(frame, tuple(out), tuple(label_boxes), tuple(leaders), ink)
 
 
 def _svg(height: float, elements: Sequence[str]) -> bytes:
@@ -288,7 +312,7 @@ def base(view: str) -> bytes:
     Cards show it under an `overlay` of the same size, so a deck holds each view's drawing once.
     """
     layout = _layout(view)
-    return _svg(layout.height, layout.drawing)
+    return _svg(layout.frame.height, layout.drawing)
 
 
 def overlay(view: str, position: Position, *, label: str | None = None) -> bytes:
@@ -296,14 +320,14 @@ def overlay(view: str, position: Position, *, label: str | None = None) -> bytes
     label ('BL60 Kunlun', answer side), that label beside the close-up marker and the cun
     dimension line from the landmark it was measured from. label=None is the question side:
     NO text naming the point, and no measure that would give the landmark away."""
-    layout = _layout(view)
+    frame = _frame(view)
     x, y = float(position.x), float(position.y)
     if not (math.isfinite(x) and math.isfinite(y)):
         raise ValueError("marker position must be finite")
-    out = _marker(*layout.overview((x, y)), big=False)
-    mx, my = layout.closeup((x, y))
+    out = _marker(*frame.overview((x, y)), big=False)
+    mx, my = frame.closeup((x, y))
     if label is not None and position.origin is not None:
-        ox, oy = layout.closeup(position.origin)
+        ox, oy = frame.closeup(position.origin)
         out.append(f'<path d="M{fmt(ox)} {fmt(oy)}L{fmt(mx)} {fmt(my)}" stroke="{MARKER}" stroke-width="1.6" '
                    'stroke-dasharray="4 3" fill="none"/>')
         out.append(f'<circle cx="{fmt(ox)}" cy="{fmt(oy)}" r="2.4" fill="{MARKER}"/>')
@@ -312,8 +336,9 @@ def overlay(view: str, position: Position, *, label: str | None = None) -> bytes
                          f' font-weight="bold" stroke="{HALO}" stroke-width="3" paint-order="stroke"'))
     out += _marker(mx, my, big=True)
     if label is not None:
+        layout = _layout(view)  # the label keeps clear of what the view draws
         bx, by, bw, bh = answer_box(mx, my, label, layout.label_boxes, layout.leaders, layout.ink,
-                                    layout.panel)
+                                    frame.panel)
         nx, ny = min(max(mx, bx), bx + bw), min(max(my, by), by + bh)
         gap = math.hypot(nx - mx, ny - my)
         if gap > 16:   # far from the marker: tie the label to it
@@ -324,7 +349,7 @@ def overlay(view: str, position: Position, *, label: str | None = None) -> bytes
                    f'fill="{HALO}" stroke="{INK}" stroke-width="1"/>')
         out.append(_text(bx + 5, by + bh - 6, [label], "start", ANSWER_FONT, INK,
                          ' font-weight="bold"'))
-    return _svg(layout.height, out)
+    return _svg(frame.height, out)
 
 
 def _overlaps(a: tuple[float, ...], b: tuple[float, ...]) -> bool:
@@ -337,23 +362,28 @@ def quiz_boxes(view: str, points: Sequence[tuple[float, float, str]]) -> list[tu
     A tag sits on its point; where it would cover an earlier tag, it moves to the nearest free spot
     (a line ties it to its point), so that every mask covers one tag and no other.
     """
-    layout = _layout(view)
+    frame = _frame(view)
     boxes: list[tuple[float, float, float, float]] = []
     for x, y, label in points:
-        mx, my = layout.closeup((float(x), float(y)))
+        mx, my = frame.closeup((float(x), float(y)))
         w, h = text_w(label, ANSWER_FONT, bold=True) + 10, ANSWER_FONT + 8
-        spots = sorted(((dx * (w / 2 + 3), dy * (h + 2)) for dx in range(-8, 9) for dy in range(-6, 7)),
-                       key=lambda d: (math.hypot(*d), d))  # the nearest free spot around the point
-        for dx, dy in spots:
-            box = (min(max(mx - w / 2 + dx, 1), W - w - 1), min(max(my - h / 2 + dy, 1), layout.height - h - 1), w, h)
+        for dx, dy in _spots(w, h):
+            box = (min(max(mx - w / 2 + dx, 1), W - w - 1), min(max(my - h / 2 + dy, 1), frame.height - h - 1), w, h)
             if not any(_overlaps(box, other) for other in boxes):
                 break
         boxes.append(box)
     return boxes
 
 
+@functools.cache
+def _spots(w: float, h: float) -> list[tuple[float, float]]:
+    """Where a tag this big may go, nearest to its point first."""
+    return sorted(((dx * (w / 2 + 3), dy * (h + 2)) for dx in range(-8, 9) for dy in range(-6, 7)),
+                  key=lambda d: (math.hypot(*d), d))
+
+
 def quiz_size(view: str) -> tuple[float, float]:
-    return W, _layout(view).height
+    return W, _frame(view).height
 
 
 def quiz(view: str, points: Sequence[tuple[float, float, str]]) -> bytes:
@@ -363,7 +393,7 @@ def quiz(view: str, points: Sequence[tuple[float, float, str]]) -> bytes:
     out = list(layout.drawing)
     tags = []
     for (bx, by, w, h), (x, y, label) in zip(quiz_boxes(view, points), points):
-        mx, my = layout.closeup((float(x), float(y)))
+        mx, my = layout.frame.closeup((float(x), float(y)))
         nx, ny = min(max(mx, bx), bx + w), min(max(my, by), by + h)
         if math.hypot(nx - mx, ny - my) > 3:  # moved aside: tie the tag to its point
             out.append(f'<path d="M{fmt(mx)} {fmt(my)}L{fmt(nx)} {fmt(ny)}" stroke="{MARKER}" stroke-width="1.2"/>')
@@ -371,4 +401,4 @@ def quiz(view: str, points: Sequence[tuple[float, float, str]]) -> bytes:
         tags.append(f'<rect x="{fmt(bx)}" y="{fmt(by)}" width="{fmt(w)}" height="{fmt(h)}" rx="3" '
                     f'fill="{HALO}" stroke="{MARKER}" stroke-width="1.5"/>')
         tags.append(_text(bx + 5, by + h - 6, [label], "start", ANSWER_FONT, INK, ' font-weight="bold"'))
-    return _svg(layout.height, out + tags)
+    return _svg(layout.frame.height, out + tags)
