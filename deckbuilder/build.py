@@ -44,10 +44,12 @@ class Deck:
 
 @dataclass(frozen=True)
 class BuildResult:
-    deck: Deck
     output: Path
-    changes: state.Changes
     state_file: Path
+    counts: dict[str, int]          # points, notes, cards, images
+    # None when the deck on disk was built from these very files: then nothing was read again.
+    deck: Deck | None
+    changes: state.Changes | None
 
 
 def prepare(data_dir: Path = DEFAULT_DATA, media_dir: Path = DEFAULT_MEDIA,
@@ -77,12 +79,20 @@ def build(data_dir: Path = DEFAULT_DATA, media_dir: Path = DEFAULT_MEDIA,
     """Build the .apkg; the previous file and state stay untouched unless the whole build succeeds."""
     output = Path(output)
     target = package.target(output)  # an output that can never be written is said before any work
-    remove_leftovers(target.parent)  # of a build that was killed
+    cache = output.parent / ".deckbuilder-cache"
+    for folder in (target.parent, cache):
+        remove_leftovers(folder)  # of a build that was killed
     state_file = state.state_path(output)
     previous = state.read(state_file)
+    # Taken before reading: a file edited during this build makes the next one read it again.
+    inputs = state.inputs(Path(data_dir), Path(media_dir), only)
+    on_disk = package.digest(output)
+    if (previous is not None and inputs is not None and previous.inputs == inputs and previous.counts
+            and on_disk == previous.package):
+        return BuildResult(output, state_file, previous.counts, None, None)
     # the quizzes' cloze numbers: from the state, or (state lost) from the deck last written
     masks_before = previous.masks if previous is not None else package.quiz_masks(output)
-    deck = prepare(Path(data_dir), Path(media_dir), output.parent / ".deckbuilder-cache", only, masks_before)
+    deck = prepare(Path(data_dir), Path(media_dir), cache, only, masks_before)
     changes = state.changes(state_file, output, deck.dataset, deck.notes, NOTE_TYPES,
                             [m.name for m in deck.media], int(time.time()) if now is None else now)
     names = [DECK_NAME, *sorted({note.deck for note in deck.notes} - {DECK_NAME})]
@@ -92,13 +102,21 @@ def build(data_dir: Path = DEFAULT_DATA, media_dir: Path = DEFAULT_MEDIA,
     current.decks = hashlib.sha256(json.dumps([[d.name, d.description] for d in decks]).encode()).hexdigest()
     # an --only deck numbers only its own quizzes: the others keep theirs for the next full build
     current.masks = {**(previous.masks if previous is not None else {}), **deck.masks}
-    if previous is not None and not changes.recovered and replace(current, package=previous.package) == previous:
-        return BuildResult(deck, output, changes, state_file)  # the deck on disk is this one already
-    current.package = package.write(output, decks, changes.notes, changes.note_types, deck.media)
+    current.inputs = inputs or ""
+    current.counts = {"points": len(deck.dataset.points), "notes": len(deck.notes), "cards": deck.card_count,
+                      "images": len(deck.media)}
+    result = BuildResult(output, state_file, current.counts, deck, changes)
+    if previous is not None and on_disk == previous.package and replace(
+            current, package=previous.package, inputs=previous.inputs, counts=previous.counts) == previous:
+        current.package = previous.package  # the deck on disk is this one already (a comment was edited)
+        if current == previous:
+            return result
+    else:
+        current.package = package.write(output, decks, changes.notes, changes.note_types, deck.media)
     # Only now: a state written before its .apkg would describe a deck nobody can import.
     try:
         state.write(state_file, current)
     except OSError as exc:
         raise OutputError(f"{output} was written but {state_file} was not ({exc.strerror}); the next "
                           "build will mark every note as changed") from None
-    return BuildResult(deck, output, changes, state_file)
+    return result

@@ -94,10 +94,12 @@ def main(argv: list[str] | None = None) -> int:
     except DeckbuilderError as error:  # OutputError: the deck or preview cannot be written there
         print(f"deckbuilder: {shown(str(error))}", file=sys.stderr)
         return EXIT_DATA
-    deck, changes = result.deck, result.changes
-    count = len(deck.dataset.points)
-    print(f"Built {count} point{'s' if count != 1 else ''}: {len(deck.notes)} notes, {deck.card_count} cards, "
-          f"{len(deck.media)} images -> {result.output}")
+    counts, changes = result.counts, result.changes
+    print(f"Built {counts['points']} point{'s' if counts['points'] != 1 else ''}: {counts['notes']} notes, "
+          f"{counts['cards']} cards, {counts['images']} images -> {result.output}")
+    if changes is None:
+        print("Nothing changed since the last build")
+        return EXIT_OK
     if changes.first_build:
         print(f"First build: the build state is kept in {result.state_file}")
     elif changes.recovered:

@@ -16,7 +16,7 @@ from typing import Callable
 
 from . import atlas
 from .codes import EXTRA_REGIONS, MERIDIANS
-from .files import remove_leftovers, scratch
+from .files import scratch
 from .records import Diagram, Point
 
 IMAGE_TYPES = {
@@ -101,7 +101,6 @@ class DiagramCache:
         self._names: dict[str, str] = {}  # key -> cache file name
         self._bases: dict[str, MediaFile] = {}
         if folder is not None:
-            remove_leftovers(folder)
             with contextlib.suppress(OSError):  # no cache yet
                 for name in os.listdir(folder):
                     key, _, deck_name = name.partition(".")

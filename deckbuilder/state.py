@@ -8,6 +8,7 @@ note always carries a newer time than the version the user already has.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -51,6 +52,8 @@ class State:
     masks: dict[str, dict[str, int]] = field(default_factory=dict)  # region quiz -> point id -> cloze number
     decks: str = ""    # SHA-256 of the decks' names and description
     package: str = ""  # SHA-256 of the .apkg this state describes
+    inputs: str = ""   # SHA-256 of all that shaped it (see `inputs`)
+    counts: dict[str, int] = field(default_factory=dict)  # points, notes, cards, images: said again when up to date
 
     @property
     def newest(self) -> int:
@@ -78,6 +81,8 @@ def read(path: Path) -> State | None:
             searches={str(k): str(v) for k, v in raw.get("searches", {}).items()},
             media=[str(name) for name in raw.get("media", [])],
             masks=_masks(raw.get("masks", {})),
+            inputs=str(raw.get("inputs", "")),
+            counts={str(k): int(v) for k, v in raw.get("counts", {}).items()},
         )
     except (OSError, ValueError, KeyError, TypeError, AttributeError, RecursionError):
         return None
@@ -113,6 +118,8 @@ def write(path: Path, state: State) -> None:
         "searches": dict(sorted(state.searches.items())),
         "media": sorted(state.media),
         "masks": {quiz: dict(sorted(numbers.items())) for quiz, numbers in sorted(state.masks.items())},
+        "inputs": state.inputs,
+        "counts": state.counts,
     }
     temporary = scratch(path)
     try:
@@ -125,6 +132,46 @@ def write(path: Path, state: State) -> None:
     finally:
         if temporary.exists():
             temporary.unlink()
+
+
+def inputs(data_dir: Path, media_dir: Path, only: str | None) -> str | None:
+    """A digest of all that shapes the deck: the data and media files (names and contents), the
+    option, and the code that builds it. None if a file cannot be read: then the build reads
+    everything, and says what is wrong."""
+    try:
+        found = hashlib.sha256(json.dumps([only, code_version()]).encode())
+        for root in (Path(data_dir), Path(media_dir)):
+            found.update(f"\0{root}\0".encode())
+            if root.is_dir():  # no media folder: a deck without pictures of its own
+                found.update(_files(root))
+    except (OSError, ValueError):
+        return None
+    return found.hexdigest()
+
+
+@functools.cache
+def code_version() -> str:
+    """deckbuilder's own files (code, views, style) and genanki's version: a new release of
+    either may build another deck from the same data."""
+    return hashlib.sha256(genanki.__version__.encode() + _files(Path(__file__).parent, (".py", ".yaml", ".css"))
+                          ).hexdigest()
+
+
+def _files(root: Path, suffixes: tuple[str, ...] | None = None) -> bytes:
+    """The SHA-256 of every file under `root` (of those suffixes), with its relative name."""
+    found = hashlib.sha256()
+    for folder, subfolders, names in os.walk(root, onerror=_raise):
+        subfolders.sort()
+        for name in sorted(names):
+            if suffixes is None or name.endswith(suffixes):
+                path = Path(folder, name)
+                found.update(f"{path.relative_to(root)}\0".encode())
+                found.update(hashlib.sha256(path.read_bytes()).digest())
+    return found.digest()
+
+
+def _raise(error: OSError) -> None:
+    raise error
 
 
 def stamp(previous: dict[str, Stamp], key: str, content_hash: str, now: int) -> Stamp:

@@ -162,6 +162,7 @@ def test_damaged_picture_cache_is_rendered_again(site):
     cache = site / "dist/.deckbuilder-cache"
     damaged = sorted(cache.iterdir())[0]
     damaged.write_bytes(damaged.read_bytes()[:40])  # truncated
+    Path("dist/acupressure.apkg").unlink()  # so that the build reads everything again
     second = build(Path("data"), Path("media"), Path("dist/acupressure.apkg"))
     assert second.deck.diagrams_rendered == 1
     assert [(m.name, m.data) for m in second.deck.media] == [(m.name, m.data) for m in first.deck.media]

@@ -15,7 +15,7 @@ import math
 from dataclasses import dataclass, replace
 from importlib import resources
 from types import MappingProxyType
-from typing import Mapping
+from collections.abc import Mapping
 
 import yaml
 
@@ -145,6 +145,7 @@ def _load(name: str, raw: dict, views: Mapping[str, View]) -> View:
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml: the view files are read on every run
 
 
+@functools.cache
 def _read() -> tuple[Mapping[str, View], Mapping[str, tuple[tuple[Shape, ...], tuple[float, ...]]]]:
     folder = resources.files("deckbuilder.atlas")
     texts = {entry.name[: -len(".yaml")]: entry.read_text(encoding="utf-8")
@@ -162,7 +163,28 @@ def _read() -> tuple[Mapping[str, View], Mapping[str, tuple[tuple[Shape, ...], t
     return MappingProxyType(views), MappingProxyType(figures)
 
 
-VIEWS, FIGURES = _read()
+class _OnFirstUse(Mapping):
+    """The views or the figures, read when first looked at: a build whose deck is up to date
+    never draws, and reading the view files is a third of starting up."""
+
+    def __init__(self, part: int):
+        self._part = part
+
+    def _all(self) -> Mapping:
+        return _read()[self._part]
+
+    def __getitem__(self, key: str):
+        return self._all()[key]
+
+    def __iter__(self):
+        return iter(self._all())
+
+    def __len__(self) -> int:
+        return len(self._all())
+
+
+VIEWS: Mapping[str, View] = _OnFirstUse(0)
+FIGURES: Mapping[str, tuple[tuple[Shape, ...], tuple[float, ...]]] = _OnFirstUse(1)
 
 
 def inside_body(view: str, x: float, y: float) -> bool:
