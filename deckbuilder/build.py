@@ -64,6 +64,7 @@ def prepare(data_dir: Path = DEFAULT_DATA, media_dir: Path = DEFAULT_MEDIA,
     photos = functools.cache(functools.partial(media.photo, Path(media_dir)))  # points may share a photo
     images = {p.id: media.point_images(p, photos, cache) for p in dataset.points}
     quizzes = media.quizzes(dataset.points, cache)
+    cache.save()
     masks = cards.mask_numbers(quizzes, masks_before or {})
     notes = cards.notes(dataset, images, quizzes, masks)
     files: dict[str, MediaFile] = {quiz.picture.name: quiz.picture for quiz in quizzes}
@@ -79,9 +80,7 @@ def build(data_dir: Path = DEFAULT_DATA, media_dir: Path = DEFAULT_MEDIA,
     """Build the .apkg; the previous file and state stay untouched unless the whole build succeeds."""
     output = Path(output)
     target = package.target(output)  # an output that can never be written is said before any work
-    cache = output.parent / ".deckbuilder-cache"
-    for folder in (target.parent, cache):
-        remove_leftovers(folder)  # of a build that was killed
+    remove_leftovers(target.parent)  # of a build that was killed
     state_file = state.state_path(output)
     previous = state.read(state_file)
     # Taken before reading: a file edited during this build makes the next one read it again.
@@ -92,7 +91,7 @@ def build(data_dir: Path = DEFAULT_DATA, media_dir: Path = DEFAULT_MEDIA,
         return BuildResult(output, state_file, previous.counts, None, None)
     # the quizzes' cloze numbers: from the state, or (state lost) from the deck last written
     masks_before = previous.masks if previous is not None else package.quiz_masks(output)
-    deck = prepare(Path(data_dir), Path(media_dir), cache, only, masks_before)
+    deck = prepare(Path(data_dir), Path(media_dir), output.parent / ".deckbuilder-cache", only, masks_before)
     changes = state.changes(state_file, output, deck.dataset, deck.notes, NOTE_TYPES,
                             [m.name for m in deck.media], int(time.time()) if now is None else now)
     names = [DECK_NAME, *sorted({note.deck for note in deck.notes} - {DECK_NAME})]

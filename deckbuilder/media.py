@@ -6,17 +6,15 @@ name: Anki keeps a file it already has under its old name and would otherwise sh
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
-import os
+import sqlite3
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Callable
 
 from . import atlas
 from .codes import EXTRA_REGIONS, MERIDIANS
-from .files import scratch
 from .records import Diagram, Point
 
 IMAGE_TYPES = {
@@ -89,23 +87,28 @@ def _hashed(stem: str, data: bytes, suffix: str) -> str:
 
 
 class DiagramCache:
-    """Rendered diagrams on disk, keyed by everything that shapes them, so a rebuild renders nothing new.
+    """Rendered diagrams kept between builds, keyed by everything that shapes them, so a rebuild
+    renders nothing new. One SQLite file: a first build writes hundreds of pictures in one
+    transaction, where a file each cost half a millisecond apiece to create.
 
-    A cache file is named `<key>.<name in the deck>`, and that name holds a hash of the content:
-    what is read back is checked against it, so a truncated or damaged file is rendered again.
+    A picture's name holds a hash of its content: what is read back is checked against it, so a
+    damaged entry is rendered again. A cache that cannot be read or written only costs time.
     """
 
     def __init__(self, folder: Path | None):
-        self.folder = folder
         self.rendered = 0
-        self._names: dict[str, str] = {}  # key -> cache file name
         self._bases: dict[str, MediaFile] = {}
+        self._new: list[tuple[str, str, bytes]] = []  # key, name, data: written by `save`
+        self._db: sqlite3.Connection | None = None
         if folder is not None:
-            with contextlib.suppress(OSError):  # no cache yet
-                for name in os.listdir(folder):
-                    key, _, deck_name = name.partition(".")
-                    if deck_name.startswith(PREFIX) and deck_name.endswith(".svg"):
-                        self._names[key] = name
+            try:
+                folder.mkdir(parents=True, exist_ok=True)
+                for old in folder.glob(f"*.{PREFIX}*.svg"):  # a file a picture, as earlier builds kept them
+                    old.unlink()
+                self._db = sqlite3.connect(folder / "pictures.sqlite")
+                self._db.execute("create table if not exists pictures (key text primary key, name text, data blob)")
+            except (OSError, sqlite3.Error):
+                self._close()
 
     def base(self, view: str) -> MediaFile:
         """The view's drawing, shared by every point on it (looked up once per view)."""
@@ -126,27 +129,37 @@ class DiagramCache:
         return self._file([atlas.RENDERER_VERSION, atlas.VIEWS[view].digest, "quiz", points],
                           lambda: atlas.quiz(view, points))
 
+    def save(self) -> None:
+        """Keep what this build rendered, for the next."""
+        if self._db is not None and self._new:
+            try:
+                with self._db:
+                    self._db.executemany("insert or replace into pictures values (?, ?, ?)", self._new)
+            except sqlite3.Error:  # a full disk, a read-only folder
+                pass
+        self._new = []
+        self._close()
+
+    def _close(self) -> None:
+        if self._db is not None:
+            self._db.close()
+        self._db = None
+
     def _file(self, shaped_by: list, render: Callable[[], bytes]) -> MediaFile:
-        """From its cache file if that is intact, or rendered (and cached)."""
+        """From the cache if it is intact there, or rendered."""
         key = hashlib.sha256(json.dumps(shaped_by).encode()).hexdigest()
-        cached = self._names.get(key)
-        if cached is not None:
-            deck_name = cached.partition(".")[2]
-            with contextlib.suppress(OSError):
-                data = (self.folder / cached).read_bytes()
-                if _hashed("", data, ".svg") == deck_name:
-                    return MediaFile(deck_name, data)
+        found = None
+        if self._db is not None:
+            try:
+                found = self._db.execute("select name, data from pictures where key = ?", (key,)).fetchone()
+            except sqlite3.Error:  # unreadable or damaged: render everything, write nothing
+                self._close()
+        if found is not None and isinstance(found[1], bytes) and _hashed("", found[1], ".svg") == found[0]:
+            return MediaFile(found[0], found[1])
         data = render()
         self.rendered += 1
         name = _hashed("", data, ".svg")
-        if self.folder is not None:
-            with contextlib.suppress(OSError):  # a cache that cannot be written only costs time
-                self.folder.mkdir(parents=True, exist_ok=True)
-                path = self.folder / f"{key}.{name}"
-                temporary = scratch(path)
-                temporary.write_bytes(data)
-                temporary.replace(path)
-                self._names[key] = path.name
+        self._new.append((key, name, data))
         return MediaFile(name, data)
 
 

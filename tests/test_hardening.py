@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -142,9 +143,7 @@ def test_a_killed_builds_leftovers_are_removed(site):
     process = subprocess.Popen(["true"])  # a process id that has surely ended
     process.wait()
     stale = [site / f"dist/.acupressure.apkg.deckbuilder-{process.pid}-x1.tmp",
-             site / f"dist/.acupressure.state.json.deckbuilder-{process.pid}-x2.tmp",
-             site / f"dist/.deckbuilder-cache/.k.deckbuilder-{process.pid}-x3.tmp"]
-    (site / "dist/.deckbuilder-cache").mkdir(exist_ok=True)
+             site / f"dist/.acupressure.state.json.deckbuilder-{process.pid}-x2.tmp"]
     for path in stale:
         path.write_bytes(b"half a file")
     mine = site / f"dist/.acupressure.apkg.deckbuilder-{os.getpid()}-x4.tmp"  # a running build's
@@ -159,13 +158,29 @@ def test_damaged_picture_cache_is_rendered_again(site):
     points.write_text(points.read_text(encoding="utf-8").replace(
         "images: [ankle.png]", "diagram: {view: ankle-lateral, x: 123.5, y: 118}"), encoding="utf-8")
     first = build(Path("data"), Path("media"), Path("dist/acupressure.apkg"))
-    cache = site / "dist/.deckbuilder-cache"
-    damaged = sorted(cache.iterdir())[0]
-    damaged.write_bytes(damaged.read_bytes()[:40])  # truncated
+    cache = sqlite3.connect(site / "dist/.deckbuilder-cache/pictures.sqlite")
+    with cache:
+        cache.execute("update pictures set data = substr(data, 1, 40) where rowid = 1")  # truncated
+    cache.close()
     Path("dist/acupressure.apkg").unlink()  # so that the build reads everything again
     second = build(Path("data"), Path("media"), Path("dist/acupressure.apkg"))
     assert second.deck.diagrams_rendered == 1
     assert [(m.name, m.data) for m in second.deck.media] == [(m.name, m.data) for m in first.deck.media]
+
+
+def test_a_picture_cache_that_is_not_a_database_costs_only_time(project):
+    cache, output = project / "dist/.deckbuilder-cache", project / "dist/deck.apkg"
+    cache.mkdir(parents=True)
+    (cache / "pictures.sqlite").write_bytes(b"not a database, " * 100)
+    first = build(project / "data", project / "media", output)
+    assert first.deck.diagrams_rendered > 0 and output.exists()
+    (cache / "pictures.sqlite").unlink()
+    output.unlink()
+    second = build(project / "data", project / "media", output)  # a new cache is kept
+    output.unlink()
+    third = build(project / "data", project / "media", output)
+    assert third.deck.diagrams_rendered == 0
+    assert [(m.name, m.data) for m in third.deck.media] == [(m.name, m.data) for m in second.deck.media]
 
 
 @pytest.mark.parametrize("stored", ['{"format": 2, "package": "", "notes": {"x": ["h", 99999999999999999999]}, '

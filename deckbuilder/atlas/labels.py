@@ -53,6 +53,8 @@ def layout_column(items: list[tuple[float, int]], top: float, bottom: float) -> 
 def _seg_hits_box(a: Point, b: Point, box: tuple[float, float, float, float]) -> bool:
     """Does segment a-b cross the rectangle? (sampled; leaders are short)."""
     x, y, w, h = box
+    if max(a[0], b[0]) < x or min(a[0], b[0]) > x + w or max(a[1], b[1]) < y or min(a[1], b[1]) > y + h:
+        return False  # every sample lies in the segment's bounding box, which misses the rectangle
     for k in range(21):
         t = k / 20
         px, py = a[0] + (b[0] - a[0]) * t, a[1] + (b[1] - a[1]) * t
