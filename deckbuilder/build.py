@@ -11,7 +11,8 @@ from pathlib import Path
 
 import genanki
 
-from . import cards, media, package, state
+from . import atlas, cards, media, package, state
+from .cache import Cache
 from .cards import NoteSpec
 from .errors import OutputError
 from .files import remove_leftovers
@@ -57,13 +58,15 @@ def prepare(data_dir: Path = DEFAULT_DATA, media_dir: Path = DEFAULT_MEDIA,
             masks_before: dict[str, dict[str, int]] | None = None) -> Deck:
     """Everything but writing: what `deckbuilder check` runs. `masks_before`: the region quizzes'
     cloze numbers of the last build, which points keep."""
-    dataset = validate(load(Path(data_dir)), Path(media_dir))
+    cache = Cache(cache_dir)
+    atlas.read_views(lambda text: cache.parsed("view", text, atlas.parse_view))
+    dataset = validate(load(Path(data_dir), cache), Path(media_dir))
     if only is not None:
         dataset = select(dataset, only)
-    cache = DiagramCache(cache_dir)
+    diagrams = DiagramCache(cache)
     photos = functools.cache(functools.partial(media.photo, Path(media_dir)))  # points may share a photo
-    images = {p.id: media.point_images(p, photos, cache) for p in dataset.points}
-    quizzes = media.quizzes(dataset.points, cache)
+    images = {p.id: media.point_images(p, photos, diagrams) for p in dataset.points}
+    quizzes = media.quizzes(dataset.points, diagrams)
     cache.save()
     masks = cards.mask_numbers(quizzes, masks_before or {})
     notes = cards.notes(dataset, images, quizzes, masks)
@@ -72,7 +75,7 @@ def prepare(data_dir: Path = DEFAULT_DATA, media_dir: Path = DEFAULT_MEDIA,
         for item in (found.drawing, found.question, found.answer, *found.photos):
             if item is not None:
                 files[item.name] = item
-    return Deck(dataset, notes, sorted(files.values(), key=lambda m: m.name), cache.rendered, masks)
+    return Deck(dataset, notes, sorted(files.values(), key=lambda m: m.name), diagrams.rendered, masks)
 
 
 def build(data_dir: Path = DEFAULT_DATA, media_dir: Path = DEFAULT_MEDIA,

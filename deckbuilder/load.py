@@ -8,6 +8,8 @@ at any later step can say where it is.
 
 from __future__ import annotations
 
+import functools
+import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,6 +17,7 @@ from typing import Any
 
 import yaml
 
+from .cache import Cache
 from .errors import DataError, Problem
 
 DATA_HINT = "pass --data with the folder that holds points/, conditions.yaml and sources.yaml"
@@ -131,9 +134,44 @@ def _read_text(path: Path) -> str:
                                  hint="check that you may read it (its permissions)")]) from None
 
 
-def read_yaml(path: Path) -> Any:
-    """The values of one file; a mistake in the YAML raises DataError with its line."""
+def read_yaml(path: Path, cache: Cache | None = None) -> Any:
+    """The values of one file; a mistake in the YAML raises DataError with its line. A file
+    `cache` has read before (the same text) is taken from it."""
     text = _read_text(path)
+    if cache is None:
+        return _parse(path, text)
+    return cache.parsed("data", text, functools.partial(_parse, path), _stored, _revived)
+
+
+def _stored(value: Any) -> str:
+    """JSON of a file's values with their lines: a mapping as {"m": [line, [[key, line, value]…]]},
+    a list as {"l": [line, [item lines], [items]]}; anything else read from YAML is refused."""
+    def walk(v: Any) -> Any:
+        if isinstance(v, YamlMap):
+            return {"m": [v.line, [[k, v.key_lines[k], walk(item)] for k, item in v.items()]]}
+        if isinstance(v, YamlList):
+            return {"l": [v.line, v.item_lines, [walk(item) for item in v]]}
+        if v is None or isinstance(v, (str, bool, int, float)):
+            return v
+        raise TypeError(f"a {type(v).__name__} is not stored")  # e.g. a value tagged !!binary
+    return json.dumps(walk(value))
+
+
+def _revived(stored: str) -> Any:
+    def revive(wrapped: dict) -> Any:  # every JSON object in `stored` is a mapping's or a list's wrapper
+        if "m" in wrapped:
+            line, entries = wrapped["m"]
+            found = YamlMap((key, value) for key, _, value in entries)
+            found.line, found.key_lines = line, {key: key_line for key, key_line, _ in entries}
+        else:
+            line, lines, items = wrapped["l"]
+            found = YamlList(items)
+            found.line, found.item_lines = line, lines
+        return found
+    return json.loads(stored, object_hook=revive)
+
+
+def _parse(path: Path, text: str) -> Any:
     try:
         return yaml.load(text, Loader=Loader)  # noqa: S506 - Loader is a safe loader
     except DataError as err:
@@ -236,7 +274,7 @@ def _folder_problem(path: Path) -> Problem | None:
     return None
 
 
-def load(data_dir: Path) -> DataFiles:
+def load(data_dir: Path, cache: Cache | None = None) -> DataFiles:
     """Find and parse every data file; all parse errors are collected, not just the first."""
     data_dir = Path(data_dir)
     if not data_dir.exists():
@@ -274,7 +312,7 @@ def load(data_dir: Path) -> DataFiles:
     values: dict[Path, Any] = {}
     for path in point_files:
         try:
-            values[path] = read_yaml(path)
+            values[path] = read_yaml(path, cache)
         except DataError as err:
             problems.extend(err.problems)
     for path, why in ((conditions_path, "every point must be named in a condition"),
@@ -283,7 +321,7 @@ def load(data_dir: Path) -> DataFiles:
             problems.append(Problem(path, None, "the file is missing", hint=why + "; see the README"))
             continue
         try:
-            values[path] = read_yaml(path)
+            values[path] = read_yaml(path, cache)
         except DataError as err:
             problems.extend(err.problems)
     if problems:

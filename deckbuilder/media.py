@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-import sqlite3
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Callable
 
 from . import atlas
+from .cache import Cache
 from .codes import EXTRA_REGIONS, MERIDIANS
 from .records import Diagram, Point
 
@@ -87,28 +87,14 @@ def _hashed(stem: str, data: bytes, suffix: str) -> str:
 
 
 class DiagramCache:
-    """Rendered diagrams kept between builds, keyed by everything that shapes them, so a rebuild
-    renders nothing new. One SQLite file: a first build writes hundreds of pictures in one
-    transaction, where a file each cost half a millisecond apiece to create.
+    """Rendered diagrams, from the build's cache where they were drawn before: keyed by everything
+    that shapes them, so a rebuild renders only what changed. A picture's name holds a hash of its
+    content, and what is read back is checked against it: a damaged entry is rendered again."""
 
-    A picture's name holds a hash of its content: what is read back is checked against it, so a
-    damaged entry is rendered again. A cache that cannot be read or written only costs time.
-    """
-
-    def __init__(self, folder: Path | None):
+    def __init__(self, cache: Cache):
         self.rendered = 0
+        self._cache = cache
         self._bases: dict[str, MediaFile] = {}
-        self._new: list[tuple[str, str, bytes]] = []  # key, name, data: written by `save`
-        self._db: sqlite3.Connection | None = None
-        if folder is not None:
-            try:
-                folder.mkdir(parents=True, exist_ok=True)
-                for old in folder.glob(f"*.{PREFIX}*.svg"):  # a file a picture, as earlier builds kept them
-                    old.unlink()
-                self._db = sqlite3.connect(folder / "pictures.sqlite")
-                self._db.execute("create table if not exists pictures (key text primary key, name text, data blob)")
-            except (OSError, sqlite3.Error):
-                self._close()
 
     def base(self, view: str) -> MediaFile:
         """The view's drawing, shared by every point on it (looked up once per view)."""
@@ -129,37 +115,16 @@ class DiagramCache:
         return self._file([atlas.RENDERER_VERSION, atlas.VIEWS[view].digest, "quiz", points],
                           lambda: atlas.quiz(view, points))
 
-    def save(self) -> None:
-        """Keep what this build rendered, for the next."""
-        if self._db is not None and self._new:
-            try:
-                with self._db:
-                    self._db.executemany("insert or replace into pictures values (?, ?, ?)", self._new)
-            except sqlite3.Error:  # a full disk, a read-only folder
-                pass
-        self._new = []
-        self._close()
-
-    def _close(self) -> None:
-        if self._db is not None:
-            self._db.close()
-        self._db = None
-
     def _file(self, shaped_by: list, render: Callable[[], bytes]) -> MediaFile:
         """From the cache if it is intact there, or rendered."""
         key = hashlib.sha256(json.dumps(shaped_by).encode()).hexdigest()
-        found = None
-        if self._db is not None:
-            try:
-                found = self._db.execute("select name, data from pictures where key = ?", (key,)).fetchone()
-            except sqlite3.Error:  # unreadable or damaged: render everything, write nothing
-                self._close()
-        if found is not None and isinstance(found[1], bytes) and _hashed("", found[1], ".svg") == found[0]:
-            return MediaFile(found[0], found[1])
+        found = self._cache.picture(key)
+        if found is not None and _hashed("", found[1], ".svg") == found[0]:
+            return MediaFile(*found)
         data = render()
         self.rendered += 1
         name = _hashed("", data, ".svg")
-        self._new.append((key, name, data))
+        self._cache.keep_picture(key, name, data)
         return MediaFile(name, data)
 
 

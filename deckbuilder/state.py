@@ -8,7 +8,6 @@ note always carries a newer time than the version the user already has.
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import json
 import os
@@ -19,6 +18,7 @@ from typing import NamedTuple
 import genanki
 
 from . import package
+from .cache import code_version, files_digest
 from .cards import NoteSpec
 from .files import scratch
 from .notetypes import DECK_ID
@@ -143,35 +143,10 @@ def inputs(data_dir: Path, media_dir: Path, only: str | None) -> str | None:
         for root in (Path(data_dir), Path(media_dir)):
             found.update(f"\0{root}\0".encode())
             if root.is_dir():  # no media folder: a deck without pictures of its own
-                found.update(_files(root))
+                found.update(files_digest(root))
     except (OSError, ValueError):
         return None
     return found.hexdigest()
-
-
-@functools.cache
-def code_version() -> str:
-    """deckbuilder's own files (code, views, style) and genanki's version: a new release of
-    either may build another deck from the same data."""
-    return hashlib.sha256(genanki.__version__.encode() + _files(Path(__file__).parent, (".py", ".yaml", ".css"))
-                          ).hexdigest()
-
-
-def _files(root: Path, suffixes: tuple[str, ...] | None = None) -> bytes:
-    """The SHA-256 of every file under `root` (of those suffixes), with its relative name."""
-    found = hashlib.sha256()
-    for folder, subfolders, names in os.walk(root, onerror=_raise):
-        subfolders.sort()
-        for name in sorted(names):
-            if suffixes is None or name.endswith(suffixes):
-                path = Path(folder, name)
-                found.update(f"{path.relative_to(root)}\0".encode())
-                found.update(hashlib.sha256(path.read_bytes()).digest())
-    return found.digest()
-
-
-def _raise(error: OSError) -> None:
-    raise error
 
 
 def stamp(previous: dict[str, Stamp], key: str, content_hash: str, now: int) -> Stamp:

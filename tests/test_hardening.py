@@ -158,7 +158,7 @@ def test_damaged_picture_cache_is_rendered_again(site):
     points.write_text(points.read_text(encoding="utf-8").replace(
         "images: [ankle.png]", "diagram: {view: ankle-lateral, x: 123.5, y: 118}"), encoding="utf-8")
     first = build(Path("data"), Path("media"), Path("dist/acupressure.apkg"))
-    cache = sqlite3.connect(site / "dist/.deckbuilder-cache/pictures.sqlite")
+    cache = sqlite3.connect(site / "dist/.deckbuilder-cache/cache.sqlite")
     with cache:
         cache.execute("update pictures set data = substr(data, 1, 40) where rowid = 1")  # truncated
     cache.close()
@@ -171,10 +171,10 @@ def test_damaged_picture_cache_is_rendered_again(site):
 def test_a_picture_cache_that_is_not_a_database_costs_only_time(project):
     cache, output = project / "dist/.deckbuilder-cache", project / "dist/deck.apkg"
     cache.mkdir(parents=True)
-    (cache / "pictures.sqlite").write_bytes(b"not a database, " * 100)
+    (cache / "cache.sqlite").write_bytes(b"not a database, " * 100)
     first = build(project / "data", project / "media", output)
     assert first.deck.diagrams_rendered > 0 and output.exists()
-    (cache / "pictures.sqlite").unlink()
+    (cache / "cache.sqlite").unlink()
     output.unlink()
     second = build(project / "data", project / "media", output)  # a new cache is kept
     output.unlink()

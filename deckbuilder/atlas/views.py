@@ -15,7 +15,8 @@ import math
 from dataclasses import dataclass, replace
 from importlib import resources
 from types import MappingProxyType
-from collections.abc import Mapping
+from typing import Any
+from collections.abc import Callable, Mapping
 
 import yaml
 
@@ -142,15 +143,28 @@ def _load(name: str, raw: dict, views: Mapping[str, View]) -> View:
     )
 
 
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml: the view files are read on every run
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml where PyYAML was built with it
 
 
-@functools.cache
-def _read() -> tuple[Mapping[str, View], Mapping[str, tuple[tuple[Shape, ...], tuple[float, ...]]]]:
+def parse(text: str) -> Any:
+    """The values of a view file (or figures.yaml)."""
+    return yaml.load(text, Loader=_LOADER)  # noqa: S506 - a safe loader
+
+
+_Figures = Mapping[str, tuple[tuple[Shape, ...], tuple[float, ...]]]
+_loaded: tuple[Mapping[str, View], _Figures] | None = None
+
+
+def read(through: Callable[[str], Any] = parse) -> None:
+    """Read the view files now, once in a process; each text `through` a parser (the build
+    passes one that remembers what a text gave before)."""
+    global _loaded
+    if _loaded is not None:
+        return
     folder = resources.files("deckbuilder.atlas")
     texts = {entry.name[: -len(".yaml")]: entry.read_text(encoding="utf-8")
              for entry in folder.joinpath("views").iterdir() if entry.name.endswith(".yaml")}
-    raws = {name: yaml.load(text, Loader=_LOADER) for name, text in texts.items()}
+    raws = {name: through(text) for name, text in texts.items()}
     figures_text = folder.joinpath("figures.yaml").read_text(encoding="utf-8")
     views: dict[str, View] = {}
     for name in sorted(raws, key=lambda n: ("close_up_of" in raws[n], n)):  # base views first
@@ -159,19 +173,20 @@ def _read() -> tuple[Mapping[str, View], Mapping[str, tuple[tuple[Shape, ...], t
         views[name] = replace(_load(name, raws[name], views), digest=digest)
     views = dict(sorted(views.items()))
     figures = {name: (tuple(shape(s) for s in fig["shapes"]), tuple(float(b) for b in fig["bounds"]))
-               for name, fig in yaml.load(figures_text, Loader=_LOADER).items()}
-    return MappingProxyType(views), MappingProxyType(figures)
+               for name, fig in through(figures_text).items()}
+    _loaded = (MappingProxyType(views), MappingProxyType(figures))
 
 
 class _OnFirstUse(Mapping):
-    """The views or the figures, read when first looked at: a build whose deck is up to date
-    never draws, and reading the view files is a third of starting up."""
+    """The views or the figures, read when first looked at (if `read` was not called before): a
+    build whose deck is up to date never looks."""
 
     def __init__(self, part: int):
         self._part = part
 
     def _all(self) -> Mapping:
-        return _read()[self._part]
+        read()
+        return _loaded[self._part]
 
     def __getitem__(self, key: str):
         return self._all()[key]
@@ -184,7 +199,7 @@ class _OnFirstUse(Mapping):
 
 
 VIEWS: Mapping[str, View] = _OnFirstUse(0)
-FIGURES: Mapping[str, tuple[tuple[Shape, ...], tuple[float, ...]]] = _OnFirstUse(1)
+FIGURES: _Figures = _OnFirstUse(1)
 
 
 def inside_body(view: str, x: float, y: float) -> bool:

@@ -1,0 +1,123 @@
+"""What a build keeps for the next, so that it does again only what changed: the pictures it
+rendered and the YAML files it read, in one SQLite file beside the deck.
+
+Reading YAML is most of a build that renders nothing: PyYAML builds a Python object for every
+value (about 5 µs each; the view files and 361 points hold 33,000). A file read before is taken
+from its stored result instead, found by its text, so any edit (even of a comment) reads it
+anew. Everything stored is checked or keyed by content; a cache that cannot be read or written
+only costs time. The folder may be deleted at any time.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import os
+import sqlite3
+from pathlib import Path
+from typing import Any, Callable
+
+import genanki
+
+FILE = "cache.sqlite"
+TABLES = ("create table if not exists pictures (key text primary key, name text, data blob);"
+          "create table if not exists parsed (key text primary key, value text)")
+
+
+class Cache:
+    """The build's cache in `folder` (None: a cache that keeps nothing, for `deckbuilder check`)."""
+
+    def __init__(self, folder: Path | None):
+        self._folder = folder
+        self._db: sqlite3.Connection | None = None
+        self._pictures: list[tuple[str, str, bytes]] = []
+        self._parsed: list[tuple[str, str]] = []
+        if folder is not None and (folder / FILE).is_file():  # made by `save`: a failed build leaves no folder
+            try:
+                self._db = sqlite3.connect(folder / FILE)
+            except sqlite3.Error:
+                self._close()
+
+    def picture(self, key: str) -> tuple[str, bytes] | None:
+        """A rendered picture's name and content, as `keep_picture` stored them."""
+        found = self._get("select name, data from pictures where key = ?", key)
+        return (found[0], found[1]) if found is not None and isinstance(found[1], bytes) else None
+
+    def keep_picture(self, key: str, name: str, data: bytes) -> None:
+        self._pictures.append((key, name, data))
+
+    def parsed(self, kind: str, text: str, parse: Callable[[str], Any],
+               encode: Callable[[Any], str] = json.dumps, decode: Callable[[str], Any] = json.loads) -> Any:
+        """`parse(text)`, or what it gave for the same text before (with the same deckbuilder).
+        `encode` may raise TypeError for a value it cannot store: then it is not stored."""
+        key = hashlib.sha256(f"{kind}\0{code_version()}\0{text}".encode()).hexdigest()
+        found = self._get("select value from parsed where key = ?", key)
+        if found is not None:
+            try:
+                return decode(found[0])
+            except (ValueError, TypeError, KeyError, IndexError):
+                pass  # damaged: read the text again
+        value = parse(text)
+        if self._folder is not None:
+            try:
+                self._parsed.append((key, encode(value)))
+            except (TypeError, ValueError):
+                pass
+        return value
+
+    def save(self) -> None:
+        """Keep what this build rendered and read, for the next (in one transaction)."""
+        if self._folder is not None and (self._pictures or self._parsed):
+            try:
+                self._folder.mkdir(parents=True, exist_ok=True)
+                for old in self._folder.glob("*.acupressure-*.svg"):  # a file a picture, as earlier builds kept them
+                    old.unlink()
+                self._db = self._db or sqlite3.connect(self._folder / FILE)
+                with self._db:
+                    self._db.executescript(TABLES)
+                    self._db.executemany("insert or replace into pictures values (?, ?, ?)", self._pictures)
+                    self._db.executemany("insert or replace into parsed values (?, ?)", self._parsed)
+            except (OSError, sqlite3.Error):  # a full disk, a read-only folder, a damaged file
+                pass
+        self._pictures, self._parsed = [], []
+        self._close()
+
+    def _get(self, query: str, key: str) -> tuple | None:
+        if self._db is None:
+            return None
+        try:
+            return self._db.execute(query, (key,)).fetchone()
+        except sqlite3.Error:  # unreadable or damaged: do everything, keep nothing
+            self._close()
+            return None
+
+    def _close(self) -> None:
+        if self._db is not None:
+            self._db.close()
+        self._db = None
+
+
+@functools.cache
+def code_version() -> str:
+    """deckbuilder's own files (code, views, style) and genanki's version: a new release of
+    either may build another deck from the same data."""
+    return hashlib.sha256(genanki.__version__.encode() + files_digest(Path(__file__).parent, (".py", ".yaml", ".css"))
+                          ).hexdigest()
+
+
+def files_digest(root: Path, suffixes: tuple[str, ...] | None = None) -> bytes:
+    """The SHA-256 of every file under `root` (of those suffixes), with its relative name."""
+    found = hashlib.sha256()
+    for folder, subfolders, names in os.walk(root, onerror=_raise):
+        subfolders.sort()
+        for name in sorted(names):
+            if suffixes is None or name.endswith(suffixes):
+                path = Path(folder, name)
+                found.update(f"{path.relative_to(root)}\0".encode())
+                found.update(hashlib.sha256(path.read_bytes()).digest())
+    return found.digest()
+
+
+def _raise(error: OSError) -> None:
+    raise error

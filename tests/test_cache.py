@@ -1,0 +1,72 @@
+"""The build's cache: a YAML file read before is taken from it with every value and line as
+PyYAML read them, so a problem found later names the same line; a damaged entry is read again."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from deckbuilder import cli
+from deckbuilder.cache import Cache
+from deckbuilder.load import YamlList, YamlMap, read_yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def with_lines(value):
+    """A value with the lines it carries, to compare two reads of a file exactly."""
+    if isinstance(value, YamlMap):
+        return ("map", value.line, [(k, value.key_lines[k], with_lines(v)) for k, v in value.items()])
+    if isinstance(value, YamlList):
+        return ("list", value.line, value.item_lines, [with_lines(v) for v in value])
+    return (type(value).__name__, value)
+
+
+def test_every_shipped_file_comes_back_with_its_lines(tmp_path):
+    files = sorted((ROOT / "data").rglob("*.yaml"))
+    first = Cache(tmp_path)
+    fresh = [read_yaml(path, first) for path in files]
+    first.save()
+    again = Cache(tmp_path)
+    cached = [read_yaml(path, again) for path in files]
+    assert [with_lines(v) for v in cached] == [with_lines(v) for v in fresh]
+    assert [with_lines(v) for v in fresh] == [with_lines(read_yaml(path)) for path in files]
+    assert len(sqlite3.connect(tmp_path / "cache.sqlite").execute("select * from parsed").fetchall()) == len(files)
+
+
+def test_values_yaml_reads_in_its_own_way_are_kept_exactly(tmp_path):
+    path = tmp_path / "odd.yaml"
+    path.write_text("- {a: 012, b: .inf, c: -.nan, d: no, e: 123_5, f: null, g: true, h: 1e3, i: 'x\\u00e9'}\n"
+                    "- [\"\\U0001F600\", '', ~]\n", encoding="utf-8")
+    first = Cache(tmp_path)
+    fresh = read_yaml(path, first)
+    first.save()
+    cached = read_yaml(path, Cache(tmp_path))
+    assert repr(with_lines(cached)) == repr(with_lines(fresh))  # repr: nan is not equal to itself
+    assert cached[0]["a"] == 12 and cached[0]["d"] == "no" and cached[0]["e"] == "123_5"
+
+
+def test_a_problem_in_a_file_read_from_the_cache_names_its_line(project, capsys):
+    args = ["--data", str(project / "data"), "--media", str(project / "media")]
+    assert cli.main(["build", *args, "-o", str(project / "dist" / "deck.apkg")]) == 0
+    other = project / "data" / "points" / "small-intestine.yaml"
+    other.write_text(other.read_text(encoding="utf-8").replace("code: SI11", "code: BL60"), encoding="utf-8")
+    capsys.readouterr()
+    assert cli.main(["build", *args, "-o", str(project / "dist" / "deck.apkg")]) == 1  # bladder.yaml from the cache
+    cached = capsys.readouterr().err
+    assert cli.main(["check", *args]) == 1  # no cache: every file read by PyYAML
+    assert cached == capsys.readouterr().err and "bladder.yaml, line" in cached
+
+
+def test_a_damaged_entry_is_read_again(tmp_path):
+    path = tmp_path / "points.yaml"
+    path.write_text("- id: kunlun\n  code: BL60\n", encoding="utf-8")
+    first = Cache(tmp_path)
+    read_yaml(path, first)
+    first.save()
+    db = sqlite3.connect(tmp_path / "cache.sqlite")
+    with db:
+        db.execute("update parsed set value = '{\"m\": [1'")
+    db.close()
+    value = read_yaml(path, Cache(tmp_path))
+    assert value == [{"id": "kunlun", "code": "BL60"}] and value[0].key_lines == {"id": 1, "code": 2}
