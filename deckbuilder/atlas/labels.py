@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import functools
 import math
 from typing import Sequence
@@ -50,11 +51,17 @@ def layout_column(items: list[tuple[float, int]], top: float, bottom: float) -> 
     return [max(t, top) for t in tops]
 
 
+def _apart(a: Point, b: Point, box: tuple[float, float, float, float]) -> bool:
+    """Whether the bounding box of segment a-b misses the rectangle."""
+    x, y, w, h = box
+    return max(a[0], b[0]) < x or min(a[0], b[0]) > x + w or max(a[1], b[1]) < y or min(a[1], b[1]) > y + h
+
+
 def _seg_hits_box(a: Point, b: Point, box: tuple[float, float, float, float]) -> bool:
     """Does segment a-b cross the rectangle? (sampled; leaders are short)."""
+    if _apart(a, b, box):
+        return False  # every sample lies in the segment's bounding box
     x, y, w, h = box
-    if max(a[0], b[0]) < x or min(a[0], b[0]) > x + w or max(a[1], b[1]) < y or min(a[1], b[1]) > y + h:
-        return False  # every sample lies in the segment's bounding box, which misses the rectangle
     for k in range(21):
         t = k / 20
         px, py = a[0] + (b[0] - a[0]) * t, a[1] + (b[1] - a[1]) * t
@@ -88,12 +95,18 @@ def answer_box(mx: float, my: float, text: str, boxes: Sequence[tuple[float, flo
         (mx - 28 - w, my - h / 2), (mx + 28, my - h / 2),
     ]
     far = len(candidates) - 2
+    placed = [(min(max(x, cx + 1), cx + cw - w - 1), min(max(y, cy + 1), cy + ch - h - 1)) for x, y in candidates]
+    # Only what lies near the marker can be under a spot: the leader lines and drawn points there.
+    x0, y0 = min(x for x, _ in placed), min(y for _, y in placed)
+    x1, y1 = max(x for x, _ in placed) + w, max(y for _, y in placed) + h
+    near_leaders = [(a, b) for a, b in leaders if not _apart(a, b, (x0 - 1, y0 - 1, x1 - x0 + 2, y1 - y0 + 2))]
+    near_ink = []
+    for frame, pts in _framed(ink):
+        if not (frame[0] > x1 or frame[2] < x0 or frame[1] > y1 or frame[3] < y0):
+            near = sorted((px, py) for px, py in pts if x0 <= px <= x1 and y0 <= py <= y1)
+            near_ink.append((frame, [px for px, _ in near], [py for _, py in near], len(pts)))
     best: tuple[float, int] | None = None
-    placed = []
-    for i, (x, y) in enumerate(candidates):
-        x = min(max(x, cx + 1), cx + cw - w - 1)
-        y = min(max(y, cy + 1), cy + ch - h - 1)
-        placed.append((x, y))
+    for i, (x, y) in enumerate(placed):
         box = (x, y, w, h)
         cost = 1.5 if i >= far else 0.0
         # never cover the marker or its ticks
@@ -103,13 +116,14 @@ def answer_box(mx: float, my: float, text: str, boxes: Sequence[tuple[float, flo
         for ax, ay, aw, ah in boxes:
             if x < ax + aw and ax < x + w and y < ay + ah and ay < y + h:
                 cost += 1000
-        cost += 300 * sum(_seg_hits_box(a, b, box) for a, b in leaders)
-        for (left, top, right, bottom), pts in _framed(ink):  # how much of each drawn structure is hidden
+        cost += 300 * sum(_seg_hits_box(a, b, box) for a, b in near_leaders)
+        for (left, top, right, bottom), xs, ys, count in near_ink:  # how much of each drawn structure is hidden
             if left > x + w or right < x or top > y + h or bottom < y:
                 continue  # nowhere near this spot
-            hidden = sum(1 for px, py in pts if x <= px <= x + w and y <= py <= y + h)
+            across = ys[bisect.bisect_left(xs, x):bisect.bisect_right(xs, x + w)]  # the points within x to x + w
+            hidden = sum(1 for py in across if y <= py <= y + h)
             if hidden:
-                cost += 2 + 10 * hidden / len(pts)
+                cost += 2 + 10 * hidden / count
         if best is None or cost < best[0]:
             best = (cost, i)
     x, y = placed[best[1]] if best else placed[0]
