@@ -364,15 +364,26 @@ def quiz_boxes(view: str, points: Sequence[tuple[float, float, str]]) -> list[tu
     """
     frame = _frame(view)
     boxes: list[tuple[float, float, float, float]] = []
+    # Each tag placed so far, filed under every cell of a coarse grid it covers: two tags that
+    # overlap share a cell, so a new one is compared with its neighbours only, not all the others.
+    filed: dict[tuple[int, int], list[tuple[float, float, float, float]]] = {}
     for x, y, label in points:
         mx, my = frame.closeup((float(x), float(y)))
         w, h = text_w(label, ANSWER_FONT, bold=True) + 10, ANSWER_FONT + 8
         for dx, dy in _spots(w, h):
             box = (min(max(mx - w / 2 + dx, 1), W - w - 1), min(max(my - h / 2 + dy, 1), frame.height - h - 1), w, h)
-            if not any(_overlaps(box, other) for other in boxes):
+            if not any(_overlaps(box, other) for cell in _cells(box) for other in filed.get(cell, ())):
                 break
         boxes.append(box)
+        for cell in _cells(box):
+            filed.setdefault(cell, []).append(box)
     return boxes
+
+
+def _cells(box: tuple[float, float, float, float], size: float = 40.0) -> list[tuple[int, int]]:
+    x, y, w, h = box
+    return [(i, j) for i in range(int(x // size), int((x + w) // size) + 1)
+            for j in range(int(y // size), int((y + h) // size) + 1)]
 
 
 @functools.cache
