@@ -190,8 +190,9 @@ def _complaint_notes(condition: Condition) -> list[NoteSpec]:
     article = "<br>".join(f"Not standard: {_point_line(extra.point)}. {inline(extra.note)}"
                           for extra in condition.article_only)
     found = []
-    for point in condition.points:
-        others = ", ".join(plain(p.code) for p in condition.points if p is not point)
+    codes = [plain(p.code) for p in condition.points]
+    for index, point in enumerate(condition.points):
+        others = ", ".join(codes[:index] + codes[index + 1:])
         tags = {f"acupressure::condition::{condition.id}", f"acupressure::region::{condition.region}",
                 f"acupressure::point::{point.id}"}
         found.append(_spec(
