@@ -4,8 +4,9 @@
     python bench/phases.py 2000 --runs 5
 
 The phases are the real functions, timed by wrapping them in this process (nothing is
-replaced). "other" is the rest of build.build: stamping notes with their content hashes and
-times, the note types, the deck description.
+replaced). "load" reads the data files (from the build's cache when their text is unchanged);
+"other" is the rest of build.build: the view files (from the cache too), stamping notes with
+their content hashes and times, the note types, the deck description.
 """
 
 from __future__ import annotations
