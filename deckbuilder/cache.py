@@ -21,8 +21,11 @@ from typing import Any, Callable
 import genanki
 
 FILE = "cache.sqlite"
-TABLES = ("create table if not exists pictures (key text primary key, name text, data blob);"
-          "create table if not exists parsed (key text primary key, value text)")
+SCHEMA = 1  # PRAGMA user_version: a cache of another layout is started again
+TABLES = ("drop table if exists pictures; drop table if exists parsed;"
+          "create table pictures (key text primary key, name text, data blob);"
+          "create table parsed (key text primary key, value text);"
+          f"pragma user_version = {SCHEMA}")
 
 
 class Cache:
@@ -33,9 +36,12 @@ class Cache:
         self._db: sqlite3.Connection | None = None
         self._pictures: list[tuple[str, str, bytes]] = []
         self._parsed: list[tuple[str, str]] = []
+        self._read: set[str] = set()  # the files this build read: the others' entries are dropped
         if folder is not None and (folder / FILE).is_file():  # made by `save`: a failed build leaves no folder
             try:
                 self._db = sqlite3.connect(folder / FILE)
+                if self._db.execute("pragma user_version").fetchone()[0] != SCHEMA:
+                    self._close()
             except sqlite3.Error:
                 self._close()
 
@@ -52,6 +58,7 @@ class Cache:
         """`parse(text)`, or what it gave for the same text before (with the same deckbuilder).
         `encode` may raise TypeError for a value it cannot store: then it is not stored."""
         key = hashlib.sha256(f"{kind}\0{code_version()}\0{text}".encode()).hexdigest()
+        self._read.add(key)
         found = self._get("select value from parsed where key = ?", key)
         if found is not None:
             try:
@@ -67,21 +74,39 @@ class Cache:
         return value
 
     def save(self) -> None:
-        """Keep what this build rendered and read, for the next (in one transaction)."""
+        """Keep what this build rendered and read, for the next (in one transaction). A file's
+        earlier versions are dropped (each is as big as the file), pictures are kept: a marker
+        moved back finds its old picture, and they are small."""
         if self._folder is not None and (self._pictures or self._parsed):
             try:
                 self._folder.mkdir(parents=True, exist_ok=True)
                 for old in self._folder.glob("*.acupressure-*.svg"):  # a file a picture, as earlier builds kept them
                     old.unlink()
-                self._db = self._db or sqlite3.connect(self._folder / FILE)
+                if self._db is None:
+                    self._db = self._writable(self._folder / FILE)
                 with self._db:
-                    self._db.executescript(TABLES)
                     self._db.executemany("insert or replace into pictures values (?, ?, ?)", self._pictures)
                     self._db.executemany("insert or replace into parsed values (?, ?)", self._parsed)
+                    kept = ",".join("?" * len(self._read))
+                    self._db.execute(f"delete from parsed where key not in ({kept})", tuple(self._read))  # noqa: S608
             except (OSError, sqlite3.Error):  # a full disk, a read-only folder, a damaged file
                 pass
         self._pictures, self._parsed = [], []
         self._close()
+
+    @staticmethod
+    def _writable(path: Path) -> sqlite3.Connection:
+        """The cache file, started again if it is of another layout or not a database at all."""
+        db = sqlite3.connect(path)
+        try:
+            if db.execute("pragma user_version").fetchone()[0] == SCHEMA:
+                return db
+        except sqlite3.DatabaseError:  # damaged: it is ours, so it is replaced
+            db.close()
+            path.unlink()
+            db = sqlite3.connect(path)
+        db.executescript(TABLES)
+        return db
 
     def _get(self, query: str, key: str) -> tuple | None:
         if self._db is None:

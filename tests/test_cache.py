@@ -70,3 +70,34 @@ def test_a_damaged_entry_is_read_again(tmp_path):
     db.close()
     value = read_yaml(path, Cache(tmp_path))
     assert value == [{"id": "kunlun", "code": "BL60"}] and value[0].key_lines == {"id": 1, "code": 2}
+
+
+def test_a_files_earlier_versions_are_dropped_so_the_cache_does_not_grow(project):
+    from deckbuilder.build import build
+
+    points, output = project / "data" / "points" / "bladder.yaml", project / "dist" / "deck.apkg"
+    db_path = project / "dist" / ".deckbuilder-cache" / "cache.sqlite"
+    build(project / "data", project / "media", output)
+    files = len(sorted((project / "data").rglob("*.yaml")))
+    count = "select count(*) from parsed"
+    first = sqlite3.connect(db_path).execute(count).fetchone()[0]
+    assert first >= files  # the data files, and the view files if this process had not read them yet
+    for edit in range(3):  # three edits of one file, each built
+        points.write_text(points.read_text(encoding="utf-8") + f"# edit {edit}\n", encoding="utf-8")
+        build(project / "data", project / "media", output)
+    assert sqlite3.connect(db_path).execute(count).fetchone()[0] <= first
+
+
+def test_a_cache_of_another_layout_is_started_again(project):
+    from deckbuilder.build import build
+
+    cache = project / "dist" / ".deckbuilder-cache"
+    cache.mkdir(parents=True)
+    old = sqlite3.connect(cache / "cache.sqlite")
+    with old:
+        old.execute("create table pictures (key text primary key, blob_only blob)")  # another layout
+    old.close()
+    first = build(project / "data", project / "media", project / "dist" / "deck.apkg")
+    assert first.deck.diagrams_rendered > 0
+    (project / "dist" / "deck.apkg").unlink()
+    assert build(project / "data", project / "media", project / "dist" / "deck.apkg").deck.diagrams_rendered == 0
