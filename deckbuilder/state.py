@@ -82,7 +82,7 @@ def read(path: Path) -> State | None:
             media=[str(name) for name in raw.get("media", [])],
             masks=_masks(raw.get("masks", {})),
             inputs=str(raw.get("inputs", "")),
-            counts={str(k): int(v) for k, v in raw.get("counts", {}).items()},
+            counts=_counts(raw.get("counts", {})),
         )
     except (OSError, ValueError, KeyError, TypeError, AttributeError, RecursionError):
         return None
@@ -96,6 +96,16 @@ def _stamps(stored: dict) -> dict[str, Stamp]:
     if not all(type(h) is str and type(m) is int and 0 <= m < MAX_TIME for h, m in stamps.values()):
         raise ValueError("not a stamp")
     return stamps
+
+
+COUNTED = ("points", "notes", "cards", "images")
+
+
+def _counts(stored: dict) -> dict[str, int]:
+    """The counts as stored, or none (then the next build reads everything and counts again)."""
+    if sorted(stored) != sorted(COUNTED) or not all(type(v) is int and v >= 0 for v in stored.values()):
+        return {}
+    return dict(stored)
 
 
 def _masks(stored: dict) -> dict[str, dict[str, int]]:
@@ -140,8 +150,8 @@ def inputs(data_dir: Path, media_dir: Path, only: str | None) -> str | None:
     everything, and says what is wrong."""
     try:
         found = hashlib.sha256(json.dumps([only, code_version()]).encode())
-        for root in (Path(data_dir), Path(media_dir)):
-            found.update(f"\0{root}\0".encode())
+        for label, root in (("data", Path(data_dir)), ("media", Path(media_dir))):  # wherever they are
+            found.update(f"\0{label}\0".encode())
             if root.is_dir():  # no media folder: a deck without pictures of its own
                 found.update(files_digest(root))
     except (OSError, ValueError):

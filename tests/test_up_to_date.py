@@ -74,3 +74,19 @@ def test_another_option_or_a_lost_deck_is_built_again(project):
     assert build_in(project, only="point:kunlun").deck is not None and apkg.exists()
     apkg.write_bytes(apkg.read_bytes() + b"\0")  # changed by something else
     assert build_in(project, only="point:kunlun").deck is not None
+
+
+def test_the_same_folders_named_another_way_are_up_to_date(project, monkeypatch):
+    build_in(project)
+    monkeypatch.chdir(project)
+    assert build(Path("./data"), Path("media/"), Path("dist/deck.apkg")).deck is None
+
+
+def test_counts_edited_in_the_state_file_are_counted_again(project, capsys):
+    first = build_in(project)
+    state_file = project / "dist" / "deck.state.json"
+    state_file.write_text(state_file.read_text(encoding="utf-8").replace('"counts": {"points"', '"counts": {"pts"'),
+                          encoding="utf-8")
+    again = build_in(project)
+    assert again.deck is not None and again.changes.notes_changed == 0 and again.counts == first.counts
+    assert build_in(project).deck is None
