@@ -105,20 +105,23 @@ def build(data_dir: Path = DEFAULT_DATA, media_dir: Path = DEFAULT_MEDIA,
     # an --only deck numbers only its own quizzes: the others keep theirs for the next full build
     current.masks = {**(previous.masks if previous is not None else {}), **deck.masks}
     current.inputs = inputs or ""
-    current.counts = {"points": len(deck.dataset.points), "notes": len(deck.notes), "cards": deck.card_count,
-                      "images": len(deck.media)}
-    result = BuildResult(output, state_file, current.counts, deck, changes)
     if previous is not None and on_disk == previous.package and replace(
             current, package=previous.package, inputs=previous.inputs, counts=previous.counts) == previous:
-        current.package = previous.package  # the deck on disk is this one already (a comment was edited)
+        # the deck on disk is this one already (a comment was edited)
+        current.package, current.counts = previous.package, previous.counts or _counts(deck, deck.card_count)
         if current == previous:
-            return result
+            return BuildResult(output, state_file, current.counts, deck, changes)
     else:
-        current.package = package.write(output, decks, changes.notes, changes.note_types, deck.media)
+        current.package, cards = package.write(output, decks, changes.notes, changes.note_types, deck.media)
+        current.counts = _counts(deck, cards)
     # Only now: a state written before its .apkg would describe a deck nobody can import.
     try:
         state.write(state_file, current)
     except OSError as exc:
         raise OutputError(f"{output} was written but {state_file} was not ({exc.strerror}); the next "
                           "build will mark every note as changed") from None
-    return result
+    return BuildResult(output, state_file, current.counts, deck, changes)
+
+
+def _counts(deck: Deck, cards: int) -> dict[str, int]:
+    return {"points": len(deck.dataset.points), "notes": len(deck.notes), "cards": cards, "images": len(deck.media)}

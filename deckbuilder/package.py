@@ -23,8 +23,9 @@ from .notetypes import ANKI_EXTRAS
 
 
 def _write_collection(path: Path, decks: list[genanki.Deck], notes: list[tuple[NoteSpec, int]],
-                      models: list[tuple[genanki.Model, int]]) -> None:
-    """genanki would give every note and note type the build time; ours carry the time they last changed."""
+                      models: list[tuple[genanki.Model, int]]) -> int:
+    """genanki would give every note and note type the build time; ours carry the time they last
+    changed. Returns the number of cards genanki made."""
     db = sqlite3.connect(path)
     try:
         # Note and card ids come from this time: the newest note time keeps them stable.
@@ -47,8 +48,10 @@ def _write_collection(path: Path, decks: list[genanki.Deck], notes: list[tuple[N
                     field.update(tag=index, preventDeletion=index < 4)
         db.execute("update col set models = ?", (json.dumps(stored),))
         db.commit()
+        (cards,) = db.execute("select count() from cards").fetchone()
     finally:
         db.close()
+    return cards
 
 
 def target(output: Path) -> Path:
@@ -75,11 +78,12 @@ def _output_problem(output: Path) -> str | None:
 
 
 def write(output: Path, decks: list[genanki.Deck], notes: list[tuple[NoteSpec, int]],
-          models: list[tuple[genanki.Model, int]], media: list[MediaFile]) -> str:
+          models: list[tuple[genanki.Model, int]], media: list[MediaFile]) -> tuple[str, int]:
     """Write to a scratch file beside `output`, then rename it over the old one.
 
     An output that is a link is written through: the file it points to gets the new deck and the
-    link stays. Returns the SHA-256 of the file written, which the build state records.
+    link stays. Returns the SHA-256 of the file written, which the build state records, and the
+    number of cards in it.
     """
     for model, _ in models:
         decks[0].add_model(model)
@@ -91,7 +95,7 @@ def write(output: Path, decks: list[genanki.Deck], notes: list[tuple[NoteSpec, i
         raise OutputError(f"cannot write to {output.parent}: {exc.strerror}") from None
     try:
         # Not genanki's write_to_file: it leaves its SQLite file behind in the system temp folder.
-        _write_collection(database, decks, notes, models)
+        cards = _write_collection(database, decks, notes, models)
         # Every entry is dated 1980-01-01 (a ZipInfo's default), so the same deck gives the
         # same bytes. The collection is compressed; pictures are stored as they are, as Anki's
         # own exporter does (most are small, and deflating them costs more than it saves).
@@ -113,7 +117,7 @@ def write(output: Path, decks: list[genanki.Deck], notes: list[tuple[NoteSpec, i
         for path in (temporary, database):
             with contextlib.suppress(OSError):
                 path.unlink()
-    return checksum
+    return checksum, cards
 
 
 def _sha256(handle: BinaryIO) -> str:
