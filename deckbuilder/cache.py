@@ -5,7 +5,7 @@ Reading YAML is most of a build that renders nothing: PyYAML builds a Python obj
 value (about 5 µs each; the view files and 361 points hold 33,000). A file read before is taken
 from its stored result instead, found by its text, so any edit (even of a comment) reads it
 anew. Everything stored is checked or keyed by content; a cache that cannot be read or written
-only costs time. The folder may be deleted at any time.
+only costs time, and a damaged one is started again. The folder may be deleted at any time.
 """
 
 from __future__ import annotations
@@ -37,13 +37,13 @@ class Cache:
         self._pictures: list[tuple[str, str, bytes]] = []
         self._parsed: list[tuple[str, str]] = []
         self._read: set[str] = set()  # the files this build read: the others' entries are dropped
-        if folder is not None and (folder / FILE).is_file():  # made by `save`: a failed build leaves no folder
-            try:
+        try:
+            if folder is not None and (folder / FILE).is_file():  # made by `save`: a failed build leaves no folder
                 self._db = sqlite3.connect(folder / FILE)
                 if self._db.execute("pragma user_version").fetchone()[0] != SCHEMA:
                     self._close()
-            except sqlite3.Error:
-                self._close()
+        except (OSError, sqlite3.Error):  # a folder that cannot be searched, a damaged file
+            self._close()
 
     def picture(self, key: str) -> tuple[str, bytes] | None:
         """A rendered picture's name and content, as `keep_picture` stored them."""

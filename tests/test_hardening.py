@@ -111,8 +111,14 @@ def test_unreadable_picture_cache_is_rendered_again(open_site):
     for path in cache.iterdir():
         os.chmod(path, 0)
     os.chmod(open_site / "dist/acupressure.apkg", 0o666)
+    conditions = open_site / "data/conditions.yaml"
+    conditions.write_text(conditions.read_text(encoding="utf-8") + "# read it all again\n", encoding="utf-8")
     code, err = as_nobody(open_site, "build")
     assert code == 0, err
+    os.chmod(cache, 0)  # nor may the folder be searched
+    conditions.write_text(conditions.read_text(encoding="utf-8") + "# and again\n", encoding="utf-8")
+    code, err = as_nobody(open_site, "build")
+    assert code == 0 and "Traceback" not in err, err
 
 
 def test_ctrl_c_during_a_build_changes_nothing(site, monkeypatch, capsys):
