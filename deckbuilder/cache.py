@@ -15,6 +15,7 @@ import hashlib
 import json
 import os
 import sqlite3
+import stat
 from pathlib import Path
 from typing import Any, Callable
 
@@ -132,13 +133,16 @@ def code_version() -> str:
 
 
 def files_digest(root: Path, suffixes: tuple[str, ...] | None = None) -> bytes:
-    """The SHA-256 of every file under `root` (of those suffixes), with its relative name."""
+    """The SHA-256 of every file under `root` (of those suffixes), with its relative name.
+    ValueError for anything but a regular file (a pipe or a device would never end)."""
     found = hashlib.sha256()
     for folder, subfolders, names in os.walk(root, onerror=_raise):
         subfolders.sort()
         for name in sorted(names):
             if suffixes is None or name.endswith(suffixes):
                 path = Path(folder, name)
+                if not stat.S_ISREG(path.stat().st_mode):
+                    raise ValueError(f"{path} is not a regular file")
                 found.update(f"{path.relative_to(root)}\0".encode())
                 found.update(hashlib.sha256(path.read_bytes()).digest())
     return found.digest()

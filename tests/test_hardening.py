@@ -197,14 +197,20 @@ def test_state_file_that_cannot_be_trusted_is_not_a_crash(site, stored):
 
 
 @pytest.mark.parametrize("kind", ["zero", "fifo"])
-def test_point_file_that_is_a_device_or_pipe(site, kind):
+@pytest.mark.parametrize("command", ["check", "build"])
+def test_point_file_that_is_a_device_or_pipe(site, kind, command):
     path = site / "data/points/heart.yaml"
     if kind == "zero":
         path.symlink_to("/dev/zero")
     else:
         os.mkfifo(path)
-    result = cli("check")  # must not hang reading it
+    result = cli(command)  # must not hang reading it
     assert result.returncode == 1 and "data/points/heart.yaml: this is not a regular file" in result.stderr
+
+
+def test_a_pipe_in_the_media_folder_is_not_read(site):
+    os.mkfifo(site / "media/pipe")  # no point names it
+    assert cli("build").returncode == 0  # must not hang reading it for the up-to-date check
 
 
 def test_data_that_is_not_what_it_seems(site):
