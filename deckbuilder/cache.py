@@ -134,19 +134,30 @@ def code_version() -> str:
 
 def files_digest(root: Path, suffixes: tuple[str, ...] | None = None) -> bytes:
     """The SHA-256 of every file under `root` (of those suffixes), with its relative name.
-    ValueError for anything but a regular file (a pipe or a device would never end)."""
+
+    Links are followed, as the build follows them (points/ may be a link to a folder kept
+    elsewhere); a link to nowhere counts by its name. ValueError for a pipe or a device (reading
+    would never end) and for a folder that contains itself."""
     found = hashlib.sha256()
-    for folder, subfolders, names in os.walk(root, onerror=_raise):
-        subfolders.sort()
-        for name in sorted(names):
-            if suffixes is None or name.endswith(suffixes):
-                path = Path(folder, name)
-                if not stat.S_ISREG(path.stat().st_mode):
-                    raise ValueError(f"{path} is not a regular file")
-                found.update(f"{path.relative_to(root)}\0".encode())
-                found.update(hashlib.sha256(path.read_bytes()).digest())
+
+    def walk(folder: Path, relative: str, above: frozenset[tuple[int, int]]) -> None:
+        info = folder.stat()
+        here = (info.st_dev, info.st_ino)
+        if here in above:
+            raise ValueError(f"{folder} contains itself")
+        for entry in sorted(os.scandir(folder), key=lambda e: e.name):
+            name = relative + entry.name
+            if entry.is_dir():
+                walk(Path(entry.path), name + "/", above | {here})
+            elif suffixes is None or entry.name.endswith(suffixes):
+                found.update(f"{name}\0".encode())
+                try:
+                    mode = os.stat(entry.path).st_mode
+                except FileNotFoundError:  # a link to nowhere
+                    continue
+                if not stat.S_ISREG(mode):
+                    raise ValueError(f"{entry.path} is not a regular file")
+                found.update(hashlib.sha256(Path(entry.path).read_bytes()).digest())
+
+    walk(root, "", frozenset())
     return found.digest()
-
-
-def _raise(error: OSError) -> None:
-    raise error

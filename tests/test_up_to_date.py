@@ -90,3 +90,19 @@ def test_counts_edited_in_the_state_file_are_counted_again(project, capsys):
     again = build_in(project)
     assert again.deck is not None and again.changes.notes_changed == 0 and again.counts == first.counts
     assert build_in(project).deck is None
+
+
+def test_an_edit_behind_a_link_is_read(project, tmp_path_factory):
+    elsewhere = tmp_path_factory.mktemp("kept-elsewhere") / "points"
+    (project / "data" / "points").rename(elsewhere)
+    (project / "data" / "points").symlink_to(elsewhere, target_is_directory=True)
+    (project / "data" / "loop").symlink_to(project / "data", target_is_directory=True)  # and a folder in itself
+    build_in(project)
+    assert build_in(project).deck is not None  # a folder in itself: no digest, so everything is read
+    (project / "data" / "loop").unlink()
+    build_in(project)
+    assert build_in(project).deck is None
+    points = elsewhere / "bladder.yaml"
+    points.write_text(points.read_text(encoding="utf-8").replace("Kunlun Mountains", "Kunlun Range"), encoding="utf-8")
+    result = build_in(project)
+    assert result.deck is not None and result.changes.changed_points == (("kunlun", "BL60"),)
