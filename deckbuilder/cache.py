@@ -55,9 +55,10 @@ class Cache:
         self._pictures.append((key, name, data))
 
     def parsed(self, kind: str, text: str, parse: Callable[[str], Any],
-               encode: Callable[[Any], str] = json.dumps, decode: Callable[[str], Any] = json.loads) -> Any:
+               encode: Callable[[Any], str] | None = None, decode: Callable[[str], Any] = json.loads) -> Any:
         """`parse(text)`, or what it gave for the same text before (with the same deckbuilder).
-        `encode` may raise TypeError for a value it cannot store: then it is not stored."""
+        `encode` raises TypeError for a value it cannot store exactly: then it is not stored.
+        By default plain JSON, checked to give the value back (JSON makes a number key text)."""
         key = hashlib.sha256(f"{kind}\0{code_version()}\0{text}".encode()).hexdigest()
         self._read.add(key)
         found = self._get("select value from parsed where key = ?", key)
@@ -69,7 +70,7 @@ class Cache:
         value = parse(text)
         if self._folder is not None:
             try:
-                self._parsed.append((key, encode(value)))
+                self._parsed.append((key, (encode or _exact_json)(value)))
             except (TypeError, ValueError):
                 pass
         return value
@@ -122,6 +123,13 @@ class Cache:
         if self._db is not None:
             self._db.close()
         self._db = None
+
+
+def _exact_json(value: Any) -> str:
+    stored = json.dumps(value)
+    if json.loads(stored) != value:
+        raise TypeError("JSON would not give this value back")
+    return stored
 
 
 @functools.cache

@@ -101,3 +101,18 @@ def test_a_cache_of_another_layout_is_started_again(project):
     assert first.deck.diagrams_rendered > 0
     (project / "dist" / "deck.apkg").unlink()
     assert build(project / "data", project / "media", project / "dist" / "deck.apkg").deck.diagrams_rendered == 0
+
+
+def test_a_value_json_would_change_is_not_kept(tmp_path):
+    import yaml
+
+    def parse(text):
+        return yaml.safe_load(text)
+
+    first = Cache(tmp_path)
+    assert first.parsed("view", "{1: [2, 3]}", parse) == {1: [2, 3]}  # a number key: JSON makes it text
+    assert first.parsed("view", "{a: [2, 3]}", parse) == {"a": [2, 3]}
+    first.save()
+    again = Cache(tmp_path)
+    assert again.parsed("view", "{1: [2, 3]}", parse) == {1: [2, 3]}
+    assert sqlite3.connect(tmp_path / "cache.sqlite").execute("select count(*) from parsed").fetchone()[0] == 1
