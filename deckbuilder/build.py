@@ -6,7 +6,7 @@ import functools
 import hashlib
 import json
 import time
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 import genanki
@@ -89,8 +89,7 @@ def build(data_dir: Path = DEFAULT_DATA, media_dir: Path = DEFAULT_MEDIA,
     # Taken before reading: a file edited during this build makes the next one read it again.
     inputs = state.inputs(Path(data_dir), Path(media_dir), only)
     on_disk = package.digest(output)
-    if (previous is not None and inputs is not None and previous.inputs == inputs and previous.counts
-            and on_disk == previous.package):
+    if previous is not None and previous.built_from(inputs, on_disk):
         return BuildResult(output, state_file, previous.counts, None, None)
     # the quizzes' cloze numbers: from the state, or (state lost) from the deck last written
     masks_before = previous.masks if previous is not None else package.quiz_masks(output)
@@ -105,9 +104,7 @@ def build(data_dir: Path = DEFAULT_DATA, media_dir: Path = DEFAULT_MEDIA,
     # an --only deck numbers only its own quizzes: the others keep theirs for the next full build
     current.masks = {**(previous.masks if previous is not None else {}), **deck.masks}
     current.inputs = inputs or ""
-    if previous is not None and on_disk == previous.package and replace(
-            current, package=previous.package, inputs=previous.inputs, counts=previous.counts) == previous:
-        # the deck on disk is this one already (a comment was edited)
+    if previous is not None and previous.same_deck(current, on_disk):
         current.package, current.counts = previous.package, previous.counts or _counts(deck, deck.card_count)
         if current == previous:
             return BuildResult(output, state_file, current.counts, deck, changes)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import NamedTuple
 
@@ -58,6 +58,17 @@ class State:
     @property
     def newest(self) -> int:
         return max((s.mod for s in (*self.notes.values(), *self.note_types.values())), default=0)
+
+    def built_from(self, inputs: str | None, on_disk: str | None) -> bool:
+        """Whether the deck on disk (its SHA-256) is the one this state describes, built from
+        these very inputs: then there is nothing to read again."""
+        return inputs is not None and inputs == self.inputs and bool(self.counts) and on_disk == self.package
+
+    def same_deck(self, current: State, on_disk: str | None) -> bool:
+        """Whether `current` describes the deck this state describes, which is on disk: then
+        there is nothing to write but the state (the inputs changed, e.g. a comment)."""
+        return on_disk == self.package and replace(
+            current, package=self.package, inputs=self.inputs, counts=self.counts) == self
 
 
 def state_path(output: Path) -> Path:
