@@ -352,10 +352,6 @@ def overlay(view: str, position: Position, *, label: str | None = None) -> bytes
     return _svg(frame.height, out)
 
 
-def _overlaps(a: tuple[float, ...], b: tuple[float, ...]) -> bool:
-    return a[0] < b[0] + b[2] and b[0] < a[0] + a[2] and a[1] < b[1] + b[3] and b[1] < a[1] + a[3]
-
-
 def quiz_boxes(view: str, points: Sequence[tuple[float, float, str]]) -> list[tuple[float, float, float, float]]:
     """Where `quiz` puts each point's tag: (left, top, width, height) in the picture's units.
 
@@ -371,19 +367,28 @@ def quiz_boxes(view: str, points: Sequence[tuple[float, float, str]]) -> list[tu
         mx, my = frame.closeup((float(x), float(y)))
         w, h = text_w(label, ANSWER_FONT, bold=True) + 10, ANSWER_FONT + 8
         for dx, dy in _spots(w, h):
-            box = (min(max(mx - w / 2 + dx, 1), W - w - 1), min(max(my - h / 2 + dy, 1), frame.height - h - 1), w, h)
-            if not any(_overlaps(box, other) for cell in _cells(box) for other in filed.get(cell, ())):
+            bx, by = min(max(mx - w / 2 + dx, 1), W - w - 1), min(max(my - h / 2 + dy, 1), frame.height - h - 1)
+            if not _taken(filed, bx, by, w, h):
                 break
-        boxes.append(box)
-        for cell in _cells(box):
-            filed.setdefault(cell, []).append(box)
+        boxes.append((bx, by, w, h))
+        for i in range(int(bx // _CELL), int((bx + w) // _CELL) + 1):
+            for j in range(int(by // _CELL), int((by + h) // _CELL) + 1):
+                filed.setdefault((i, j), []).append((bx, by, w, h))
     return boxes
 
 
-def _cells(box: tuple[float, float, float, float], size: float = 40.0) -> list[tuple[int, int]]:
-    x, y, w, h = box
-    return [(i, j) for i in range(int(x // size), int((x + w) // size) + 1)
-            for j in range(int(y // size), int((y + h) // size) + 1)]
+_CELL = 40.0
+
+
+def _taken(filed: dict[tuple[int, int], list[tuple[float, float, float, float]]],
+           x: float, y: float, w: float, h: float) -> bool:
+    """Whether a tag placed so far overlaps this box (only those filed under its cells can)."""
+    for i in range(int(x // _CELL), int((x + w) // _CELL) + 1):
+        for j in range(int(y // _CELL), int((y + h) // _CELL) + 1):
+            for ox, oy, ow, oh in filed.get((i, j), ()):
+                if x < ox + ow and ox < x + w and y < oy + oh and oy < y + h:
+                    return True
+    return False
 
 
 @functools.cache
