@@ -94,7 +94,7 @@ def build(data_dir: Path = DEFAULT_DATA, media_dir: Path = DEFAULT_MEDIA,
     # the quizzes' cloze numbers: from the state, or (state lost) from the deck last written
     masks_before = previous.masks if previous is not None else package.quiz_masks(output)
     deck = prepare(Path(data_dir), Path(media_dir), output.parent / ".deckbuilder-cache", only, masks_before)
-    changes = state.changes(state_file, output, deck.dataset, deck.notes, NOTE_TYPES,
+    changes = state.changes(previous, output, on_disk, deck.dataset, deck.notes, NOTE_TYPES,
                             [m.name for m in deck.media], int(time.time()) if now is None else now)
     names = [DECK_NAME, *sorted({note.deck for note in deck.notes} - {DECK_NAME})]
     decks = [genanki.Deck(deck_id(name), name, description=description(deck.dataset) if name == DECK_NAME else "")

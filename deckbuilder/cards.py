@@ -17,6 +17,7 @@ from typing import Mapping, NamedTuple, Sequence
 import genanki
 
 from .categories import describe, reverse
+from .codes import channel_title
 from .errors import DataError, Problem
 from .markup import bullet_list, inline, plain
 from .media import MediaFile, PointImages, Quiz
@@ -152,8 +153,7 @@ def _point_notes(point: Point, condition_ids: list[str], images: PointImages, de
     tags = _point_tags(point, condition_ids)
     owner = f"point:{point.id}"
     code, caution, sources = plain(point.code), _caution(point), _sources(point.sources)
-    meridian = ("Extra point (off the meridians)" if point.meridian == "extra" else
-                plain(point.meridian.capitalize()) + ("" if point.meridian.endswith("vessel") else " meridian"))
+    meridian = "Extra point (off the meridians)" if point.meridian == "extra" else plain(channel_title(point.meridian))
     article = inline(point.article) if point.article else ""
     photos = "".join(_img(photo, "Photo of the point's area") for photo in images.photos)
     main, more = point.indications[:GRADED_USES], point.indications[GRADED_USES:]

@@ -96,3 +96,8 @@ def legacy_code_problem(code: str) -> tuple[str, str] | None:
 def meridian_of(code: str) -> str:
     """The meridian's English name for a valid standard code; "extra" for an extra point."""
     return "extra" if code.startswith("EX-") else MERIDIANS[code[:2]][0]
+
+
+def channel_title(meridian: str) -> str:
+    """'Bladder meridian', 'Governor vessel': a meridian's English name as a title."""
+    return meridian.capitalize() + ("" if meridian.endswith("vessel") else " meridian")

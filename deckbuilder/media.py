@@ -14,7 +14,7 @@ from typing import Callable
 
 from . import atlas
 from .cache import Cache
-from .codes import EXTRA_REGIONS, MERIDIANS
+from .codes import EXTRA_REGIONS, MERIDIANS, channel_title
 from .records import Diagram, Point
 
 IMAGE_TYPES = {
@@ -166,8 +166,7 @@ def quiz_group(point: Point) -> str:
 
 def group_name(group: str) -> str:
     if group in MERIDIANS:
-        return f"{MERIDIANS[group][0]} {'vessel' if group in ('GV', 'CV') else 'meridian'}".replace(
-            "vessel vessel", "vessel").capitalize()
+        return channel_title(MERIDIANS[group][0])
     return f"extra points of the {EXTRA_REGIONS[group.removeprefix('EX-')][0]}"
 
 

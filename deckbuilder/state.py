@@ -210,15 +210,14 @@ def _anki_schema(model: genanki.Model) -> str:
                       ensure_ascii=False)
 
 
-def _previous(state_file: Path, output: Path, now: int) -> tuple[State | None, int, bool]:
+def _previous(previous: State | None, output: Path, on_disk: str | None, now: int) -> tuple[State | None, int, bool]:
     """The last build's state, the time for changed notes, and whether the state had to be distrusted.
 
-    If the .apkg on disk is not the one the state describes (a build stopped between writing the
-    two, or the state file was lost), a collection may hold any note of that .apkg: every note
-    then gets a time newer than all of them, so the next import brings everything up to date.
+    If the .apkg on disk (`on_disk`, its SHA-256) is not the one the state describes (a build
+    stopped between writing the two, or the state file was lost), a collection may hold any note
+    of that .apkg: every note then gets a time newer than all of them, so the next import brings
+    everything up to date.
     """
-    previous = read(state_file)
-    on_disk = package.digest(output)
     if on_disk is None or (previous is not None and previous.package == on_disk):
         return previous, now, False
     known = previous or State()
@@ -235,10 +234,12 @@ def _narrowed(search: str) -> str:
     return search
 
 
-def changes(state_file: Path, output: Path, dataset: Dataset, notes: list[NoteSpec],
+def changes(previous: State | None, output: Path, on_disk: str | None, dataset: Dataset, notes: list[NoteSpec],
             models: tuple[genanki.Model, ...], media: list[str], now: int) -> Changes:
-    """Compare this build with the state of the last one: each note keeps its time unless it changed."""
-    previous, now, recovered = _previous(state_file, output, now)
+    """Compare this build with the state of the last one (`read` from its file; None if there is
+    none): each note keeps its time unless it changed. `on_disk`: the SHA-256 of the .apkg at
+    `output`, or None."""
+    previous, now, recovered = _previous(previous, output, on_disk, now)
     first_build = previous is None
     previous = previous or State()
     current = State()

@@ -12,11 +12,11 @@ import difflib
 import functools
 import hashlib
 import math
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from importlib import resources
 from types import MappingProxyType
 from typing import Any
-from collections.abc import Callable, Mapping
 
 import yaml
 
