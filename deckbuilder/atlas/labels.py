@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import bisect
 import functools
 import math
 from typing import Sequence
@@ -103,8 +102,7 @@ def answer_box(mx: float, my: float, text: str, boxes: Sequence[tuple[float, flo
     near_ink = []
     for frame, pts in _framed(ink):
         if not (frame[0] > x1 or frame[2] < x0 or frame[1] > y1 or frame[3] < y0):
-            near = sorted((px, py) for px, py in pts if x0 <= px <= x1 and y0 <= py <= y1)
-            near_ink.append((frame, [px for px, _ in near], [py for _, py in near], len(pts)))
+            near_ink.append((frame, [(px, py) for px, py in pts if x0 <= px <= x1 and y0 <= py <= y1], len(pts)))
     best: tuple[float, int] | None = None
     for i, (x, y) in enumerate(placed):
         box = (x, y, w, h)
@@ -117,11 +115,10 @@ def answer_box(mx: float, my: float, text: str, boxes: Sequence[tuple[float, flo
             if x < ax + aw and ax < x + w and y < ay + ah and ay < y + h:
                 cost += 1000
         cost += 300 * sum(_seg_hits_box(a, b, box) for a, b in near_leaders)
-        for (left, top, right, bottom), xs, ys, count in near_ink:  # how much of each drawn structure is hidden
+        for (left, top, right, bottom), near, count in near_ink:  # how much of each drawn structure is hidden
             if left > x + w or right < x or top > y + h or bottom < y:
                 continue  # nowhere near this spot
-            across = ys[bisect.bisect_left(xs, x):bisect.bisect_right(xs, x + w)]  # the points within x to x + w
-            hidden = sum(1 for py in across if y <= py <= y + h)
+            hidden = sum(1 for px, py in near if x <= px <= x + w and y <= py <= y + h)
             if hidden:
                 cost += 2 + 10 * hidden / count
         if best is None or cost < best[0]:
