@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import math
 from typing import Sequence
 
@@ -69,15 +68,18 @@ def _seg_hits_box(a: Point, b: Point, box: tuple[float, float, float, float]) ->
     return False
 
 
-@functools.lru_cache(maxsize=None)
-def _framed(ink: tuple[tuple[Point, ...], ...]) -> tuple[tuple[tuple[float, ...], tuple[Point, ...]], ...]:
-    """Each drawn structure with its bounding box, so a spot far from it is not checked point by point."""
-    return tuple(((min(p[0] for p in pts), min(p[1] for p in pts), max(p[0] for p in pts),
-                   max(p[1] for p in pts)), pts) for pts in ink if pts)
+# A drawn structure an answer label should not hide: its bounding box (left, top, right, bottom)
+# and its points; the box keeps a spot far from it from being checked point by point.
+Ink = tuple[tuple[float, float, float, float], tuple[Point, ...]]
+
+
+def ink(points: Sequence[Point]) -> Ink:
+    return ((min(p[0] for p in points), min(p[1] for p in points), max(p[0] for p in points),
+             max(p[1] for p in points)), tuple(points))
 
 
 def answer_box(mx: float, my: float, text: str, boxes: Sequence[tuple[float, float, float, float]],
-                leaders: Sequence[tuple[Point, Point]], ink: Sequence[Sequence[Point]],
+                leaders: Sequence[tuple[Point, Point]], drawn: Sequence[Ink],
                 panel: tuple[float, float, float, float]) -> tuple[float, float, float, float]:
     """Place the answer label near the marker, hiding as few named landmarks as possible."""
     size = ANSWER_FONT
@@ -100,7 +102,7 @@ def answer_box(mx: float, my: float, text: str, boxes: Sequence[tuple[float, flo
     x1, y1 = max(x for x, _ in placed) + w, max(y for _, y in placed) + h
     near_leaders = [(a, b) for a, b in leaders if not _apart(a, b, (x0 - 1, y0 - 1, x1 - x0 + 2, y1 - y0 + 2))]
     near_ink = []
-    for frame, pts in _framed(ink):
+    for frame, pts in drawn:
         if not (frame[0] > x1 or frame[2] < x0 or frame[1] > y1 or frame[3] < y0):
             near_ink.append((frame, [(px, py) for px, py in pts if x0 <= px <= x1 and y0 <= py <= y1], len(pts)))
     best: tuple[float, int] | None = None

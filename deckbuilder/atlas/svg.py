@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Mapping, Sequence
 
 from .geometry import Point, Shape, Transform, fmt
-from .labels import ANSWER_FONT, FONT, LINE_H, answer_box, layout_column, text_w
+from .labels import ANSWER_FONT, FONT, LINE_H, Ink, answer_box, ink, layout_column, text_w
 from .views import FIGURES, VIEWS, Position
 
 # Part of the media cache key: bump whenever the drawing changes.
@@ -194,7 +194,7 @@ class _Layout:
     drawing: tuple[str, ...]                  # SVG elements of the picture without any point
     label_boxes: tuple[tuple[float, float, float, float], ...]
     leaders: tuple[tuple[Point, Point], ...]
-    ink: tuple[tuple[Point, ...], ...]        # drawn structures an answer label should not hide
+    ink: tuple[Ink, ...]                      # drawn structures an answer label should not hide
 
 
 @functools.cache
@@ -293,9 +293,9 @@ def _layout(view: str) -> _Layout:
                              f' stroke="{BG}" stroke-width="3" stroke-linejoin="round" '
                              'paint-order="stroke"'))
 
-    ink = tuple(tuple(tf(p) for p in lm.shape.polygon(4)) for lm in v.drawing
-                if lm.style not in ("shade", "none", "faint"))
-    return _Layout(frame, tuple(out), tuple(label_boxes), tuple(leaders), ink)
+    drawn = tuple(ink([tf(p) for p in lm.shape.polygon(4)]) for lm in v.drawing
+                  if lm.style not in ("shade", "none", "faint"))
+    return _Layout(frame, tuple(out), tuple(label_boxes), tuple(leaders), drawn)
 
 
 def _svg(height: float, elements: Sequence[str]) -> bytes:
