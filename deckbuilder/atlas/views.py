@@ -9,7 +9,6 @@ a landmark and offsets in cun along the view's axes, as the WHO standard describ
 from __future__ import annotations
 
 import difflib
-import functools
 import hashlib
 import math
 from collections.abc import Callable, Mapping
@@ -213,46 +212,6 @@ def _landmark_hint(view: View, name: str) -> str:
     return (f"did you mean '{close[0]}'? " if close else "") + f"the landmarks of '{view.name}': {listed}"
 
 
-@functools.lru_cache(maxsize=None)
-def _place(view_name: str, spec: tuple[tuple[str, object], ...]) -> Position:
-    view = VIEWS[view_name]
-    fields = dict(spec)
-    if "along" in fields:
-        x, y = _along(view, str(fields["along"]), fields.get("cun"), fields.get("fraction"))
-        origin, measure = None, None
-    elif "from" not in fields:
-        x, y = float(fields["x"]), float(fields["y"])
-        origin, measure = None, None
-    else:
-        starts = fields["from"] if isinstance(fields["from"], tuple) else (fields["from"],)
-        for start in starts:
-            if start not in view.landmarks:
-                raise PlacementError(f"the view '{view_name}' has no landmark '{start}'",
-                                     _landmark_hint(view, str(start)))
-        if len(starts) not in (1, 2):
-            raise PlacementError("'from' names one landmark, or two to start halfway between them",
-                                 _landmark_hint(view, ""))
-        # Two landmarks: halfway between them ("between the tendons", "between the bone and the tendon").
-        x = sum(view.landmarks[s][0] for s in starts) / len(starts)
-        y = sum(view.landmarks[s][1] for s in starts) / len(starts)
-        origin = (x, y)
-        moved = []
-        for direction, (ux, uy) in DIRECTIONS.items():
-            if direction in fields:
-                cun = float(fields[direction])
-                x += ux * cun * view.units_per_cun("x" if ux else "y")
-                y += uy * cun * view.units_per_cun("y" if uy else "x")
-                moved.append(f"{cun:g} cun")
-        measure = " + ".join(moved) or None
-    if not (math.isfinite(x) and math.isfinite(y)):
-        raise PlacementError("the position is not a finite number", "e.g. x: 12.5")
-    if not inside_body(view_name, x, y):
-        raise PlacementError(f"the position ({x:g}, {y:g}) is outside the body in the '{view_name}' view",
-                             _landmark_hint(view, "") if "from" in fields else
-                             "see the README for each view's coordinates, or place it by a landmark")
-    return Position(view_name, round(x, 2), round(y, 2), origin if measure else None, measure)
-
-
 def _along(view: View, key: str, cun: object, fraction: object) -> Point:
     """The point `cun` B-cun, or `fraction` of the way, along a measured line, from its first point."""
     curve = next((c for c in view.curves if c.key == key), None)
@@ -287,13 +246,48 @@ def _along(view: View, key: str, cun: object, fraction: object) -> Point:
     return points[-1] if cun else points[0]
 
 
-def place(view: str, spec: Mapping[str, object]) -> Position:
-    """Where a point goes: `spec` is {x, y}; or {from: landmark, right/left/up/down: cun}, where
+def place(view_name: str, fields: Mapping[str, object]) -> Position:
+    """Where a point goes: `fields` is {x, y}; or {from: landmark, right/left/up/down: cun}, where
     `from` may name two landmarks, to start halfway between them; or {along: line, cun: n}, so
     many cun (or `fraction` of the way) along one of the view's measured lines."""
-    if view not in VIEWS:
-        close = difflib.get_close_matches(view, list(VIEWS), n=1)
-        raise PlacementError(f"there is no view '{view}'",
+    if view_name not in VIEWS:
+        close = difflib.get_close_matches(view_name, list(VIEWS), n=1)
+        raise PlacementError(f"there is no view '{view_name}'",
                              f"did you mean '{close[0]}'?" if close else "views: " + ", ".join(VIEWS))
-    frozen = {k: tuple(v) if isinstance(v, list) else v for k, v in spec.items()}
-    return _place(view, tuple(sorted(frozen.items())))
+    view = VIEWS[view_name]
+    if "along" in fields:
+        x, y = _along(view, str(fields["along"]), fields.get("cun"), fields.get("fraction"))
+        origin, measure = None, None
+    elif "from" not in fields:
+        x, y = float(fields["x"]), float(fields["y"])
+        origin, measure = None, None
+    else:
+        starts = (fields["from"],) if isinstance(fields["from"], str) else tuple(fields["from"])
+        for start in starts:
+            if start not in view.landmarks:
+                raise PlacementError(f"the view '{view_name}' has no landmark '{start}'",
+                                     _landmark_hint(view, str(start)))
+        if len(starts) not in (1, 2):
+            raise PlacementError("'from' names one landmark, or two to start halfway between them",
+                                 _landmark_hint(view, ""))
+        # Two landmarks: halfway between them ("between the tendons", "between the bone and the tendon").
+        x = sum(view.landmarks[s][0] for s in starts) / len(starts)
+        y = sum(view.landmarks[s][1] for s in starts) / len(starts)
+        origin = (x, y)
+        moved = []
+        for direction, (ux, uy) in DIRECTIONS.items():
+            if direction in fields:
+                cun = float(fields[direction])
+                x += ux * cun * view.units_per_cun("x" if ux else "y")
+                y += uy * cun * view.units_per_cun("y" if uy else "x")
+                moved.append(f"{cun:g} cun")
+        measure = " + ".join(moved) or None
+    if not (math.isfinite(x) and math.isfinite(y)):
+        raise PlacementError("the position is not a finite number", "e.g. x: 12.5")
+    if not inside_body(view_name, x, y):
+        raise PlacementError(f"the position ({x:g}, {y:g}) is outside the body in the '{view_name}' view",
+                             _landmark_hint(view, "") if "from" in fields else
+                             "see the README for each view's coordinates, or place it by a landmark")
+    return Position(view_name, round(x, 2), round(y, 2), origin if measure else None, measure)
+
+
