@@ -6,7 +6,7 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-_UNSEEN = {"Cc", "Cf", "Co", "Cn", "Zl", "Zp", "Zs"}  # controls, format marks, unassigned, spaces
+_UNSEEN = {"Cc", "Cf", "Co", "Cn", "Cs", "Zl", "Zp", "Zs"}  # controls, format marks, unassigned, halves, spaces
 
 
 def shown(text: str) -> str:

@@ -46,6 +46,12 @@ class DataFiles:
     sources: tuple[Path, Any]
 
 
+# "\ud800" in double quotes: half of a character, which no text file or Anki field can hold.
+_HALF = re.compile("[\ud800-\udfff]")
+HALF_MESSAGE = "this \\u escape is not a character (\\ud800 to \\udfff are halves of one)"
+HALF_HINT = "type the character itself, or give its whole code, e.g. \\u00e9 for é"
+
+
 class _Kept:
     """What a PyYAML safe loader adds for us: no duplicate keys, the lines kept, our own messages."""
 
@@ -72,6 +78,9 @@ class _Kept:
         return items
 
     def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
+        if isinstance(node, yaml.ScalarNode) and _HALF.search(node.value):  # libyaml refuses it when scanning
+            raise DataError([Problem(None, node.start_mark.line + 1, HALF_MESSAGE, hint=HALF_HINT,
+                                     column=node.start_mark.column + 1)])
         try:
             return super().construct_object(node, deep=deep)
         except (DataError, RecursionError):
@@ -184,8 +193,8 @@ def _parse(path: Path, text: str) -> Any:
         mark = exc.problem_mark
         raise DataError([Problem(path, mark.line + 1 if mark else None, f"the value cannot be read ({exc.problem})",
                                  hint="write the value out instead of referring to it with * or &")]) from None
-    except yaml.YAMLError:
-        pass
+    except yaml.YAMLError as exc:
+        refused = exc
     # libyaml and PyYAML's own parser find the same mistakes; the latter's messages and marks
     # are the ones the wording below is written for.
     try:
@@ -199,7 +208,9 @@ def _parse(path: Path, text: str) -> Any:
                                  "retype the line")]) from None
     except (yaml.YAMLError, RecursionError) as exc:
         raise DataError([Problem(path, None, f"the file cannot be read as YAML ({exc})")]) from None
-    raise DataError([Problem(path, None, "the file cannot be read as YAML")])
+    if isinstance(refused, yaml.MarkedYAMLError):  # what only libyaml refuses, e.g. "\\ud800"
+        raise DataError([_syntax_problem(path, refused, text.splitlines())])
+    raise DataError([Problem(path, None, f"the file cannot be read as YAML ({refused})")])
 
 
 QUOTE_HINT = "put the whole text in quotes, e.g.  location: \"*Press* gently\""
@@ -231,6 +242,8 @@ def _syntax_problem(path: Path, exc: yaml.MarkedYAMLError, lines: list[str]) -> 
     elif "escape character" in problem:
         message, hint = ("inside double quotes, a backslash (\\) must be followed by a known letter",
                          "write \\\\ for a backslash, or use single quotes instead of double quotes")
+    elif "Unicode character escape" in problem:
+        message, hint = HALF_MESSAGE, HALF_HINT
     elif "alias" in context or "anchor" in context or "undefined alias" in problem:
         message, hint = ("a value that starts with * or & must be in quotes", QUOTE_HINT)
     elif "that cannot start any token" in problem:

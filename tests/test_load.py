@@ -69,3 +69,14 @@ def test_an_anchor_inside_itself_is_refused(tmp_path):
         read_yaml(path)
     (problem,) = error.value.problems
     assert problem.line == 1 and "cannot be read" in problem.message
+
+
+def test_half_a_character_is_refused_without_libyaml_too(monkeypatch):
+    """PyYAML's own parser reads "\\ud83d" as half a character, which no SVG or Anki field can
+    hold: refused with its line, as libyaml refuses it (tests/bad_input/yaml-half-character)."""
+    source = Path(__file__).parent / "bad_input" / "yaml-half-character" / "data" / "points" / "bladder.yaml"
+    monkeypatch.setattr(load_module, "Loader", load_module.loader_on(yaml.SafeLoader))
+    with pytest.raises(DataError) as error:
+        read_yaml(source)
+    (problem,) = error.value.problems
+    assert (problem.file, problem.line) == (source, 7) and "not a character" in problem.message
