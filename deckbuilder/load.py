@@ -252,7 +252,7 @@ def _syntax_problem(path: Path, exc: yaml.MarkedYAMLError, lines: list[str]) -> 
     elif "mapping values are not allowed" in problem and mark and _indented_further(lines, mark.line):
         message, hint = ("this line is indented further than the line above it",
                          "line it up with the field above (the same number of spaces)")
-    elif "mapping values are not allowed" in problem:
+    elif "mapping values are not allowed" in problem or "unexpected ':'" in problem:
         message, hint = ("there is a colon (:) here that cannot be read",
                          "if the text contains ': ', put the whole text in quotes; otherwise check that "
                          "this line is indented exactly like the field above it")

@@ -80,3 +80,13 @@ def test_half_a_character_is_refused_without_libyaml_too(monkeypatch):
         read_yaml(source)
     (problem,) = error.value.problems
     assert (problem.file, problem.line) == (source, 7) and "not a character" in problem.message
+
+
+def test_a_colon_only_libyaml_refuses_is_worded_and_located(tmp_path):
+    """libyaml refuses 'b:' inside a [list] that PyYAML's own parser reads as a mapping."""
+    path = tmp_path / "points.yaml"
+    path.write_text("- id: kunlun\n  sources: [who-2008, who-1991:, deadman]\n", encoding="utf-8")
+    with pytest.raises(DataError) as error:
+        read_yaml(path)
+    (problem,) = error.value.problems
+    assert (problem.line, problem.column) == (2, 31) and "colon" in problem.message
