@@ -252,28 +252,36 @@ def measure(bench: Bench, table: Table, ds: Dataset, runs: int, cold_runs: int,
         shutil.rmtree(ds.out, ignore_errors=True)
         return bench.build(ds)
 
-    # First build with an empty diagram cache and no previous deck or state.
-    cold_samples = again(cold_runs, cold)
-    notes, cards, media = package_counts(ds.apkg)
-    first = ds.root / "first.apkg"
-    shutil.copy(ds.apkg, first)
-    spec = extract(ds.apkg, ds.root / "floor-spec.json", ds.root / "floor-media")
-    floor = again(runs, lambda: bench.floor(ds, with_media=False))
-    if package_counts(ds.root / "floor.apkg")[:2] != (notes, cards) or spec["cards"] != cards:
-        raise Failed(f"the floor for {ds.name} does not write the same notes and cards")
-    print(f"{label}: {notes} notes, {cards} cards, {media} media files"
-          + (f"; {ds.note}" if ds.note else ""), flush=True)
-    table.add(ds, "genanki floor (no images)", floor, floor, label)
-    table.add(ds, "genanki floor + same media files", again(runs, lambda: bench.floor(ds, True)), floor, label)
-    table.add(ds, "build, empty diagram cache", cold_samples, floor, label)
-
     def warm() -> Sample:
         ds.apkg.unlink(missing_ok=True)
         for state in ds.out.glob("*.state.json"):
             state.unlink()
         return bench.build(ds)
 
-    table.add(ds, "build, warm cache (no renders)", again(runs, warm), floor, label)
+    # First build with an empty diagram cache and no previous deck or state: the floor writes
+    # the notes of this deck.
+    cold_samples = [cold()]
+    notes, cards, media = package_counts(ds.apkg)
+    first = ds.root / "first.apkg"
+    shutil.copy(ds.apkg, first)
+    spec = extract(ds.apkg, ds.root / "floor-spec.json", ds.root / "floor-media")
+    # The floors and the builds they are compared with take turns, so that a machine that gets
+    # busier or quieter during the run moves both alike.
+    floor, media_floor, warm_samples = [], [], []
+    for turn in range(runs):
+        floor.append(bench.floor(ds, with_media=False))
+        media_floor.append(bench.floor(ds, with_media=True))
+        if turn < cold_runs - 1:
+            cold_samples.append(cold())
+        warm_samples.append(warm())
+    if package_counts(ds.root / "floor.apkg")[:2] != (notes, cards) or spec["cards"] != cards:
+        raise Failed(f"the floor for {ds.name} does not write the same notes and cards")
+    print(f"{label}: {notes} notes, {cards} cards, {media} media files"
+          + (f"; {ds.note}" if ds.note else ""), flush=True)
+    table.add(ds, "genanki floor (no images)", floor, floor, label)
+    table.add(ds, "genanki floor + same media files", media_floor, floor, label)
+    table.add(ds, "build, empty diagram cache", cold_samples, floor, label)
+    table.add(ds, "build, warm cache (no renders)", warm_samples, floor, label)
     bench.build(ds)  # the state of a complete build is there for the rebuilds
     table.add(ds, "rebuild, no data change", again(runs, lambda: bench.build(ds)), floor, label)
     counter = iter(range(1, 1000))
