@@ -136,8 +136,13 @@ def _read_text(path: Path) -> str:
     try:
         return path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise DataError([Problem(path, None, f"the file is not UTF-8 text (byte {exc.start} cannot be read)",
-                                 hint="save it as UTF-8 in your editor")]) from None
+        start = exc.object.rfind(b"\n", 0, exc.start) + 1
+        column = len(exc.object[start:exc.start].decode("utf-8", errors="replace")) + 1
+        raise DataError([Problem(path, exc.object.count(b"\n", 0, exc.start) + 1,
+                                 f"the file is not UTF-8 text: a character here was saved in another "
+                                 f"encoding (byte 0x{exc.object[exc.start]:02X})",
+                                 hint="save the file as UTF-8 in your editor, then check this character",
+                                 column=column)]) from None
     except OSError as exc:
         raise DataError([Problem(path, None, f"the file cannot be read: {exc.strerror}",
                                  hint="check that you may read it (its permissions)")]) from None

@@ -221,7 +221,8 @@ def test_file_that_is_not_utf8(scenario, capsys):
     (folder / "data/conditions.yaml").write_bytes("- name: Rückenschmerz\n".encode("latin-1"))
     code, err = run(capsys, "check")
     assert code == 1
-    assert "data/conditions.yaml: the file is not UTF-8 text" in err and "save it as UTF-8" in err
+    assert ("data/conditions.yaml, line 1, column 10: the file is not UTF-8 text: a character here was saved "
+            "in another encoding (byte 0xFC)") in err and "save the file as UTF-8" in err
 
 
 def test_invisible_control_character(scenario, capsys):
