@@ -36,10 +36,13 @@ def workdir():
         yield Path(folder)
 
 
-def check(folder: Path, file: str, text: str) -> None:
+def check(folder: Path, file: str, text: str | bytes) -> None:
     """Write one data file, run `deckbuilder check`: exit 0 or 1, and 1 only with a message."""
     original = (BASE / file).read_text(encoding="utf-8")
-    (folder / file).write_text(text, encoding="utf-8", errors="surrogatepass")
+    if isinstance(text, bytes):
+        (folder / file).write_bytes(text)
+    else:
+        (folder / file).write_text(text, encoding="utf-8", errors="surrogatepass")
     err = io.StringIO()
     try:
         with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
@@ -48,6 +51,9 @@ def check(folder: Path, file: str, text: str) -> None:
         (folder / file).write_text(original, encoding="utf-8")
     assert code in (0, 1)
     assert (code == 1) == err.getvalue().startswith("deckbuilder: ")
+    for problem in err.getvalue().splitlines()[1:]:  # a mistake in the text itself names its line
+        if not problem.startswith("    ") and any(w in problem for w in ("YAML", "UTF-8", "character", "escape")):
+            assert ", line " in problem, problem
 
 
 def _paths(value, prefix=()):
@@ -95,7 +101,8 @@ def _get(value, path):
 @FUZZ
 @given(file=st.sampled_from(FILES), data=st.data(),
        junk=st.text(alphabet=st.characters(codec="utf-8"), max_size=20)
-       | st.sampled_from(["\t", ":", "- ", "  ", '"', "'", "*", "&a", "*a", "!!int", "{", "[", "---\n", "\n"]))
+       | st.sampled_from(["\t", ":", "- ", "  ", '"', "'", "*", "&a", "*a", "!!int", "{", "[", "---\n", "\n",
+                         '"\\ud83d"', ', x:', '"\\x"']))
 def test_any_text_spliced_in(workdir, file, data, junk):
     text = (BASE / file).read_text(encoding="utf-8")
     start = data.draw(st.integers(0, len(text)))
@@ -107,3 +114,13 @@ def test_any_text_spliced_in(workdir, file, data, junk):
 @given(text=st.text(max_size=200))
 def test_any_text_as_a_point_file(workdir, text):
     check(workdir, FILES[0], text)
+
+
+@FUZZ
+@given(file=st.sampled_from(FILES), data=st.data(),
+       junk=st.sampled_from([b"\xe9", b"\xfc", b"\xff", b"\xc3", b"\xe2\x82", b"\xed\xa0\x80", b"\x00", b"\r\n"]))
+def test_any_bytes_spliced_in(workdir, file, data, junk):
+    """A file saved in another encoding, or with a stray byte: the line and column, no traceback."""
+    raw = (BASE / file).read_bytes()
+    at = data.draw(st.integers(0, len(raw)))
+    check(workdir, file, raw[:at] + junk + raw[at:])
