@@ -58,7 +58,7 @@ def prepare(data_dir: Path = DEFAULT_DATA, media_dir: Path = DEFAULT_MEDIA,
             masks_before: dict[str, dict[str, int]] | None = None) -> Deck:
     """Everything but writing: what `deckbuilder check` runs. `masks_before`: the region quizzes'
     cloze numbers of the last build, which points keep."""
-    cache = Cache(cache_dir)
+    cache = Cache(cache_dir, whole=only is None)
     atlas.read_views(lambda text: cache.parsed("view", text, atlas.parse_view))
     dataset = validate(load(Path(data_dir), cache), Path(media_dir))
     if only is not None:

@@ -30,14 +30,17 @@ TABLES = ("drop table if exists pictures; drop table if exists parsed;"
 
 
 class Cache:
-    """The build's cache in `folder` (None: a cache that keeps nothing, for `deckbuilder check`)."""
+    """The build's cache in `folder` (None: a cache that keeps nothing, for `deckbuilder check`).
+    `whole`: the build makes every picture of the deck (no --only), so the pictures it did not
+    use are dropped when it saves."""
 
-    def __init__(self, folder: Path | None):
-        self._folder = folder
+    def __init__(self, folder: Path | None, whole: bool = True):
+        self._folder, self._whole = folder, whole
         self._db: sqlite3.Connection | None = None
         self._pictures: list[tuple[str, str, bytes]] = []
         self._parsed: list[tuple[str, str]] = []
         self._read: set[str] = set()  # the files this build read: the others' entries are dropped
+        self._used: set[str] = set()  # the pictures this build used
         try:
             if folder is not None and (folder / FILE).is_file():  # made by `save`: a failed build leaves no folder
                 self._db = sqlite3.connect(folder / FILE)
@@ -48,6 +51,7 @@ class Cache:
 
     def picture(self, key: str) -> tuple[str, bytes] | None:
         """A rendered picture's name and content, as `keep_picture` stored them."""
+        self._used.add(key)
         found = self._get("select name, data from pictures where key = ?", key)
         return (found[0], found[1]) if found is not None and isinstance(found[1], bytes) else None
 
@@ -77,8 +81,9 @@ class Cache:
 
     def save(self) -> None:
         """Keep what this build rendered and read, for the next (in one transaction). A file's
-        earlier versions are dropped (each is as big as the file), pictures are kept: a marker
-        moved back finds its old picture, and they are small."""
+        earlier versions are dropped (each is as big as the file), and so are the pictures a
+        whole deck no longer uses: a new release or a changed view draws them all anew, and the
+        old ones would stay for ever."""
         if self._folder is not None and (self._pictures or self._parsed):
             try:
                 self._folder.mkdir(parents=True, exist_ok=True)
@@ -91,6 +96,10 @@ class Cache:
                     self._db.executemany("insert or replace into parsed values (?, ?)", self._parsed)
                     kept = ",".join("?" * len(self._read))
                     self._db.execute(f"delete from parsed where key not in ({kept})", tuple(self._read))  # noqa: S608
+                    if self._whole:
+                        used = ",".join("?" * len(self._used))
+                        self._db.execute(f"delete from pictures where key not in ({used})",  # noqa: S608
+                                         tuple(self._used))
             except (OSError, sqlite3.Error):  # a full disk, a read-only folder, a damaged file
                 pass
         self._pictures, self._parsed = [], []

@@ -116,3 +116,26 @@ def test_a_value_json_would_change_is_not_kept(tmp_path):
     again = Cache(tmp_path)
     assert again.parsed("view", "{1: [2, 3]}", parse) == {1: [2, 3]}
     assert sqlite3.connect(tmp_path / "cache.sqlite").execute("select count(*) from parsed").fetchone()[0] == 1
+
+
+def test_pictures_a_whole_deck_no_longer_uses_are_dropped(project, monkeypatch):
+    """A new release draws every picture anew: the old ones go, or the cache would grow with each
+    release. An --only build draws part of the deck and drops nothing."""
+    from deckbuilder import atlas
+    from deckbuilder.build import build
+
+    output, only = project / "dist" / "deck.apkg", project / "dist" / "bladder.apkg"
+    pictures = "select count(*) from pictures"
+    db_path = project / "dist" / ".deckbuilder-cache" / "cache.sqlite"
+    drawn = build(project / "data", project / "media", output).deck.diagrams_rendered
+    assert sqlite3.connect(db_path).execute(pictures).fetchone()[0] == drawn > 0
+
+    monkeypatch.setattr(atlas, "RENDERER_VERSION", atlas.RENDERER_VERSION + "-next")  # as a new release
+    output.unlink()
+    assert build(project / "data", project / "media", output).deck.diagrams_rendered == drawn
+    assert sqlite3.connect(db_path).execute(pictures).fetchone()[0] == drawn  # not twice as many
+
+    monkeypatch.undo()  # the release before, for part of the deck
+    part = build(project / "data", project / "media", only, only="meridian:BL").deck.diagrams_rendered
+    assert 0 < part < drawn
+    assert sqlite3.connect(db_path).execute(pictures).fetchone()[0] == drawn + part
