@@ -176,6 +176,10 @@ _OCCLUSION_FRONT = (
     '<div id="image-occlusion-container">{{Image}}<canvas id="image-occlusion-canvas"></canvas></div>'
     '<script>try { anki.imageOcclusion.setup(); } catch (exc) { document.getElementById("err").textContent = '
     '"This card needs a newer Anki (23.10 or later): " + exc; }</script>')
+# The colours Anki's review script draws the masks in (read from the canvas's style).
+OCCLUSION_CSS = ("\n#image-occlusion-canvas { --inactive-shape-color: #ffeba2; --active-shape-color: #ff8e8e; "
+                 "--inactive-shape-border: 1px #212121; --active-shape-border: 1px #212121; "
+                 "--highlight-shape-color: #ff8e8e00; --highlight-shape-border: 1px #ff8e8e; }\n")
 REGION_QUIZ = _model(
     "Acupressure: region quiz (image occlusion)",
     ["Occlusion", "Image", "Header", "Back Extra", "Comments"],
@@ -183,9 +187,7 @@ REGION_QUIZ = _model(
       "afmt": _OCCLUSION_FRONT + '<div><button id="toggle">Toggle Masks</button></div>'
       '{{#Back Extra}}<div class="more">{{Back Extra}}</div>{{/Back Extra}}'}],
     model_type=genanki.Model.CLOZE,
-    css=CSS + "\n#image-occlusion-canvas { --inactive-shape-color: #ffeba2; --active-shape-color: #ff8e8e; "
-    "--inactive-shape-border: 1px #212121; --active-shape-border: 1px #212121; "
-    "--highlight-shape-color: #ff8e8e00; --highlight-shape-border: 1px #ff8e8e; }\n",
+    css=CSS + OCCLUSION_CSS,
 )
 QUIZ_DECK = f"{DECK_NAME}::5 Region quiz"
 # What Anki stores for a note type that genanki does not write: patched into the package.

@@ -17,7 +17,7 @@ from pathlib import Path
 from .build import Deck
 from .cards import NoteSpec
 from .errors import OutputError
-from .notetypes import CSS
+from .notetypes import CSS, OCCLUSION_CSS
 
 _TAG = re.compile(r"\{\{([#^/]?)\s*([^}]*?)\s*\}\}")
 _EMPTY = re.compile(r"^(?:\s|<br\s*/?>|<div>\s*</div>|&nbsp;)*$", re.IGNORECASE)
@@ -49,6 +49,27 @@ def _masks(text: str, ordinal: int, answer: bool) -> str:
         return (f'<div class="{kind}" data-ordinal="{number}" data-shape="rect" data-left="{left}" '
                 f'data-top="{top}" data-width="{width}" data-height="{height}" data-occludeInactive="1" ></div>')
     return _MASK.sub(one, text)
+
+
+_MASK_DIV = re.compile(r'<div class="(cloze|cloze-inactive|cloze-highlight)" data-ordinal="\d+" data-shape="rect" '
+                       r'data-left="([\d.]+)" data-top="([\d.]+)" data-width="([\d.]+)" data-height="([\d.]+)"[^>]*></div>')
+_HIDDEN_MASKS = re.compile(r'<div style="display: none">(?:<div [^>]*></div>|\s)*</div>')
+_SCRIPT = re.compile(r"<script>.*?</script>", re.S)
+
+
+def as_drawn(side: str) -> str:
+    """A card side as Anki shows it once its image-occlusion script has run: the masks drawn over
+    the picture (the question's mask red, the others yellow, the answer's only outlined). The
+    page runs no Anki script, so it draws them itself, in the note type's own colours."""
+    if 'id="image-occlusion-canvas"' not in side:
+        return side
+    masks = "".join(
+        f'<div class="mask {kind}" style="left: {100 * float(left):.2f}%; top: {100 * float(top):.2f}%; '
+        f'width: {100 * float(width):.2f}%; height: {100 * float(height):.2f}%"></div>'
+        for kind, left, top, width, height in _MASK_DIV.findall(side))
+    side = _HIDDEN_MASKS.sub("", _SCRIPT.sub("", side)).replace('<div id="err"></div>', "")
+    return side.replace('<canvas id="image-occlusion-canvas"></canvas>',
+                        f'<div id="image-occlusion-canvas">{masks}</div>')
 
 
 def render(template: str, fields: dict[str, str], front_side: str | None = None, *, ordinal: int = 1,
@@ -123,8 +144,8 @@ def _page(deck: Deck, night: bool) -> str:
                 f'<article class="preview-card" data-guid="{escape(card.note.guid)}" data-ord="{card.ord}">'
                 f'<h3>{escape(card.note.model.name.split(": ", 1)[-1])} — {escape(card.template)}</h3>'
                 f'<div class="sides"><section><h4>Question</h4><div class="card card{card.ord + 1}{mode}">'
-                f'{card.question}</div></section><section><h4>Answer</h4>'
-                f'<div class="card card{card.ord + 1}{mode}">{card.answer}</div></section></div></article>')
+                f'{as_drawn(card.question)}</div></section><section><h4>Answer</h4>'
+                f'<div class="card card{card.ord + 1}{mode}">{as_drawn(card.answer)}</div></section></div></article>')
         sections.append(f'<section class="owner" id="{escape(owner.replace(":", "-"))}">'
                         f'<h2>{escape(titles[owner])}</h2>{"".join(rows)}</section>')
     other = "index.html" if night else "night.html"
@@ -135,7 +156,7 @@ def _page(deck: Deck, night: bool) -> str:
 <html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Acupressure deck preview</title>
-<style>{CSS}</style>
+<style>{CSS}{OCCLUSION_CSS}</style>
 <style>
 body.preview {{ margin: 0; padding: 16px; background: {page_bg}; color: {page_fg};
   font-family: system-ui, sans-serif; }}
@@ -145,6 +166,13 @@ body.preview {{ margin: 0; padding: 16px; background: {page_bg}; color: {page_fg
 .sides {{ display: flex; flex-wrap: wrap; gap: 12px; }}
 .sides > section {{ flex: 1 1 320px; min-width: 0; }}
 .sides .card {{ border-radius: 10px; box-shadow: 0 1px 3px rgba(0,0,0,.25); min-height: 6em; }}
+#image-occlusion-container {{ position: relative; margin: 0 auto; }}
+#image-occlusion-container img {{ display: block; width: 100%; height: auto; }}
+#image-occlusion-canvas {{ position: absolute; inset: 0; }}
+#image-occlusion-canvas .mask {{ position: absolute; box-sizing: border-box; }}
+.mask.cloze {{ background: var(--active-shape-color); border: solid var(--active-shape-border); }}
+.mask.cloze-inactive {{ background: var(--inactive-shape-color); border: solid var(--inactive-shape-border); }}
+.mask.cloze-highlight {{ background: var(--highlight-shape-color); border: solid var(--highlight-shape-border); }}
 </style></head>
 <body class="preview">
 <h1>Acupressure points — every card ({len(every)} cards, {len(deck.notes)} notes)</h1>

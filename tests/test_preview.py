@@ -93,3 +93,24 @@ Promise.allSettled([...document.images].map(i => i.decode())).then(results => {
     # code → location: answer; location → code: both; each a drawing + a marker; and 5 quiz cards' 2 sides
     assert images == 5 * 3 * 2 + 5 * 2
     assert broken == 0
+
+
+def test_quiz_masks_are_drawn_as_anki_draws_them(project):
+    """The page runs no Anki script, so it draws the masks itself: on the question the asked
+    point's tag is covered in the active colour and the others in the inactive one; on the
+    answer the asked one is only outlined. Every other card side is shown as Anki renders it."""
+    deck = prepare(project / "data", project / "media")
+    quizzes = [c for c in preview.cards(deck) if c.template == "Image Occlusion"]
+    assert quizzes
+    for card in quizzes:
+        boxes = re.findall(r"left=([\d.]+):top=([\d.]+):width=([\d.]+)", card.note.fields[0])
+        question, answer = preview.as_drawn(card.question), preview.as_drawn(card.answer)
+        for side in (question, answer):
+            assert "<script>" not in side and "needs a newer Anki" not in side
+            assert len(re.findall(r'class="mask ', side)) == len(boxes)
+            for left, top, width in boxes:
+                assert f"left: {100 * float(left):.2f}%; top: {100 * float(top):.2f}%; width: {100 * float(width):.2f}%" in side
+        assert question.count('class="mask cloze"') == 1 and 'class="mask cloze-highlight"' not in question
+        assert answer.count('class="mask cloze-highlight"') == 1 and 'class="mask cloze"' not in answer
+    others = [c for c in preview.cards(deck) if c.template != "Image Occlusion"]
+    assert all(preview.as_drawn(c.question) == c.question and preview.as_drawn(c.answer) == c.answer for c in others)
