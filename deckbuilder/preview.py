@@ -57,6 +57,18 @@ _HIDDEN_MASKS = re.compile(r'<div style="display: none">(?:<div [^>]*></div>|\s)
 _SCRIPT = re.compile(r"<script>.*?</script>", re.S)
 
 
+# The masks of `as_drawn` over the picture, the picture as wide as the card (Anki's review.scss).
+DRAWN_CSS = """
+#image-occlusion-container { position: relative; margin: 0 auto; }
+#image-occlusion-container img { display: block; width: 100%; height: auto; }
+#image-occlusion-canvas { position: absolute; inset: 0; }
+#image-occlusion-canvas .mask { position: absolute; box-sizing: border-box; }
+.mask.cloze { background: var(--active-shape-color); border: solid var(--active-shape-border); }
+.mask.cloze-inactive { background: var(--inactive-shape-color); border: solid var(--inactive-shape-border); }
+.mask.cloze-highlight { background: var(--highlight-shape-color); border: solid var(--highlight-shape-border); }
+"""
+
+
 def as_drawn(side: str) -> str:
     """A card side as Anki shows it once its image-occlusion script has run: the masks drawn over
     the picture (the question's mask red, the others yellow, the answer's only outlined). The
@@ -166,13 +178,7 @@ body.preview {{ margin: 0; padding: 16px; background: {page_bg}; color: {page_fg
 .sides {{ display: flex; flex-wrap: wrap; gap: 12px; }}
 .sides > section {{ flex: 1 1 320px; min-width: 0; }}
 .sides .card {{ border-radius: 10px; box-shadow: 0 1px 3px rgba(0,0,0,.25); min-height: 6em; }}
-#image-occlusion-container {{ position: relative; margin: 0 auto; }}
-#image-occlusion-container img {{ display: block; width: 100%; height: auto; }}
-#image-occlusion-canvas {{ position: absolute; inset: 0; }}
-#image-occlusion-canvas .mask {{ position: absolute; box-sizing: border-box; }}
-.mask.cloze {{ background: var(--active-shape-color); border: solid var(--active-shape-border); }}
-.mask.cloze-inactive {{ background: var(--inactive-shape-color); border: solid var(--inactive-shape-border); }}
-.mask.cloze-highlight {{ background: var(--highlight-shape-color); border: solid var(--highlight-shape-border); }}
+{DRAWN_CSS}
 </style></head>
 <body class="preview">
 <h1>Acupressure points — every card ({len(every)} cards, {len(deck.notes)} notes)</h1>

@@ -21,7 +21,7 @@ sys.path.insert(0, str(ROOT))
 
 from deckbuilder import preview  # noqa: E402
 from deckbuilder.build import prepare  # noqa: E402
-from deckbuilder.notetypes import CSS  # noqa: E402
+from deckbuilder.notetypes import CSS, OCCLUSION_CSS  # noqa: E402
 
 # (the note's first field, template, side) for each picture; the location cards have the diagrams.
 SHOTS = [
@@ -33,6 +33,8 @@ SHOTS = [
     ("BL40 command", "Point → category", "answer"),
     ("lower back pain BL60", "Complaint → point", "answer"),
 ]
+# (region quiz, the point whose mask is asked, side): Anki's image occlusion, masks drawn.
+QUIZ_SHOTS = [("lower-back-bl", "BL25", "question"), ("lower-back-bl", "BL25", "answer")]
 SIZES = {"phone": (360, 900), "desktop": (900, 1000)}
 
 
@@ -58,7 +60,8 @@ def card_page(body: str, night: bool) -> str:
     mode = " nightMode night_mode" if night else ""
     return (f'<!doctype html><html><head><meta charset="utf-8">'
             f'<meta name="viewport" content="width=device-width, initial-scale=1">'
-            f"<style>{CSS}</style></head><body class=\"card card1{mode}\">{body}</body></html>")
+            f"<style>{CSS}{OCCLUSION_CSS}{preview.DRAWN_CSS}</style></head>"
+            f"<body class=\"card card1{mode}\">{preview.as_drawn(body)}</body></html>")
 
 
 def main() -> None:
@@ -66,17 +69,23 @@ def main() -> None:
     by_key = {}
     for card in preview.cards(deck):
         by_key[(card.note.fields[0], card.template)] = card
+        by_key[(card.note.owner, card.ord + 1)] = card  # a quiz's card n asks the mask of point n
     out_dir = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "docs" / "screenshots"
     out_dir.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         for item in deck.media:
             (work / item.name).write_bytes(item.data)
+        shots = []
         for code, template, side in SHOTS:
-            card = by_key[(code, template)]
-            body = card.question if side == "question" else card.answer
             point = re.search(r"[A-Z]{2}\d+", code).group(0)
             slug = f"{point}-{template.split(' → ')[0]}-to-{template.split(' → ')[1]}-{side}".lower()
+            shots.append((by_key[(code, template)], side, slug))
+        for quiz, point, side in QUIZ_SHOTS:
+            number = int(re.search(r"\d+", point).group(0))
+            shots.append((by_key[(f"quiz:{quiz}", number)], side, f"{quiz}-quiz-{point}-{side}".lower()))
+        for card, side, slug in shots:
+            body = card.question if side == "question" else card.answer
             for size_name, size in SIZES.items():
                 for night in (False, True):
                     name = f"{slug.replace(' ', '-')}-{size_name}-{'night' if night else 'day'}.png"
