@@ -52,7 +52,8 @@ def _masks(text: str, ordinal: int, answer: bool) -> str:
 
 
 _MASK_DIV = re.compile(r'<div class="(cloze|cloze-inactive|cloze-highlight)" data-ordinal="\d+" data-shape="rect" '
-                       r'data-left="([\d.]+)" data-top="([\d.]+)" data-width="([\d.]+)" data-height="([\d.]+)"[^>]*></div>')
+                       r'data-left="([\d.]+)" data-top="([\d.]+)" data-width="([\d.]+)" '
+                       r'data-height="([\d.]+)"[^>]*></div>')
 _HIDDEN_MASKS = re.compile(r'<div style="display: none">(?:<div [^>]*></div>|\s)*</div>')
 _SCRIPT = re.compile(r"<script>.*?</script>", re.S)
 

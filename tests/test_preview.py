@@ -109,7 +109,8 @@ def test_quiz_masks_are_drawn_as_anki_draws_them(project):
             assert "<script>" not in side and "needs a newer Anki" not in side
             assert len(re.findall(r'class="mask ', side)) == len(boxes)
             for left, top, width in boxes:
-                assert f"left: {100 * float(left):.2f}%; top: {100 * float(top):.2f}%; width: {100 * float(width):.2f}%" in side
+                left, top, width = (f"{100 * float(v):.2f}%" for v in (left, top, width))
+                assert f"left: {left}; top: {top}; width: {width}" in side
         assert question.count('class="mask cloze"') == 1 and 'class="mask cloze-highlight"' not in question
         assert answer.count('class="mask cloze-highlight"') == 1 and 'class="mask cloze"' not in answer
     others = [c for c in preview.cards(deck) if c.template != "Image Occlusion"]
