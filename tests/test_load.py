@@ -8,7 +8,7 @@ import pytest
 import yaml
 
 from deckbuilder import load as load_module
-from deckbuilder.errors import DataError
+from deckbuilder.errors import DataError, Problem
 from deckbuilder.load import Loader, YamlList, YamlMap, load, read_yaml
 
 PROJECT = Path(__file__).resolve().parent.parent
@@ -53,21 +53,24 @@ def test_the_same_values_without_libyaml(monkeypatch, tmp_path):
     assert [e.key_lines for e in slow] == [e.key_lines for e in fast]
 
 
-def test_a_field_twice_is_refused_with_its_line(tmp_path):
-    path = tmp_path / "points.yaml"
-    path.write_text("- id: kunlun\n  code: BL60\n  code: BL61\n", encoding="utf-8")
+def the_problem(path: Path, text: str | None = None) -> Problem:
+    """The one problem reading `path` (written with `text` first) raises."""
+    if text is not None:
+        path.write_text(text, encoding="utf-8")
     with pytest.raises(DataError) as error:
         read_yaml(path)
     (problem,) = error.value.problems
+    return problem
+
+
+def test_a_field_twice_is_refused_with_its_line(tmp_path):
+    path = tmp_path / "points.yaml"
+    problem = the_problem(path, "- id: kunlun\n  code: BL60\n  code: BL61\n")
     assert (problem.file, problem.line, problem.field) == (path, 3, "code")
 
 
 def test_an_anchor_inside_itself_is_refused(tmp_path):
-    path = tmp_path / "points.yaml"
-    path.write_text("- &a [*a]\n", encoding="utf-8")
-    with pytest.raises(DataError) as error:
-        read_yaml(path)
-    (problem,) = error.value.problems
+    problem = the_problem(tmp_path / "points.yaml", "- &a [*a]\n")
     assert problem.line == 1 and "cannot be read" in problem.message
 
 
@@ -76,17 +79,11 @@ def test_half_a_character_is_refused_without_libyaml_too(monkeypatch):
     hold: refused with its line, as libyaml refuses it (tests/bad_input/yaml-half-character)."""
     source = Path(__file__).parent / "bad_input" / "yaml-half-character" / "data" / "points" / "bladder.yaml"
     monkeypatch.setattr(load_module, "Loader", load_module.loader_on(yaml.SafeLoader))
-    with pytest.raises(DataError) as error:
-        read_yaml(source)
-    (problem,) = error.value.problems
+    problem = the_problem(source)
     assert (problem.file, problem.line) == (source, 7) and "not a character" in problem.message
 
 
 def test_a_colon_only_libyaml_refuses_is_worded_and_located(tmp_path):
     """libyaml refuses 'b:' inside a [list] that PyYAML's own parser reads as a mapping."""
-    path = tmp_path / "points.yaml"
-    path.write_text("- id: kunlun\n  sources: [who-2008, who-1991:, deadman]\n", encoding="utf-8")
-    with pytest.raises(DataError) as error:
-        read_yaml(path)
-    (problem,) = error.value.problems
+    problem = the_problem(tmp_path / "points.yaml", "- id: kunlun\n  sources: [who-2008, who-1991:, deadman]\n")
     assert (problem.line, problem.column) == (2, 31) and "colon" in problem.message

@@ -69,7 +69,8 @@ def main() -> None:
     by_key = {}
     for card in preview.cards(deck):
         by_key[(card.note.fields[0], card.template)] = card
-        by_key[(card.note.owner, card.ord + 1)] = card  # a quiz's card n asks the mask of point n
+        if card.note.owner.startswith("quiz:"):
+            by_key[(card.note.owner, card.ord + 1)] = card  # a quiz's card n asks the mask of point n
     out_dir = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "docs" / "screenshots"
     out_dir.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
