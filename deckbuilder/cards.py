@@ -21,8 +21,8 @@ from .codes import channel_title
 from .errors import DataError, Problem
 from .markup import bullet_list, inline, plain
 from .media import MediaFile, PointImages, Quiz
-from .notetypes import (COMPLAINT_DECK, INDICATION, LOCATION, NAME_CODE, NOTE_TYPES, QUIZ_DECK, REGION_QUIZ,
-                        SPECIAL, SPECIAL_DECK, START_DECK, meridian_deck)
+from .notetypes import (COMPLAINT_DECK, FIELDS, INDICATION, LOCATION, NAME_CODE, NOTE_TYPES, QUIZ_DECK,
+                        REGION_QUIZ, SPECIAL, SPECIAL_DECK, START_DECK, meridian_deck)
 from .records import Condition, Dataset, Point
 
 GUID_NAMESPACE = "deckbuilder-acupressure"
@@ -77,10 +77,16 @@ class NoteSpec(NamedTuple):
         return " ".join(f"tag:{t}" for t in wanted)
 
 
-def _spec(model: genanki.Model, note_guid: str, fields: tuple[str, ...], tags: tuple[str, ...], owner: str,
+def _spec(model: genanki.Model, note_guid: str, fields: Mapping[str, str], tags: tuple[str, ...], owner: str,
           deck: str) -> NoteSpec:
-    """A note with its retired fields (the note type's last ones) left empty."""
-    return NoteSpec(model, note_guid, fields + ("",) * (len(model.fields) - len(fields)), tags, owner, deck)
+    """A note from its fields by name: every field the note type uses, and no other, so that a
+    field added, renamed or moved in notetypes.py cannot fill the wrong slot; retired fields stay empty."""
+    used = FIELDS[model.model_id]
+    missing, unknown = [n for n in used if n not in fields], [n for n in fields if n not in used]
+    if missing or unknown:
+        raise TypeError(f"a note of '{model.name}' needs the fields {', '.join(used)}: "
+                        f"missing {missing or 'none'}, unknown {unknown or 'none'}")
+    return NoteSpec(model, note_guid, tuple(fields.get(f["name"], "") for f in model.fields), tags, owner, deck)
 
 
 def guid(kind: str, stable_id: str) -> str:
@@ -159,29 +165,35 @@ def _point_notes(point: Point, condition_ids: list[str], images: PointImages, de
     main, more = point.indications[:GRADED_USES], point.indications[GRADED_USES:]
     found = [
         _spec(NAME_CODE, guid("name-code", point.id),
-                 (code, plain(point.pinyin), plain(point.hanzi), plain(point.hanzi_traditional or ""),
-                  plain(point.english[0]), plain(", ".join(point.english[1:])), _aliases(point), meridian,
-                  article, sources), _kind(tags, "name"), owner, deck),
+              {"Code": code, "Pinyin": plain(point.pinyin), "Hanzi": plain(point.hanzi),
+               "Traditional": plain(point.hanzi_traditional or ""), "English": plain(point.english[0]),
+               "OtherNames": plain(", ".join(point.english[1:])), "Aliases": _aliases(point),
+               "Meridian": meridian, "Article": article, "Sources": sources}, _kind(tags, "name"), owner, deck),
         _spec(LOCATION, guid("location", point.id),
-                 (code, _name(point), inline(point.location),
-                  "Landmarks: " + plain(", ".join(point.landmarks)), inline(point.how_to_find),
-                  _diagram(images.drawing, images.question, "Where the point is"),
-                  _diagram(images.drawing, images.answer, f"{point.code} {point.pinyin} marked"), photos,
-                  _sides(point), caution, sources), _kind(tags, "location"), owner, deck),
+              {"Code": code, "Name": _name(point), "Location": inline(point.location),
+               "Landmarks": "Landmarks: " + plain(", ".join(point.landmarks)),
+               "HowToFind": inline(point.how_to_find),
+               "Diagram": _diagram(images.drawing, images.question, "Where the point is"),
+               "DiagramLabelled": _diagram(images.drawing, images.answer, f"{point.code} {point.pinyin} marked"),
+               "Photos": photos, "Sides": _sides(point), "Caution": caution, "Sources": sources},
+              _kind(tags, "location"), owner, deck),
     ]
     if point.indications:  # a landmark-only point (ST17) has no uses to learn
         found.append(_spec(INDICATION, guid("uses", point.id),
-                           (code, code, _name(point), bullet_list(main), plain(", ".join(more)), "", "", "", "",
-                            article, caution, sources), _kind(tags, "uses"), owner, deck))
+                           {"Key": code, "Code": code, "Name": _name(point), "Uses": bullet_list(main),
+                            "MoreUses": plain(", ".join(more)), "Complaint": "", "Others": "", "Hint": "",
+                            "Point": "", "Article": article, "Caution": caution, "Sources": sources},
+                           _kind(tags, "uses"), owner, deck))
     for category in point.categories:
         key = "/".join(filter(None, (point.id, category.kind, category.detail)))
         question, answer = reverse(category, point.meridian)
         category_tag = f"acupressure::category::{category.kind}"
         found.append(_spec(
             SPECIAL, guid("special", key),
-            (f"{code} {plain(category.kind)}", plain(describe(category, point.meridian)),
-             plain(question[0].upper() + question[1:]), _point_line(point), plain(answer),
-             sources), _kind(tags | {category_tag}, "special"), owner, SPECIAL_DECK))
+            {"Key": f"{code} {plain(category.kind)}", "Category": plain(describe(category, point.meridian)),
+             "Question": plain(question[0].upper() + question[1:]), "Point": _point_line(point),
+             "Role": plain(answer), "Sources": sources}, _kind(tags | {category_tag}, "special"), owner,
+            SPECIAL_DECK))
     return found
 
 
@@ -197,9 +209,10 @@ def _complaint_notes(condition: Condition) -> list[NoteSpec]:
                 f"acupressure::point::{point.id}"}
         found.append(_spec(
             INDICATION, guid("complaint", f"{condition.id}/{point.id}"),
-            (f"{plain(condition.name)} {plain(point.code)}", "", "", "", "", plain(condition.name.capitalize()),
-             others, plain(point.region.replace("-", " ")), _point_line(point), article, _caution(point),
-             _sources(condition.sources)),
+            {"Key": f"{plain(condition.name)} {plain(point.code)}", "Code": "", "Name": "", "Uses": "",
+             "MoreUses": "", "Complaint": plain(condition.name.capitalize()), "Others": others,
+             "Hint": plain(point.region.replace("-", " ")), "Point": _point_line(point), "Article": article,
+             "Caution": _caution(point), "Sources": _sources(condition.sources)},
             _kind(tags, "complaint"), f"condition:{condition.id}", COMPLAINT_DECK))
     return found
 
@@ -235,8 +248,9 @@ def _quiz_note(quiz: Quiz, numbers: Mapping[str, int]) -> NoteSpec:
     key = quiz_key(quiz)
     tags = (f"acupressure::view::{quiz.view}", f"acupressure::quiz::{key}", "acupressure::kind::region-quiz")
     return _spec(REGION_QUIZ, guid("region-quiz", key),
-                 (masks, _img(quiz.picture, quiz.title), f"Region quiz: {plain(quiz.title)}. Which point?", names,
-                  ""), tags, f"quiz:{key}", QUIZ_DECK)
+                 {"Occlusion": masks, "Image": _img(quiz.picture, quiz.title),
+                  "Header": f"Region quiz: {plain(quiz.title)}. Which point?", "Back Extra": names,
+                  "Comments": ""}, tags, f"quiz:{key}", QUIZ_DECK)
 
 
 _FIELD_REF = re.compile(r"\{\{[#^/]?\s*(?:[^}:]*:)*([^}:]+?)\s*\}\}")
