@@ -59,7 +59,7 @@ def prepare(data_dir: Path = DEFAULT_DATA, media_dir: Path = DEFAULT_MEDIA,
     """Everything but writing: what `deckbuilder check` runs. `masks_before`: the region quizzes'
     cloze numbers of the last build, which points keep."""
     cache = Cache(cache_dir, whole=only is None)
-    atlas.read_views(lambda text: cache.parsed("view", text, atlas.parse_view))
+    atlas.read_views(cache)
     dataset = validate(load(Path(data_dir), cache), Path(media_dir))
     if only is not None:
         dataset = select(dataset, only)
