@@ -17,7 +17,7 @@ import unicodedata
 from pathlib import Path
 from typing import Any, Callable
 
-from . import atlas, categories, codes
+from . import atlas, cautions, categories, codes
 from .errors import DataError, Problem
 from .load import DataFiles, YamlList
 from .media import image_problem
@@ -594,6 +594,7 @@ def validate(files: DataFiles, media_dir: Path) -> Dataset:
         if condition is not None:
             conditions.append(condition)
 
+    problems += cautions.check(path.parent, points.values(), files.points, sources)
     if problems:
         raise DataError(problems)
     return Dataset(tuple(points.values()), tuple(conditions), tuple(s for s in sources.values() if s))
