@@ -71,9 +71,11 @@ def _rule(path: Path, rule: Any, line: int | None, by_code: dict[str, Point], en
                                     f"'{rule['word']}' that marks the rule's cautions", entry=f"rule {name}",
                                     field="caution", hint="name what the caution is about in its text"))
         for code, code_line in _codes(group["points"]):
-            if code not in by_code:
+            if code not in by_code and not any(e.get("code") == code for e in entries.values()):
                 problems.append(Problem(path, code_line, f"there is no point {code}", entry=f"rule {name}",
                                         field="points", hint="write the standard code, e.g. BL27, or BL27-BL30"))
+            elif code not in by_code:
+                continue  # the point has mistakes of its own, reported where it is
             elif code in given and caution not in given[code]:
                 problems.append(Problem(path, code_line, f"{code} is already in another group of this rule",
                                         entry=f"rule {name}", field="points",
