@@ -1,4 +1,5 @@
-"""Cautions given by a rule (data/cautions.yaml), not by memory: pregnancy, a baby's fontanelle.
+"""Cautions given by a rule (data/cautions.yaml), not by memory: pregnancy, a baby's fontanelle;
+and cautions that are only tips (ask a helper), which belong under how_to_find.
 
 A rule names the word that marks its cautions ("pregnan"), and groups of points, each with the one
 caution text the rule gives them. Every point of a group must carry that text word for word, and no
@@ -22,26 +23,31 @@ FILE = "cautions.yaml"
 _RULE_FIELDS = {"rule": True, "word": True, "explanation": True, "sources": True, "groups": True,
                 "regions": False, "outside": False}
 _GROUP_FIELDS = {"where": True, "caution": True, "points": True}
+# A caution about who presses the point (a helper, a ball) is a tip, wherever it sits.
+TIP = re.compile(r"\b(?:reach|helper|soft ball)\b", re.IGNORECASE)
 _RANGE = re.compile(r"([A-Z]+(?:-[A-Z]+)?)(\d+)[–-]([A-Z]+(?:-[A-Z]+)?)?(\d+)")
 
 
 def check(data_dir: Path, points: Iterable[Point], raw_points: list[tuple[Path, Any]],
           source_keys: Iterable[str]) -> list[Problem]:
     """The problems with data/cautions.yaml itself and with every point its rules cover."""
-    path = Path(data_dir) / FILE
-    if not path.exists():
-        return []
-    try:
-        raw = read_yaml(path)
-    except DataError as err:
-        return list(err.problems)
-    problems: list[Problem] = []
     by_code = {p.code: p for p in points}
     entries = {entry.get("id"): entry for _, values in raw_points if isinstance(values, list)
                for entry in values if isinstance(entry, dict)}
+    problems = [_at(point, entries, caution, "this caution is a tip for reaching the point, not about safety, "
+                    "yet the cards show it in the box marked Caution", "move it to how_to_find, reworded to "
+                    "follow on from the directions there") for point in by_code.values()
+                for caution in point.cautions if TIP.search(caution)]
+    path = Path(data_dir) / FILE
+    if not path.exists():
+        return problems
+    try:
+        raw = read_yaml(path)
+    except DataError as err:
+        return problems + list(err.problems)
     rules = raw.get("rules") if isinstance(raw, dict) else None
     if not isinstance(rules, list) or not rules:
-        return [Problem(path, getattr(raw, "line", 1), "expected a list of rules under 'rules:'",
+        return problems + [Problem(path, getattr(raw, "line", 1), "expected a list of rules under 'rules:'",
                         hint="each rule starts with '- rule: <name>'; see the comments in the shipped file")]
     for rule, line in zip(rules, getattr(rules, "item_lines", [None] * len(rules))):
         problems += _rule(path, rule, line, by_code, entries, set(source_keys))
