@@ -24,6 +24,7 @@ _MEASURE = re.compile(
     rf"(?P<hedge>\b(?:a good|a little more than|a little less than|just over|just under) )?"
     rf"\b(?P<count>{_COUNT})(?P<half> and a half)?[ -](?P<unit>{_UNIT})(?P<half2> and a half)?"
     r"|(?P<more>\bplus one\b)(?! \w+[- ]width)", re.IGNORECASE)
+_ANCHOR = re.compile(r"width|breadth|fingers|plus one")  # in the lower-cased text
 _JOIN = re.compile(r"\s*(?:\(\s*[^()]*\)\s*)?(?:plus|and one more|and)\s*$", re.IGNORECASE)
 _AFTER = re.compile(r"\s*\((?P<text>[^()]*?)\)")
 _BEFORE = re.compile(r"(?P<cun>\d+(?:\.\d+)?) cun \($")
@@ -49,10 +50,28 @@ def _cun(number: float) -> str:
     return f"{number:g} cun"
 
 
+def _measures(text: str) -> Iterator[re.Match]:
+    """The measures of a text, looked for only around their units: the full pattern tried at every
+    character of every text took a quarter of a validation (70 ms for the shipped data)."""
+    windows: list[list[int]] = []
+    lower = text.lower()
+    if not any(word in lower for word in ("width", "breadth", "fingers", "plus one")):
+        return
+    for unit in _ANCHOR.finditer(lower):
+        start = text.rfind(" ", 0, max(0, unit.start() - 40)) + 1
+        end = min(len(text), unit.end() + 30)  # room for "plus one thumb-width", " and a half"
+        if windows and start <= windows[-1][1]:
+            windows[-1][1] = end
+        else:
+            windows.append([start, end])
+    for start, end in windows:
+        yield from _MEASURE.finditer(text, start, end)
+
+
 def _chains(text: str) -> Iterator[list[re.Match]]:
     """The measures of a text, those joined by "plus" or "and" (a sum) in one list."""
     chain: list[re.Match] = []
-    for match in _MEASURE.finditer(text):
+    for match in _measures(text):
         if (match.group("unit") or "").lower() == "fingers" and _COUNTS[match.group("count").lower()] > 4:
             continue  # "the tips of the ten fingers" counts fingers, it measures nothing
         if chain and not match.group("more") and not _JOIN.fullmatch(text[chain[-1].end():match.start()]):
