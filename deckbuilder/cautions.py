@@ -32,8 +32,8 @@ def check(data_dir: Path, points: Iterable[Point], raw_points: list[tuple[Path, 
           source_keys: Iterable[str]) -> list[Problem]:
     """The problems with data/cautions.yaml itself and with every point its rules cover."""
     by_code = {p.code: p for p in points}
-    entries = {entry.get("id"): entry for _, values in raw_points if isinstance(values, list)
-               for entry in values if isinstance(entry, dict)}
+    entries = {entry["id"]: entry for _, values in raw_points if isinstance(values, list)
+               for entry in values if isinstance(entry, dict) and isinstance(entry.get("id"), str)}
     problems = [_at(point, entries, caution, "this caution is a tip for reaching the point, not about safety, "
                     "yet the cards show it in the box marked Caution", "move it to how_to_find, reworded to "
                     "follow on from the directions there") for point in by_code.values()
@@ -59,7 +59,11 @@ def _rule(path: Path, rule: Any, line: int | None, by_code: dict[str, Point], en
     problems = _shape(path, rule, line, _RULE_FIELDS, "rule")
     if problems:
         return problems
-    name, word = str(rule["rule"]), str(rule["word"]).casefold()
+    name, word = str(rule["rule"]), rule["word"]
+    if not isinstance(word, str) or not word.strip():
+        return [Problem(path, rule.key_lines["word"], "the word that marks the rule's cautions must be a text",
+                        entry=f"rule {name}", field="word", hint="e.g. word: pregnan")]
+    word = word.strip().casefold()
     for key, key_line in _items(rule["sources"]):
         if key not in source_keys:
             problems.append(Problem(path, key_line, f"there is no source '{key}' in sources.yaml",
@@ -71,9 +75,13 @@ def _rule(path: Path, rule: Any, line: int | None, by_code: dict[str, Point], en
         if shape:
             problems += shape
             continue
-        caution = " ".join(str(group["caution"]).split())
+        if not isinstance(group["caution"], str) or not isinstance(group["points"], list):
+            problems.append(Problem(path, group_line, "a group holds one caution text and a list of points",
+                                    entry=f"rule {name}", hint='e.g. caution: "Pregnancy: ...", points: [BL27-BL30]'))
+            continue
+        caution = " ".join(group["caution"].split())
         if word not in caution.casefold():
-            problems.append(Problem(path, group.key_lines["caution"], f"the caution does not contain the word "
+            problems.append(Problem(path, group.key_lines.get("caution"), f"the caution does not contain the word "
                                     f"'{rule['word']}' that marks the rule's cautions", entry=f"rule {name}",
                                     field="caution", hint="name what the caution is about in its text"))
         for code, code_line in _codes(group["points"]):
@@ -89,10 +97,10 @@ def _rule(path: Path, rule: Any, line: int | None, by_code: dict[str, Point], en
             else:
                 given.setdefault(code, {})[caution] = group_line
     outside = dict(_codes(rule.get("outside") or []))
+    regions = {region for region, _ in _items(rule.get("regions") or [])}
     for point in by_code.values():
-        if point.region in (rule.get("regions") or []) and point.code not in given and point.code not in outside:
-            entry = entries.get(point.id)
-            line = entry.key_lines.get("region", point.line) if isinstance(entry, dict) else point.line
+        if point.region in regions and point.code not in given and point.code not in outside:
+            line = getattr(entries.get(point.id), "key_lines", {}).get("region", point.line)
             problems.append(Problem(point.file, line, f"the point is in the region '{point.region}', which the "
                                     f"{name} rule covers, but no group of {path} places it",
                                     point=f"{point.code} ({point.id})", field="region",
@@ -151,7 +159,7 @@ def _at(point: Point, entries: dict[str, Any], caution: str | None, message: str
     entry = entries.get(point.id)
     line = point.line
     if isinstance(entry, dict) and "cautions" in entry:
-        line = entry.key_lines.get("cautions", line)
+        line = getattr(entry, "key_lines", {}).get("cautions", line)
         items = entry["cautions"] if isinstance(entry["cautions"], list) else []
         for item, item_line in zip(items, getattr(items, "item_lines", [])):
             if caution is not None and isinstance(item, str) and " ".join(item.split()) == caution:

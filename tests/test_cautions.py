@@ -2,17 +2,24 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
 import shutil
 from pathlib import Path
 
 import pytest
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
+from deckbuilder.cli import main
 from deckbuilder.errors import DataError
 from deckbuilder.load import load
 from deckbuilder.validate import validate
 
 from .conftest import DATA, MEDIA
 
+BASE = Path(__file__).parent / "bad_input" / "_base"
 ANY_STAGE = "Pregnancy: do not press here at any stage"
 FOURTH_MONTH = "Pregnancy: do not press here from the fourth month on"
 # The points the review of issue 27 found without the caution the textbook rule gives them.
@@ -57,3 +64,25 @@ def test_a_point_the_rule_covers_cannot_lose_its_caution(tmp_path: Path):
     assert problem.point == "KI17 (shangqu)" and problem.field == "cautions"
     assert "the pregnancy rule" in problem.message and "(upper abdomen)" in problem.message
     assert problem.file == tmp_path / "data/points/kidney.yaml" and problem.line is not None
+
+
+RULE_KEYS = st.sampled_from(["rule", "word", "explanation", "sources", "groups", "regions", "outside",
+                             "where", "caution", "points", "rules"]) | st.text(max_size=8)
+RULE_VALUES = st.recursive(
+    st.one_of(st.none(), st.booleans(), st.integers(), st.text(max_size=20),
+              st.sampled_from(["BL60", "BL40-BL60", "BL60-BL40", "EX-B7", "knee", "pregnan", "who-2008", ""])),
+    lambda inner: st.one_of(st.lists(inner, max_size=4), st.dictionaries(RULE_KEYS, inner, max_size=5)),
+    max_leaves=14)
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(rules=RULE_VALUES)
+def test_any_cautions_file_gets_messages_never_a_traceback(tmp_path, rules):
+    folder = tmp_path / "fuzz"
+    shutil.copytree(BASE, folder, dirs_exist_ok=True)
+    (folder / "data/cautions.yaml").write_text(yaml.safe_dump({"rules": rules}), encoding="utf-8")
+    err = io.StringIO()
+    with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
+        code = main(["check", "--data", str(folder / "data"), "--media", str(folder / "media")])
+    assert code in (0, 1) and "Traceback" not in err.getvalue()
+    assert (code == 1) == err.getvalue().startswith("deckbuilder: ")
