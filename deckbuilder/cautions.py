@@ -56,6 +56,7 @@ def check(data_dir: Path, points: Iterable[Point], raw_points: list[tuple[Path, 
 
 def _rule(path: Path, rule: Any, line: int | None, by_code: dict[str, Point], entries: dict[str, Any],
           source_keys: set[str]) -> list[Problem]:
+    """One rule: its own fields first (a rule with a broken shape checks no point), then its points."""
     problems = _shape(path, rule, line, _RULE_FIELDS, "rule")
     if problems:
         return problems
@@ -107,7 +108,7 @@ def _rule(path: Path, rule: Any, line: int | None, by_code: dict[str, Point], en
                                     hint=f"add {point.code} to the group its location puts it in, or to 'outside'"))
     for point in by_code.values():
         expected = given.get(point.code, {})
-        carried = [c for c in point.cautions if word in c.casefold()]
+        carried = [" ".join(c.split()) for c in point.cautions if word in c.casefold()]
         for caution, group_line in expected.items():
             if caution not in carried:
                 problems.append(_at(point, entries, None, f"the {name} rule ({path}, line {group_line}) gives "
