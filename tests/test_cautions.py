@@ -51,6 +51,10 @@ def test_the_fontanelle_points_warn_about_babies(shipped, code):
     assert any("fontanelle" in c for c in shipped[code].cautions)
 
 
+def test_lr13_asks_for_light_pressure_over_liver_and_spleen(shipped):
+    assert any("press lightly" in c and "liver" in c for c in shipped["LR13"].cautions)
+
+
 def test_a_point_the_rule_covers_cannot_lose_its_caution(tmp_path: Path):
     shutil.copytree(DATA, tmp_path / "data")
     path = tmp_path / "data/points/kidney.yaml"
