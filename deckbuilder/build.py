@@ -55,10 +55,10 @@ class BuildResult:
 
 def prepare(data_dir: Path = DEFAULT_DATA, media_dir: Path = DEFAULT_MEDIA,
             cache_dir: Path | None = None, only: str | None = None,
-            masks_before: dict[str, dict[str, int]] | None = None) -> Deck:
-    """Everything but writing: what `deckbuilder check` runs. `masks_before`: the region quizzes'
-    cloze numbers of the last build, which points keep."""
-    cache = Cache(cache_dir, whole=only is None)
+            masks_before: dict[str, dict[str, int]] | None = None, keep: bool = True) -> Deck:
+    """Everything but writing the deck. `masks_before`: the region quizzes' cloze numbers of the
+    last build, which points keep. `keep=False`: the cache is read, never written."""
+    cache = Cache(cache_dir, whole=only is None, keep=keep)
     atlas.read_views(cache)
     dataset = validate(load(Path(data_dir), cache), Path(media_dir))
     if only is not None:
@@ -118,6 +118,22 @@ def build(data_dir: Path = DEFAULT_DATA, media_dir: Path = DEFAULT_MEDIA,
         raise OutputError(f"{output} was written but {state_file} was not ({exc.strerror}); the next "
                           "build will mark every note as changed") from None
     return BuildResult(output, state_file, current.counts, deck, changes)
+
+
+def check(data_dir: Path = DEFAULT_DATA, media_dir: Path = DEFAULT_MEDIA,
+            output: Path = DEFAULT_OUTPUT) -> dict[str, int]:
+    """What `deckbuilder check` runs: every check of a build, writing nothing; the counts of the deck.
+
+    As fast as a build with no change where it can be (bench/README.md): a whole deck built from
+    these very files (its state says so) passed every check then, and otherwise the build's
+    cache beside `output` gives the files and pictures it read and drew before."""
+    output = Path(output)
+    previous = state.read(state.state_path(output))
+    inputs = state.inputs(Path(data_dir), Path(media_dir), None)
+    if previous is not None and inputs is not None and previous.inputs == inputs and previous.counts:
+        return previous.counts
+    deck = prepare(Path(data_dir), Path(media_dir), output.parent / ".deckbuilder-cache", keep=False)
+    return _counts(deck, deck.card_count)
 
 
 def _counts(deck: Deck, cards: int) -> dict[str, int]:

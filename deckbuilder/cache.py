@@ -30,12 +30,12 @@ TABLES = ("drop table if exists pictures; drop table if exists parsed;"
 
 
 class Cache:
-    """The build's cache in `folder` (None: a cache that keeps nothing, for `deckbuilder check`).
-    `whole`: the build makes every picture of the deck (no --only), so the pictures it did not
-    use are dropped when it saves."""
+    """The build's cache in `folder` (None: a cache that keeps nothing). `whole`: the build makes
+    every picture of the deck (no --only), so the pictures it did not use are dropped when it
+    saves. `keep=False`: read what is there and write nothing (`deckbuilder check`)."""
 
-    def __init__(self, folder: Path | None, whole: bool = True):
-        self._folder, self._whole = folder, whole
+    def __init__(self, folder: Path | None, whole: bool = True, keep: bool = True):
+        self._folder, self._whole, self._keep = folder, whole, keep
         self._db: sqlite3.Connection | None = None
         self._pictures: list[tuple[str, str, bytes]] = []
         self._parsed: list[tuple[str, str]] = []
@@ -84,7 +84,7 @@ class Cache:
         earlier versions are dropped (each is as big as the file), and so are the pictures a
         whole deck no longer uses: a new release or a changed view draws them all anew, and the
         old ones would stay for ever."""
-        if self._folder is not None and (self._pictures or self._parsed):
+        if self._folder is not None and self._keep and (self._pictures or self._parsed):
             try:
                 self._folder.mkdir(parents=True, exist_ok=True)
                 for old in self._folder.glob("*.acupressure-*.svg"):  # a file a picture, as earlier builds kept them

@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 from . import __version__
-from .build import DEFAULT_DATA, DEFAULT_MEDIA, DEFAULT_OUTPUT, build, prepare
+from .build import DEFAULT_DATA, DEFAULT_MEDIA, DEFAULT_OUTPUT, build, check, prepare
 from .errors import DataError, DeckbuilderError, Problem, SelectionError, shown
 
 EXIT_OK, EXIT_DATA, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
@@ -73,9 +73,9 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         if args.command == "check":
-            deck = prepare(args.data, args.media)
-            print(f"OK: {len(deck.dataset.points)} points, {len(deck.notes)} notes, "
-                  f"{deck.card_count} cards, {len(deck.media)} images")
+            counts = check(args.data, args.media)
+            print(f"OK: {counts['points']} points, {counts['notes']} notes, {counts['cards']} cards, "
+                  f"{counts['images']} images")
             return EXIT_OK
         if args.command == "preview":
             from . import preview  # only this command needs it

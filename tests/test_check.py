@@ -1,0 +1,55 @@
+"""`deckbuilder check` uses what the last build kept (its state and its cache) and writes nothing,
+so that the command a data editor runs most is no slower than a build with no change."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from deckbuilder import build as pipeline, cli
+from deckbuilder.build import build, check, prepare
+from deckbuilder.errors import DataError
+
+
+def files_under(folder: Path) -> dict[str, tuple[bytes, int]]:
+    return {str(p.relative_to(folder)): (p.read_bytes(), p.stat().st_mtime_ns)
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_check_after_a_build_reads_nothing_again(project, monkeypatch):
+    output = project / "dist" / "deck.apkg"
+    built = build(project / "data", project / "media", output)
+
+    def read_again(*args, **kwargs):
+        raise AssertionError("the data was read again")
+
+    monkeypatch.setattr(pipeline, "prepare", read_again)
+    assert check(project / "data", project / "media", output) == built.counts
+
+
+def test_check_after_an_edit_reads_the_edit_and_uses_the_cache(project):
+    output = project / "dist" / "deck.apkg"
+    build(project / "data", project / "media", output)
+    before = files_under(project / "dist")
+    points = project / "data" / "points" / "bladder.yaml"
+    points.write_text("# a comment\n" + points.read_text(encoding="utf-8"), encoding="utf-8")
+
+    deck = prepare(project / "data", project / "media", project / "dist" / ".deckbuilder-cache", keep=False)
+    assert deck.diagrams_rendered == 0  # every picture came from the build's cache
+    assert check(project / "data", project / "media", output)["points"] == 5
+    assert files_under(project / "dist") == before  # nothing written, the cache neither
+
+    points.write_text(points.read_text(encoding="utf-8").replace("code: BL60", "code: BL 60"), encoding="utf-8")
+    with pytest.raises(DataError) as caught:
+        check(project / "data", project / "media", output)
+    assert "write it as BL60" in str(caught.value.problems[0].hint)
+
+
+def test_check_from_the_command_line_uses_dist_of_the_working_folder(project, capsys, monkeypatch):
+    monkeypatch.chdir(project)
+    assert cli.main(["build"]) == 0
+    before = files_under(project / "dist")
+    assert cli.main(["check"]) == 0
+    assert capsys.readouterr().out.splitlines()[-1].startswith("OK: 5 points, ")
+    assert files_under(project / "dist") == before
