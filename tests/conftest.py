@@ -12,6 +12,9 @@ import pytest
 from anki.collection import Collection, ImportAnkiPackageOptions, ImportAnkiPackageRequest
 from hypothesis import settings
 
+from deckbuilder.build import prepare
+from deckbuilder.load import load
+
 # CI replays the same examples every run, so a landing never hinges on luck; locally
 # Hypothesis explores new ones each time.
 settings.register_profile("ci", derandomize=True)
@@ -22,6 +25,18 @@ ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"    # the shipped data, which grows point by point
 MEDIA = ROOT / "media"
 SEED = Path(__file__).resolve().parent / "seed" / "data"  # the deck's first five points, fixed
+
+
+@pytest.fixture(scope="session")
+def shipped_deck():
+    """The shipped deck, prepared once per test run (every file read, every picture drawn)."""
+    return prepare(DATA, MEDIA)
+
+
+def shipped_codes() -> list[str]:
+    """The codes of the shipped points, read from the files without the build, to parametrize
+    tests at collection; the tests take the points themselves from `shipped_deck`."""
+    return sorted(entry["code"] for _, raw in load(DATA).points for entry in raw)
 
 
 @pytest.fixture
