@@ -153,8 +153,9 @@ def files_digest(root: Path, suffixes: tuple[str, ...] | None = None) -> bytes:
     """The SHA-256 of every file under `root` (of those suffixes), with its relative name.
 
     Links are followed, as the build follows them (points/ may be a link to a folder kept
-    elsewhere); a link to nowhere counts by its name. ValueError for a pipe or a device (reading
-    would never end) and for a folder that contains itself."""
+    elsewhere), and where a link points counts too (a picture turned into a link out of media/ is
+    refused, though its bytes are the same); a link to nowhere counts by its name. ValueError for
+    a pipe or a device (reading would never end) and for a folder that contains itself."""
     found = hashlib.sha256()
 
     def walk(folder: Path, relative: str, above: frozenset[tuple[int, int]]) -> None:
@@ -164,6 +165,8 @@ def files_digest(root: Path, suffixes: tuple[str, ...] | None = None) -> bytes:
             raise ValueError(f"{folder} contains itself")
         for entry in sorted(os.scandir(folder), key=lambda e: e.name):
             name = relative + entry.name
+            if entry.is_symlink():
+                found.update(f"{name}\0->{os.readlink(entry.path)}\0".encode())
             if entry.is_dir():
                 walk(Path(entry.path), name + "/", above | {here})
             elif suffixes is None or entry.name.endswith(suffixes):

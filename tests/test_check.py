@@ -11,6 +11,8 @@ from deckbuilder import build as pipeline, cli
 from deckbuilder.build import build, check, prepare
 from deckbuilder.errors import DataError
 
+from .test_media import tiny_png
+
 
 def files_under(folder: Path) -> dict[str, tuple[bytes, int]]:
     return {str(p.relative_to(folder)): (p.read_bytes(), p.stat().st_mtime_ns)
@@ -53,3 +55,22 @@ def test_check_from_the_command_line_uses_dist_of_the_working_folder(project, ca
     assert cli.main(["check"]) == 0
     assert capsys.readouterr().out.splitlines()[-1].startswith("OK: 5 points, ")
     assert files_under(project / "dist") == before
+
+
+@pytest.mark.parametrize("command", ["check", "build"])
+def test_a_picture_turned_into_a_link_out_of_media_is_read_again(project, tmp_path, monkeypatch, capsys, command):
+    """Same bytes, but now a link out of media/: what the last build checked no longer holds."""
+    monkeypatch.chdir(project)
+    picture = project / "media" / "ankle.png"
+    picture.write_bytes(tiny_png((200, 30, 30)))
+    edit = project / "data" / "points" / "bladder.yaml"
+    edit.write_text(edit.read_text(encoding="utf-8").replace("- id: kunlun\n", "- id: kunlun\n  images: [ankle.png]\n"),
+                    encoding="utf-8")
+    assert cli.main(["build"]) == 0
+    outside = tmp_path / "elsewhere.png"
+    outside.write_bytes(picture.read_bytes())
+    picture.unlink()
+    picture.symlink_to(outside)
+    capsys.readouterr()
+    assert cli.main([command]) == 1
+    assert "is a link to a file outside the media folder" in capsys.readouterr().err
