@@ -102,6 +102,10 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_OK
     if changes.first_build:
         print(f"First build: the build state is kept in {result.state_file}")
+    elif changes.doubt:
+        print(f"{result.state_file} disagrees with {result.output.name} ({changes.doubt}), so it is not "
+              "trusted: it was rebuilt from the deck, every note is marked as changed, and the next import "
+              "updates them all (reviews are kept)")
     elif changes.recovered:
         print(f"{result.state_file} did not describe the previous {result.output.name} (it was missing, "
               "damaged, or written by another version of deckbuilder): every note is marked as changed, "
@@ -121,9 +125,18 @@ def main(argv: list[str] | None = None) -> int:
               "ticked, so that Anki moves your notes to the new note types and updates them (reviews are "
               "kept). If you already imported it without, undo that import first (Edit → Undo Import). See "
               "Regenerating in the README.")
+    emptied = dict(changes.emptied)  # point code -> its region quiz
     for point_id, code in changes.removed_points:
+        quiz = emptied.pop(code, None)
         print(f"Removed since the last build: {code} ({point_id}). In Anki, find its notes with "
-              f"the search  tag:acupressure::point::{point_id}  and delete them.")
+              f"the search  tag:acupressure::point::{point_id}  and delete them." + (
+                  "" if quiz is None else f" Then, after importing, run Tools → Empty Cards: it deletes the "
+                  f"card of {code} in the region quiz  tag:acupressure::quiz::{quiz}  (left empty, its mask "
+                  "gone; the quiz's other cards stay)."))
+    for code, quiz in sorted(emptied.items(), key=lambda item: item[::-1]):
+        print(f"{code} left the picture of the region quiz  tag:acupressure::quiz::{quiz} : after importing, "
+              f"run Tools → Empty Cards, which deletes its card there (left empty, its mask gone; the quiz's "
+              "other cards stay).")
     for search in changes.removed_notes:
         print(f"No longer built (the card design changed): after importing, find it in Anki with the search  "
               f"{search}  and delete what it finds.")
