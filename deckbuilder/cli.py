@@ -134,8 +134,8 @@ def main(argv: list[str] | None = None) -> int:
                   f"card of {code} in the region quiz  tag:acupressure::quiz::{quiz}  (left empty, its mask "
                   "gone; the quiz's other cards stay)."))
     for code, quiz in sorted(emptied.items(), key=lambda item: item[::-1]):
-        print(f"{code} left the picture of the region quiz  tag:acupressure::quiz::{quiz} : after importing, "
-              f"run Tools → Empty Cards, which deletes its card there (left empty, its mask gone; the quiz's "
+        print(f"After importing, run Tools → Empty Cards: it deletes the card of {code} in the region quiz  "
+              f"tag:acupressure::quiz::{quiz}  (left empty: {code} is no longer on that picture; the quiz's "
               "other cards stay).")
     for search in changes.removed_notes:
         print(f"No longer built (the card design changed): after importing, find it in Anki with the search  "

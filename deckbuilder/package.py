@@ -167,14 +167,15 @@ def contents(path: Path) -> Contents | None:
             images = len(json.loads(archive.read("media")))
         db = sqlite3.connect(database)
         try:
-            notes = db.execute("select guid, mod, tags, flds from notes").fetchall()
+            notes = db.execute("select guid, mod, tags from notes").fetchall()
+            quizzes = db.execute("select tags, flds from notes where tags like '%acupressure::quiz::%'").fetchall()
             (cards,) = db.execute("select count() from cards").fetchone()
             (models,) = db.execute("select models from col").fetchone()
         finally:
             db.close()
-        return Contents({guid: int(mod) for guid, mod, _, _ in notes},
+        return Contents({guid: int(mod) for guid, mod, _ in notes},
                         {str(key): int(model.get("mod", 0)) for key, model in json.loads(models).items()},
-                        int(cards), images, frozenset(_points(notes)), _masks(notes))
+                        int(cards), images, frozenset(_points(notes)), _masks(quizzes))
     except (OSError, KeyError, zipfile.BadZipFile, sqlite3.Error, ValueError, TypeError, AttributeError):
         return None
     finally:
@@ -185,18 +186,18 @@ def contents(path: Path) -> Contents | None:
 
 def _points(notes: list[tuple]) -> set[str]:
     found = set()
-    for _, _, tags, _ in notes:
+    for _, _, tags in notes:
         words = tags.split()
         if "acupressure::kind::name" in words:
             found.update(w.removeprefix("acupressure::point::") for w in words if w.startswith("acupressure::point::"))
     return found
 
 
-def _masks(notes: list[tuple]) -> dict[str, dict[str, int]]:
+def _masks(quizzes: list[tuple]) -> dict[str, dict[str, int]]:
     """The region quizzes' cloze numbers by point code: what a collection holds when the state
     file that kept them is lost."""
     masks: dict[str, dict[str, int]] = {}
-    for _, _, tags, fields in notes:
+    for tags, fields in quizzes:
         key = re.search(r"acupressure::quiz::(\S+)", tags)
         parts = fields.split("\x1f")
         numbers = [int(n) for n in CLOZE.findall(parts[0])]

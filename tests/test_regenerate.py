@@ -567,3 +567,25 @@ def test_a_removed_point_that_shares_its_quiz_picture_leaves_no_empty_card(tmp_p
     assert {cid: cards_before[cid] for cid in cards_after} == cards_after
     assert revlog_after == revlog_before  # Anki keeps the log of deleted cards
     assert len(collection.get_note(quiz).cards()) == 6
+
+
+def test_a_point_moved_to_another_picture_leaves_no_empty_card(loop, capsys):
+    """BL53 moves from the back (its quiz shared with BL23) to the lower back: its old quiz card is
+    left empty, the build says to run Empty Cards, and doing so keeps every other review."""
+    edit(loop.points, "diagram: {view: back, from: S2-foramen-level, right: 3}",
+         "diagram: {view: lower-back, from: below-L3, right: 3}")
+    out = loop.cli_build(capsys)
+    assert ("After importing, run Tools → Empty Cards: it deletes the card of BL53 in the region quiz  "
+            "tag:acupressure::quiz::back-bl  (left empty: BL53 is no longer on that picture; the quiz's other "
+            "cards stay).") in out
+    assert "Removed" not in out
+    loop.import_and_check(new_cards=1)  # its card in the lower back's Bladder quiz
+    cards_before, reviews = loop.history()
+    (empty,) = loop.col.get_empty_cards().notes
+    assert loop.col.get_note(empty.note_id).has_tag("acupressure::quiz::back-bl")
+    assert [loop.col.get_card(cid).ord for cid in empty.card_ids] == [53 - 1]
+    loop.col.remove_cards_and_orphaned_notes(list(empty.card_ids))
+    assert not loop.col.get_empty_cards().notes
+    cards_after, reviews_after = loop.history()
+    assert set(cards_before) - set(cards_after) == set(empty.card_ids) and reviews_after == reviews
+    assert {cid: cards_before[cid] for cid in cards_after} == cards_after
