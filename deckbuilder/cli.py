@@ -100,12 +100,13 @@ def main(argv: list[str] | None = None) -> int:
     if changes is None:
         print("Nothing changed since the last build")
         return EXIT_OK
-    if changes.first_build:
+    if changes.doubt:  # a state edited by hand, most likely: treated as lost
+        print(f"{result.state_file} is not trusted ({changes.doubt}): " + (
+            f"it was rebuilt from the previous {result.output.name}, every note is marked as changed, and the "
+            "next import updates them all (reviews are kept)" if changes.recovered
+            else f"there is no {result.output.name} to rebuild it from, so this build starts afresh"))
+    elif changes.first_build:
         print(f"First build: the build state is kept in {result.state_file}")
-    elif changes.doubt:
-        print(f"{result.state_file} disagrees with {result.output.name} ({changes.doubt}), so it is not "
-              "trusted: it was rebuilt from the deck, every note is marked as changed, and the next import "
-              "updates them all (reviews are kept)")
     elif changes.recovered:
         print(f"{result.state_file} did not describe the previous {result.output.name} (it was missing, "
               "damaged, or written by another version of deckbuilder): every note is marked as changed, "

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+import time
 from pathlib import Path
 
 from deckbuilder import cli, state
@@ -82,9 +83,9 @@ def test_counts_edited_in_the_state_are_not_printed_back(project, capsys):
     assert cli.main(args) == 0
     out = capsys.readouterr().out.splitlines()
     assert out[0] == first and first.startswith("Built 5 points: ")
-    assert out[1] == (f"{path} disagrees with acupressure.apkg (its counts are not those of the deck), so it is "
-                      "not trusted: it was rebuilt from the deck, every note is marked as changed, and the next "
-                      "import updates them all (reviews are kept)")
+    assert out[1] == (f"{path} is not trusted (its counts are not those of the deck): it was rebuilt from the "
+                      "previous acupressure.apkg, every note is marked as changed, and the next import updates "
+                      "them all (reviews are kept)")
     assert cli.main(args) == 0
     assert capsys.readouterr().out.splitlines()[1] == "Nothing changed since the last build"
 
@@ -125,3 +126,17 @@ def test_a_state_that_agrees_with_its_deck_is_trusted(project):
     result = _build(project)
     assert result.changes.doubt is None and not result.changes.recovered and result.changes.notes_changed == 1
     assert _build(project).changes is None
+
+
+def test_note_times_ahead_without_the_deck_start_afresh(project, capsys):
+    """No .apkg to rebuild the state from: the build says the state was not trusted, and starts afresh."""
+    output, path = _paths(project)
+    args = ["build", "--data", str(project / "data"), "--media", str(project / "media"), "-o", str(output)]
+    assert cli.main(args) == 0
+    _edit_state(path, _shift_times(365 * 86400))
+    output.unlink()
+    assert cli.main(args) == 0
+    assert capsys.readouterr().out.splitlines()[-1] == (
+        f"{path} is not trusted (it gives notes times later than now): there is no acupressure.apkg to rebuild "
+        "it from, so this build starts afresh")
+    assert state.read(path).newest <= time.time()  # the deck carries no time ahead of the clock
