@@ -38,7 +38,8 @@ def _parser() -> argparse.ArgumentParser:
     build_cmd.add_argument("--only", metavar="SPEC",
                            help="build a smaller deck: comma-separated meridian:BL, condition:lower-back-pain, "
                            "region:knee, point:kunlun, category:back-shu (notes keep their ids, so the full "
-                           "deck imported later extends it)")
+                           "deck imported later extends it); give it its own -o: it is refused where the deck "
+                           "holds points it leaves out")
     check_cmd = commands.add_parser("check", help="check the data without writing anything")
     data_options(check_cmd)
     preview_cmd = commands.add_parser("preview", help="write an HTML page showing every card")
