@@ -140,7 +140,10 @@ def main(argv: list[str] | None = None) -> int:
               f"tag:acupressure::quiz::{quiz}  (left empty: {code} is no longer on that picture; the quiz's "
               "other cards stay).")
     for search in changes.removed_notes:
-        print(f"No longer built (the card design changed): after importing, find it in Anki with the search  "
+        # a region quiz goes when no point is left on its picture (removed or moved); other notes with a design
+        quiz = any(term.startswith("tag:acupressure::quiz::") for term in search.split())
+        why = "no point is left on its picture" if quiz else "the card design changed"
+        print(f"No longer built ({why}): after importing, find it in Anki with the search  "
               f"{search}  and delete what it finds.")
     if changes.unnamed_removed:
         print(f"{changes.unnamed_removed} note{'s' if changes.unnamed_removed != 1 else ''} of an earlier "

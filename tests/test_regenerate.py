@@ -284,6 +284,8 @@ def test_eight_weeks_of_edits_in_one_collection(loop, capsys, monkeypatch):
     out = loop.cli_build(capsys)
     assert "Removed since the last build: SI11 (tianzong)" in out
     assert "3 pictures are no longer used by the deck" in out  # its 2 markers, the back's SI quiz
+    assert ("No longer built (no point is left on its picture): after importing, find it in Anki with the search  "
+            "tag:acupressure::kind::region-quiz tag:acupressure::quiz::back-si  and delete what it finds.") in out
     reviews = col.db.scalar("select count() from revlog")
     assert loop.delete_as_told(out) == 3 + 1 + 1  # name, location, uses; its shoulder-tension card; the quiz
     loop.import_and_check()  # Check Media finds those three (deleted as told)
