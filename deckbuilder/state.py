@@ -201,7 +201,7 @@ class Changes:
     first_build: bool
     recovered: bool  # the state did not describe the old .apkg, so every note counts as changed
     emptied: tuple[tuple[str, str], ...] = ()  # (point code, quiz) of quiz cards left empty
-    doubt: str | None = None  # why the state was not trusted (then `recovered`)
+    doubt: str | None = None  # why the state was not trusted: it was treated as lost
 
 
 def _note_type_hash(model: genanki.Model) -> str:
