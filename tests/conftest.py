@@ -39,21 +39,29 @@ def shipped_codes() -> list[str]:
     return sorted(entry["code"] for _, raw in load(DATA).points for entry in raw)
 
 
+def seed_copy(folder: Path) -> Path:
+    """A copy of the seed data (the five lower-back points) and the media in `folder`."""
+    shutil.copytree(SEED, folder / "data")
+    shutil.copytree(MEDIA, folder / "media")
+    return folder
+
+
+def new_collection(folder: Path) -> Collection:
+    """A new, empty Anki collection, as a user who just installed Anki has."""
+    (folder / "anki-profile").mkdir()
+    return Collection(str(folder / "anki-profile" / "collection.anki2"))
+
+
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
-    """A copy of the seed data (the five lower-back points) that a test may edit; tests that count
-    notes and cards use it, so the shipped data can grow without changing them."""
-    shutil.copytree(SEED, tmp_path / "data")
-    shutil.copytree(MEDIA, tmp_path / "media")
-    return tmp_path
+    """A copy of the seed data that a test may edit; tests that count notes and cards use it, so
+    the shipped data can grow without changing them."""
+    return seed_copy(tmp_path)
 
 
 @pytest.fixture
 def collection(tmp_path: Path):
-    """A new, empty Anki collection, as a user who just installed Anki has."""
-    folder = tmp_path / "anki-profile"
-    folder.mkdir()
-    col = Collection(str(folder / "collection.anki2"))
+    col = new_collection(tmp_path)
     yield col
     col.close()
 
