@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 import sqlite3
@@ -33,6 +34,7 @@ def shipped_deck():
     return prepare(DATA, MEDIA)
 
 
+@functools.cache
 def shipped_codes() -> list[str]:
     """The codes of the shipped points, read from the files without the build, to parametrize
     tests at collection; the tests take the points themselves from `shipped_deck`."""
