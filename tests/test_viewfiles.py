@@ -94,6 +94,8 @@ def test_a_camera_is_accepted(atlas_copy: Path):
     """The 3D body places each view with a `camera:` mapping."""
     edit(atlas_copy / "views" / "knee-back.yaml", "\nheight:", "\ncamera: {yaw: 180, pitch: 0}\nheight:")
     assert "knee-back" in views.load_folder(atlas_copy)[0]
+    (problem,) = problems_after(atlas_copy, "knee-back", "camera: {yaw: 180, pitch: 0}", "camera: 180")
+    assert problem.message == "'camera' holds fields with values, found '180'"
 
 
 def test_a_broken_view_file_is_a_message_from_check(scratch: Path):  # noqa: F811 - the fixture

@@ -138,6 +138,10 @@ def check_view(path: Path, raw: Any, raws: Mapping[str, Any], figures: list[str]
         return False
     ok = [check.text(raw, "title"), check.numbers(raw, "height", None), check.numbers(raw, "bounds", 4),
           check.numbers(raw, "label_columns", 2)]
+    if "camera" in raw and not isinstance(raw["camera"], dict):  # its fields are the 3D body's to check
+        check.report(raw, "camera", f"'camera' holds fields with values, found {_shown(raw['camera'])}",
+                     "e.g. camera: {yaw: 180, pitch: 0}")
+        ok.append(False)
     landmarks: list[str] = []
     if close_up:
         bases = sorted(n for n, r in raws.items() if isinstance(r, dict) and "close_up_of" not in r)
