@@ -83,6 +83,8 @@ def _check(args: argparse.Namespace) -> int:
           f"{deck.card_count} cards, {len(deck.media)} images")
     if args.lang not in (None, "en"):
         _report_gaps(args.lang, deck.gaps, limit=None)
+        for problem in translate.unused(deck.language.texts):  # harmless, but likely a typo
+            print(f"  note: {problem}")
         return EXIT_DATA if deck.gaps else EXIT_OK
     for lang in translate.LANGUAGES[1:]:
         if translate.folder(args.data, lang).is_dir():

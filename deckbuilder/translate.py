@@ -259,11 +259,11 @@ class _Reader:
         return value
 
     def entry(self, file: Path, entries: dict, name: str, english: Any, english_at: tuple[Path, int | None],
-              label: str) -> str | tuple[str, ...] | None:
-        """The translation of one field, or None (a gap is recorded)."""
+              label: str, at: int | None) -> str | tuple[str, ...] | None:
+        """The translation of one field, or None (a gap is recorded; `at`: the line of its point or entry)."""
         lang = self.translation.lang
         if name not in entries:
-            self.translation.gaps.append(Gap(file, getattr(entries, "line", None), label, name, False, english_at))
+            self.translation.gaps.append(Gap(file, at, label, name, False, english_at))
             return None
         line = entries.key_lines.get(name) if isinstance(entries, YamlMap) else None
         value = self.mapping(entries[name], file, line, f"a mapping with 'from' and '{lang}'", label)
@@ -361,7 +361,8 @@ def translate(dataset: Dataset, files: DataFiles, translation: Translation) -> D
                        "translated fields: " + ", ".join(present))
         changes = {}
         for name, value in present.items():
-            found = reader.entry(file, fields, name, value, (source_path, _line(raw, name)), label)
+            found = reader.entry(file, fields, name, value, (source_path, _line(raw, name)), label,
+                                 _line(entries, point.id))
             current = getattr(point, name)
             if found is None:
                 found = marked(current) if isinstance(current, str) else tuple(marked(x) for x in current)
@@ -395,9 +396,10 @@ def _conditions(dataset: Dataset, files: DataFiles, translation: Translation, re
             present["article_only"] = YamlList(notes)
         reader.unknown(file, fields, present, f"the condition {condition.id} has no English '{{key}}' to translate",
                        "translated fields: " + ", ".join(present))
-        name = reader.entry(file, fields, "name", entry.get("name"), (source_path, _line(entry, "name")), label)
+        at = _line(entries, condition.id)
+        name = reader.entry(file, fields, "name", entry.get("name"), (source_path, _line(entry, "name")), label, at)
         translated_notes = reader.entry(file, fields, "article_only", present["article_only"],
-                                        (source_path, _line(entry, "article_only")), label) if notes else ()
+                                        (source_path, _line(entry, "article_only")), label, at) if notes else ()
         extras = tuple(ConditionPoint(replaced[extra.point.id], translated_notes[i] if translated_notes
                                       else marked(extra.note) if extra.note else extra.note)
                        for i, extra in enumerate(condition.article_only))
@@ -445,14 +447,15 @@ def unused(found: Texts) -> list[Problem]:
 
 
 def picture_words(found: Texts) -> tuple[tuple[str, str], ...]:
-    """What the atlas's pictures say (view titles, captions, landmark names), each with its translation;
+    """What the atlas's pictures say (view titles; captions and landmark names, both in section `labels`), each
+    with its translation;
     none for English."""
     if found.english:
         return ()
     english: dict[str, str] = {}
     for view in atlas.VIEWS.values():
         english[view.title] = "views"
-        english.update(dict.fromkeys(view.orientation, "captions"))
+        english.update(dict.fromkeys(view.orientation, "labels"))
         english.update({landmark.label: "labels" for landmark in view.drawing if landmark.label})
     pairs = [(text, found.plain(text, section)) for text, section in english.items()]
     pairs += [(".", found(".", "numbers")), ("cun", found("cun", "numbers"))]
