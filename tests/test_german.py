@@ -65,10 +65,10 @@ def test_check_reports_the_german_text_whose_english_changed(shipped, capsys):
     assert outdated_lines(capsys.readouterr().out) == []
     edit(shipped / "data/points/heart.yaml", LOCATION_HT7, LOCATION_HT7_EDITED)
     assert main(run(shipped, "check", "--lang", "de")) == 1
-    german = shipped / HEART
+    german, english = shipped / HEART, shipped / "data/points/heart.yaml"
     expected = (f"{german}, line {line_of(german, 'shenmen:', 'location:')}, point HT7 (shenmen), field "
                 f"'location': outdated, the English changed since it was translated (English: "
-                f"{shipped / 'data/points/heart.yaml'}, line {line_of(shipped / 'data/points/heart.yaml', '- id: shenmen', 'location:')})")
+                f"{english}, line {line_of(english, '- id: shenmen', 'location:')})")
     out = capsys.readouterr().out
     assert outdated_lines(out) == [expected]
     assert "Translation 'de': 1 outdated" in out
