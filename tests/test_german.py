@@ -25,7 +25,7 @@ ENGLISH = {"the", "and", "of", "with", "is", "its", "which", "where", "point", "
            "above", "below", "press", "find", "pain", "more", "from", "to", "at", "or", "for", "by", "this",
            "that", "inner", "outer", "back", "front", "upper", "lower", "bone", "crease", "tendon", "muscle",
            "toe", "toes", "knee", "head", "neck", "leg", "foot", "on", "left", "right", "here", "other",
-           "besides", "uses", "main", "caution", "sources", "how", "marked", "toggle", "masks", "region",
+           "besides", "uses", "main", "caution", "sources", "how", "marked", "toggle", "masks",
            "complaint", "location", "special", "category", "called", "written", "landmarks", "both", "body",
            "single", "midline", "extra", "spring", "gate", "spirit", "sea", "palace", "path",
            "when", "never", "gently", "hard", "over", "under", "one", "two", "three", "half", "it"}
