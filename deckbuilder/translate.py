@@ -34,8 +34,7 @@ CONDITION_FIELDS = ("name", "article_only")
 # Around an English text shown in its place; `visible` turns them into HTML once the text is escaped.
 OPEN, CLOSE = "\ue000", "\ue001"
 MARK = "[EN] "
-UNTRANSLATED_CSS = ("\n.untranslated { border-bottom: 1px dashed currentColor; }\n"
-                    ".untranslated::before { content: attr(data-mark); font-size: .75em; font-weight: 700; }\n")
+UNTRANSLATED_CSS = "\n.untranslated { border-bottom: 1px dashed currentColor; }\n"
 
 
 def source_hash(value: str | Sequence[str]) -> str:
@@ -254,7 +253,7 @@ class _Reader:
             return {}
         if not isinstance(value, dict):
             self.problems.append(Problem(file, line, f"expected {what}", entry=label,
-                                         hint="see data/translations/README or an existing file for the layout"))
+                                         hint="see \"The deck in German\" in the README for the layout"))
             return {}
         return value
 
