@@ -10,11 +10,12 @@ from pathlib import Path
 import pytest
 from anki.scheduler.v3 import CardAnswer
 
-from deckbuilder import notetypes
+from deckbuilder import notetypes, preview
 from deckbuilder.build import build
 from deckbuilder.cli import main
 
 from .conftest import DATA, MEDIA, import_apkg
+from .test_preview import visible_text
 
 HEART = Path("data/translations/de/points/heart.yaml")
 LOCATION_HT7 = "at its little-finger end, just to the\n    thumb side of the flexor carpi ulnaris tendon."
@@ -200,3 +201,17 @@ def test_preview_and_only_in_german(shipped, capsys):
     assert main(run(shipped, "build", "--lang", "de", "--only", "point:shenmen", "-o", str(out))) == 0
     assert capsys.readouterr().out.splitlines()[-1] == "First build: the build state is kept in " \
         f"{shipped / 'dist/herz.state.json'}"
+
+
+def test_german_preview_agrees_with_anki(shipped, collection):
+    result = build(shipped / "data", shipped / "media", shipped / "dist/herz.apkg", only="meridian:HT,point:BL40",
+                   lang="de")
+    import_apkg(collection, result.output)
+    ours = {(c.note.guid, c.ord): c for c in preview.cards(result.deck)}
+    theirs = {(collection.get_card(cid).note().guid, collection.get_card(cid).ord): collection.get_card(cid)
+              for cid in collection.find_cards("")}
+    assert ours.keys() == theirs.keys()
+    for key, card in theirs.items():
+        assert visible_text(ours[key].question) == visible_text(card.question()), ours[key].template
+        assert visible_text(ours[key].answer) == visible_text(card.answer()), ours[key].template
+    assert {c.template for c in ours.values()} >= {"Lage → Code", "Bildverdeckung", "Punkt → Kategorie"}
