@@ -272,10 +272,15 @@ class _Reader:
         if unknown or "from" not in value or lang not in value:
             self.problems.append(Problem(file, line, f"a translated field has 'from' (the English text's hash) "
                                          f"and '{lang}' (its translation), found: {', '.join(map(str, value))}",
-                                         point=label, field=name,
+                                         entry=label, field=name,
                                          hint=f"write from: {source_hash(english)} and {lang}: the translation"))
             return None
-        if str(value["from"]) != source_hash(english):
+        if not isinstance(value["from"], str):  # e.g. from: 12345678 or 1e345678, which YAML reads as numbers
+            self.problems.append(Problem(file, value.key_lines.get("from", line) if isinstance(value, YamlMap)
+                                         else line, "the hash in 'from' reads as a number", entry=label,
+                                         field=name, hint=f'put it in quotes: from: "{source_hash(english)}"'))
+            return None
+        if value["from"] != source_hash(english):
             self.translation.gaps.append(Gap(file, line, label, name, True, english_at))
             return None
         texts = _texts_of(value[lang])
@@ -284,12 +289,12 @@ class _Reader:
         if texts is None or (isinstance(english, list) != isinstance(value[lang], list)):
             self.problems.append(Problem(file, text_line, "the translation has another shape than the English "
                                          f"({'a list' if isinstance(english, list) else 'a text'})",
-                                         point=label, field=name, hint="translate each item of the list, in "
+                                         entry=label, field=name, hint="translate each item of the list, in "
                                          "its order" if isinstance(english, list) else "write one text"))
             return None
         if wanted is not None and len(texts) != len(wanted):
             self.problems.append(Problem(file, text_line, f"the English has {len(wanted)} items, the translation "
-                                         f"{len(texts)}", point=label, field=name,
+                                         f"{len(texts)}", entry=label, field=name,
                                          hint="one translated item for each English item, in the same order"))
             return None
         cleaned = []
@@ -298,7 +303,7 @@ class _Reader:
                 else " ".join(text.split())
             if not text or not text.replace("\n", " ").isprintable() or re.search(r"<[A-Za-z/]|&\w+;", text):
                 self.problems.append(Problem(file, text_line, "the translation is empty, or holds an invisible "
-                                             "character or HTML", point=label, field=name,
+                                             "character or HTML", entry=label, field=name,
                                              hint="write plain text, as in the English data files"))
                 return None
             cleaned.append(text)

@@ -62,7 +62,7 @@ def outdated_lines(out: str) -> list[str]:
 
 
 def test_check_reports_the_german_text_whose_english_changed(shipped, capsys):
-    assert main(run(shipped, "check", "--lang", "de")) == 1  # point files still untranslated
+    main(run(shipped, "check", "--lang", "de"))
     assert outdated_lines(capsys.readouterr().out) == []
     edit(shipped / "data/points/heart.yaml", LOCATION_HT7, LOCATION_HT7_EDITED)
     assert main(run(shipped, "check", "--lang", "de")) == 1
@@ -95,6 +95,12 @@ def test_check_names_a_missing_text_and_refuses_an_entry_for_nothing(shipped, ca
     assert "point HT9 (shaochong), field 'english': the English has 1 items, the translation 2" \
         in capsys.readouterr().err
     edit(german, '    de:\n      - "Kleiner Ansturm"\n      - "Zwei"\n', '    de:\n      - "Kleiner Ansturm"\n')
+    edit(german, 'from: "76308079"', "from: 76308079")  # YAML reads it as a number
+    assert main(run(shipped, "check", "--lang", "de")) == 1
+    assert (f"{german}, line {line_of(german, 'shenmen:', 'from: 76308079')}, point HT7 (shenmen), field 'english': "
+            "the hash in 'from' reads as a number\n      hint: put it in quotes: from: \"76308079\"") \
+        in capsys.readouterr().err
+    edit(german, "from: 76308079", 'from: "76308079"')
     edit(german, '  english:\n    from: 1ee90133\n    de:\n      - "Kleiner Palast"\n', "")  # HT8's name
     assert main(run(shipped, "check", "--lang", "de")) == 1
     out = capsys.readouterr().out
