@@ -5,16 +5,18 @@ from __future__ import annotations
 import re
 import shutil
 import time
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
 from anki.scheduler.v3 import CardAnswer
 
-from deckbuilder import notetypes, preview
+from deckbuilder import atlas, notetypes, preview, translate
 from deckbuilder.build import build
 from deckbuilder.cli import main
 
 from .conftest import DATA, MEDIA, import_apkg
+from .test_atlas import _text_boxes
 from .test_preview import visible_text
 
 HEART = Path("data/translations/de/points/heart.yaml")
@@ -221,3 +223,19 @@ def test_german_preview_agrees_with_anki(shipped, collection):
         assert visible_text(ours[key].question) == visible_text(card.question()), ours[key].template
         assert visible_text(ours[key].answer) == visible_text(card.answer()), ours[key].template
     assert {c.template for c in ours.values()} >= {"Lage → Code", "Bildverdeckung", "Punkt → Kategorie"}
+
+
+def test_german_labels_stay_on_their_pictures_and_apart():
+    """German names are longer than English ones: on every view, each stays inside the picture and off the others."""
+    words = translate.picture_words(translate.texts(translate.read(DATA, "de")))
+    assert len(words) > 200
+    for view in atlas.VIEWS:
+        svg = atlas.base(view, words)
+        width, height = (float(n) for n in ET.fromstring(svg).get("viewBox").split()[2:])
+        boxes = _text_boxes(svg)
+        assert any(text == dict(words)[atlas.VIEWS[view].title] for text, *_ in boxes)
+        for text, _, x0, y0, x1, y1 in boxes:
+            assert 2 <= x0 and x1 <= width - 2 and 2 <= y0 and y1 <= height - 2, f"{view}: {text!r} runs off"
+        for i, a in enumerate(boxes):
+            for b in boxes[i + 1:]:
+                assert not (a[2] < b[4] and b[2] < a[4] and a[3] < b[5] and b[3] < a[5]), f"{view}: {a[0]!r}, {b[0]!r}"
