@@ -14,7 +14,7 @@ import genanki
 from . import atlas, cards, media, package, state, translate
 from .cache import Cache
 from .cards import NoteSpec
-from .errors import OutputError
+from .errors import OutputError, Problem
 from .files import remove_leftovers
 from .load import load
 from .media import DiagramCache, MediaFile
@@ -43,6 +43,7 @@ class Deck:
     language: Language = language()
     description: str = ""
     gaps: tuple[Gap, ...] = ()        # texts a translated deck shows in English (marked)
+    leftovers: tuple[Problem, ...] = ()  # translations of what the English does not have: not shown
 
     @functools.cached_property
     def card_count(self) -> int:
@@ -86,13 +87,14 @@ def prepare(data_dir: Path = DEFAULT_DATA, media_dir: Path = DEFAULT_MEDIA,
     notes = cards.notes(dataset, images, quizzes, masks, words)
     about = description(dataset, texts)
     gaps = () if translation is None else (*translation.gaps, *translate.text_gaps(texts))
+    leftovers = () if translation is None else tuple(translation.leftovers)
     files: dict[str, MediaFile] = {quiz.picture.name: quiz.picture for quiz in quizzes}
     for found in images.values():
         for item in (found.drawing, found.question, found.answer, *found.photos):
             if item is not None:
                 files[item.name] = item
     return Deck(dataset, notes, sorted(files.values(), key=lambda m: m.name), diagrams.rendered, masks, words, about,
-                gaps)
+                gaps, leftovers)
 
 
 def build(data_dir: Path = DEFAULT_DATA, media_dir: Path = DEFAULT_MEDIA,

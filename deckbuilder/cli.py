@@ -13,7 +13,7 @@ from pathlib import Path
 
 from . import __version__
 from . import translate
-from .build import DEFAULT_DATA, DEFAULT_MEDIA, DEFAULT_OUTPUTS, build, prepare
+from .build import DEFAULT_DATA, DEFAULT_MEDIA, DEFAULT_OUTPUTS, Deck, build, prepare
 from .errors import DataError, DeckbuilderError, Problem, SelectionError, shown
 
 EXIT_OK, EXIT_DATA, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
@@ -82,27 +82,30 @@ def _check(args: argparse.Namespace) -> int:
     print(f"OK: {len(deck.dataset.points)} points, {len(deck.notes)} notes, "
           f"{deck.card_count} cards, {len(deck.media)} images")
     if args.lang not in (None, "en"):
-        _report_gaps(args.lang, deck.gaps, limit=None)
+        _report_gaps(args.lang, deck, limit=None)
         for problem in translate.unused(deck.language.texts):  # harmless, but likely a typo
             print(f"  note: {problem}")
-        return EXIT_DATA if deck.gaps else EXIT_OK
+        return EXIT_DATA if deck.gaps or deck.leftovers else EXIT_OK
     for lang in translate.LANGUAGES[1:]:
         if translate.folder(args.data, lang).is_dir():
-            _report_gaps(lang, prepare(args.data, args.media, lang=lang).gaps, limit=30)
+            _report_gaps(lang, prepare(args.data, args.media, lang=lang), limit=30)
     return EXIT_OK
 
 
-def _report_gaps(lang: str, gaps: tuple[translate.Gap, ...], limit: int | None) -> None:
-    """Outdated translations first (their English changed), then the texts not translated yet."""
+def _report_gaps(lang: str, deck: Deck, limit: int | None) -> None:
+    """Outdated translations first (their English changed), then the texts not translated yet, then the
+    entries for English that is gone."""
+    gaps, leftovers = deck.gaps, deck.leftovers
     outdated = sum(gap.outdated for gap in gaps)
-    if not gaps:
+    if not gaps and not leftovers:
         print(f"Translation '{lang}': every text is translated and up to date")
         return
     print(f"Translation '{lang}': {outdated} outdated, {len(gaps) - outdated} not translated yet (the deck shows "
-          "them in English, marked [EN])")
-    ordered = sorted(gaps, key=lambda gap: (not gap.outdated, str(gap.file), gap.line or 0))
-    for gap in ordered[:limit]:
-        print(f"  {shown(str(gap))}")
+          f"them in English, marked [EN]), {len(leftovers)} for English that is not there (not shown)")
+    ordered = [*sorted(gaps, key=lambda gap: (not gap.outdated, str(gap.file), gap.line or 0)),
+               *sorted(leftovers, key=Problem.sort_key)]
+    for item in ordered[:limit]:
+        print("  " + shown(str(item)).replace("\n", "\n  "))
     if limit is not None and len(ordered) > limit:
         print(f"  ... and {len(ordered) - limit} more: deckbuilder check --lang {lang} lists them all")
 
@@ -137,10 +140,11 @@ def main(argv: list[str] | None = None) -> int:
     if changes is None:
         print("Nothing changed since the last build")
         return EXIT_OK
-    if result.deck is not None and result.deck.gaps:
-        outdated = sum(gap.outdated for gap in result.deck.gaps)
-        print(f"{len(result.deck.gaps)} texts are shown in English, marked [EN] ({outdated} outdated, "
-              f"{len(result.deck.gaps) - outdated} not translated yet): deckbuilder check --lang {lang} lists them")
+    if result.deck is not None and (result.deck.gaps or result.deck.leftovers):
+        gaps, outdated = result.deck.gaps, sum(gap.outdated for gap in result.deck.gaps)
+        print(f"{len(gaps)} texts are shown in English, marked [EN] ({outdated} outdated, {len(gaps) - outdated} "
+              f"not translated yet); {len(result.deck.leftovers)} translations are of English that is not there: "
+              f"deckbuilder check --lang {lang} lists them")
     if changes.first_build:
         print(f"First build: the build state is kept in {result.state_file}")
     elif changes.recovered:

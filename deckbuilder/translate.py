@@ -206,6 +206,8 @@ class Translation:
     conditions: Any
     deck: Any
     gaps: list[Gap] = field(default_factory=list)
+    # entries for what the English does not have (any more): never shown, listed so they can be removed
+    leftovers: list[Problem] = field(default_factory=list)
 
 
 def folder(data_dir: Path, lang: str) -> Path:
@@ -310,11 +312,12 @@ class _Reader:
         return cleaned[0] if isinstance(english, str) else tuple(cleaned)
 
     def unknown(self, file: Path, mapping: dict, known: dict, message: str, hint: str) -> None:
-        """Entries for what the English does not have: `message` names the key as {key}."""
+        """Entries for what the English does not have (a typo, or English since removed): `message` names the
+        key as {key}. They do not stop a build: an English edit that removes a text leaves the deck usable."""
         for key in mapping:
             if key not in known:
                 line = mapping.key_lines.get(key) if isinstance(mapping, YamlMap) else None
-                self.problems.append(Problem(file, line, message.format(key=key), hint=hint))
+                self.translation.leftovers.append(Problem(file, line, message.format(key=key), hint=hint))
 
 
 def _english_points(files: DataFiles) -> dict[str, tuple[Path, dict]]:
@@ -333,8 +336,9 @@ def _line(entry: Any, key: str) -> int | None:
 def translate(dataset: Dataset, files: DataFiles, translation: Translation) -> Dataset:
     """The dataset with every text that has an up-to-date translation translated, the rest marked English.
 
-    Raises DataError for a translation file that cannot be used (an entry for a point or field that
-    does not exist, a list of another length); records each missing or outdated text in `translation.gaps`.
+    Raises DataError for a translation that cannot be used (a list of another length than the English, a
+    'from' that is not a hash); records each missing or outdated text in `translation.gaps`, and each entry
+    for a point or field the English does not have in `translation.leftovers`.
     """
     problems: list[Problem] = []
     reader = _Reader(translation, problems)
@@ -342,8 +346,9 @@ def translate(dataset: Dataset, files: DataFiles, translation: Translation) -> D
     by_file: dict[str, dict] = {}
     for path, raw in translation.points.items():
         if not any(p.name == path.name for p, _ in files.points):
-            problems.append(Problem(path, None, f"there is no data/points/{path.name} for this translation",
-                                    hint="name the file after the point file it translates"))
+            translation.leftovers.append(Problem(path, None, f"there is no data/points/{path.name} for this "
+                                                 "translation", hint="name the file after the point file it "
+                                                 "translates, or remove it"))
             continue
         entries = reader.mapping(raw, path, None, "a mapping from point ids to their fields")
         by_file[path.name] = entries
