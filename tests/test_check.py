@@ -7,9 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from deckbuilder import build as pipeline, cli
-from deckbuilder.build import build, check, prepare
-from deckbuilder.errors import DataError
+from deckbuilder import cli
+from deckbuilder.build import checked_before, prepare
 
 from .test_media import tiny_png
 
@@ -19,33 +18,39 @@ def files_under(folder: Path) -> dict[str, tuple[bytes, int]]:
             for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
-def test_check_after_a_build_reads_nothing_again(project, monkeypatch):
-    output = project / "dist" / "deck.apkg"
-    built = build(project / "data", project / "media", output)
+def test_check_after_a_build_reads_nothing_again(project, monkeypatch, capsys):
+    monkeypatch.chdir(project)
+    assert cli.main(["build"]) == 0
+    built = capsys.readouterr().out.splitlines()[0]  # Built 5 points: … notes, … cards, … images -> …
 
     def read_again(*args, **kwargs):
         raise AssertionError("the data was read again")
 
-    monkeypatch.setattr(pipeline, "prepare", read_again)
-    assert check(project / "data", project / "media", output) == built.counts
+    monkeypatch.setattr(cli, "prepare", read_again)
+    assert cli.main(["check"]) == 0
+    summary = built.removeprefix("Built ").split(" -> ")[0].replace(":", ",")  # 5 points, … images
+    assert capsys.readouterr().out.splitlines() == [f"OK: {summary}"]
+    assert checked_before(project / "data", project / "media", project / "dist" / "acupressure.apkg")
 
 
-def test_check_after_an_edit_reads_the_edit_and_uses_the_cache(project):
-    output = project / "dist" / "deck.apkg"
-    build(project / "data", project / "media", output)
+def test_check_after_an_edit_reads_the_edit_and_uses_the_cache(project, monkeypatch, capsys):
+    monkeypatch.chdir(project)
+    assert cli.main(["build"]) == 0
     before = files_under(project / "dist")
     points = project / "data" / "points" / "bladder.yaml"
     points.write_text("# a comment\n" + points.read_text(encoding="utf-8"), encoding="utf-8")
+    assert checked_before(project / "data", project / "media", project / "dist" / "acupressure.apkg") is None
 
     deck = prepare(project / "data", project / "media", project / "dist" / ".deckbuilder-cache", keep=False)
     assert deck.diagrams_rendered == 0  # every picture came from the build's cache
-    assert check(project / "data", project / "media", output)["points"] == 5
+    capsys.readouterr()
+    assert cli.main(["check"]) == 0
+    assert capsys.readouterr().out.startswith("OK: 5 points")
     assert files_under(project / "dist") == before  # nothing written, the cache neither
 
     points.write_text(points.read_text(encoding="utf-8").replace("code: BL60", "code: BL 60"), encoding="utf-8")
-    with pytest.raises(DataError) as caught:
-        check(project / "data", project / "media", output)
-    assert "write it as BL60" in str(caught.value.problems[0].hint)
+    assert cli.main(["check"]) == 1
+    assert "write it as BL60" in capsys.readouterr().err
 
 
 def test_check_from_the_command_line_uses_dist_of_the_working_folder(project, capsys, monkeypatch):
