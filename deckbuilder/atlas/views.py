@@ -4,8 +4,8 @@ Each view is a file in views/: its outline (where the body is), the structures i
 their labels, its named landmarks (positions) and its proportional cun scales. Adding a view
 means adding a file, and three placements of WHO points on it in tests/test_atlas.py
 (WHO_PLACEMENTS), which a test requires of every view. The files are read with the data's own
-loader (load.py: YAML 1.2, every line kept) and checked against FIELDS below, so a mistake in one
-is a message with its file and line. A point is placed either at raw (x, y) in the view's units,
+loader (load.py: YAML 1.2, every line kept) and checked against their schema (viewfile.py), so a
+mistake in one is a message with its file and line. A point is placed either at raw (x, y) in the view's units,
 or by anatomy: a landmark and offsets in cun along the view's axes, as the WHO standard describes
 locations.
 """
