@@ -6,20 +6,27 @@ Exit codes: 0 success, 1 a problem in the data, the output path or the system, 2
 
 from __future__ import annotations
 
-import argparse
-import contextlib
 import sys
-from pathlib import Path
 
-from . import __version__
-from .build import DEFAULT_DATA, DEFAULT_MEDIA, DEFAULT_OUTPUT, build, prepare
-from .errors import DataError, DeckbuilderError, Problem, SelectionError, shown
+# Nothing else at the top: until run() is running, a Ctrl-C ends in a traceback, so this module
+# imports the pipeline (and argparse, pathlib...) only inside the functions that use it.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    import argparse
+
+    from .errors import DataError, Problem
 
 EXIT_OK, EXIT_DATA, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
-DEFAULT_PREVIEW = Path("dist/preview")
+DEFAULT_PREVIEW = "dist/preview"
 
 
 def _parser() -> argparse.ArgumentParser:
+    import argparse
+    from pathlib import Path
+
+    from . import __version__
+    from .build import DEFAULT_DATA, DEFAULT_MEDIA, DEFAULT_OUTPUT
+
     parser = argparse.ArgumentParser(prog="deckbuilder",
                                      description="Build an Anki deck of acupressure points from YAML data.")
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
@@ -43,7 +50,7 @@ def _parser() -> argparse.ArgumentParser:
     data_options(check_cmd)
     preview_cmd = commands.add_parser("preview", help="write an HTML page showing every card")
     data_options(preview_cmd)
-    preview_cmd.add_argument("-o", "--output", type=Path, default=DEFAULT_PREVIEW, metavar="DIR",
+    preview_cmd.add_argument("-o", "--output", type=Path, default=Path(DEFAULT_PREVIEW), metavar="DIR",
                              help=f"folder for the page and its images (default: {DEFAULT_PREVIEW})")
     return parser
 
@@ -70,6 +77,9 @@ def _report_data_error(error: DataError, limit: int = 30) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from .build import build, prepare
+    from .errors import DataError, DeckbuilderError, SelectionError, shown
+
     args = _parser().parse_args(argv)
     try:
         if args.command == "check":
@@ -143,20 +153,40 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def run() -> None:
-    """The console entry: messages, not tracebacks, for what the system refuses or the user stops."""
-    for stream in (sys.stdout, sys.stderr):
-        if hasattr(stream, "reconfigure"):  # a file name that the terminal cannot encode is printed escaped
-            stream.reconfigure(errors="backslashreplace")
+    """The console entry: messages, not tracebacks, for what the system refuses or the user stops.
+
+    A Ctrl-C is caught from the first line on, and the pipeline is imported only after, so that it
+    ends with one line and exit code 130 at any moment (Python's own start-up, before this module,
+    is the only part that is not ours)."""
     try:
-        code = main()
-        if sys.stdout is not None:
-            sys.stdout.flush()
-    except KeyboardInterrupt:
-        print("deckbuilder: stopped; nothing was changed", file=sys.stderr)
+        import contextlib
+        import signal
+
+        for stream in (sys.stdout, sys.stderr):
+            if hasattr(stream, "reconfigure"):  # a file name that the terminal cannot encode is printed escaped
+                stream.reconfigure(errors="backslashreplace")
+        try:
+            code = main()
+            _settled(signal)
+            if sys.stdout is not None:
+                sys.stdout.flush()
+        except OSError as exc:  # standard output closed or full: the work is done, the summary is lost
+            sys.stdout = None  # what is still buffered for it must not fail again at exit
+            with contextlib.suppress(OSError):
+                print(f"deckbuilder: cannot print to standard output ({exc.strerror or exc})", file=sys.stderr)
+            code = EXIT_DATA
+    except KeyboardInterrupt as stop:
+        _settled(sys.modules.get("signal"))
+        left = stop.args[0] if stop.args and isinstance(stop.args[0], str) else "nothing was changed"
+        try:
+            print(f"deckbuilder: stopped; {left}", file=sys.stderr)
+        except OSError:
+            pass
         code = EXIT_INTERRUPTED
-    except OSError as exc:  # standard output closed or full: the work is done, the summary is lost
-        sys.stdout = None  # what is still buffered for it must not fail again at exit
-        with contextlib.suppress(OSError):
-            print(f"deckbuilder: cannot print to standard output ({exc.strerror or exc})", file=sys.stderr)
-        code = EXIT_DATA
     sys.exit(code)
+
+
+def _settled(signal) -> None:  # noqa: ANN001 - the module, imported by the caller
+    """The outcome is decided: a second Ctrl-C while it is printed must not become a traceback."""
+    if signal is not None:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)

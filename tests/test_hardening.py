@@ -9,6 +9,7 @@ import sqlite3
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,8 @@ import pytest
 from deckbuilder import package
 from deckbuilder.build import build
 from deckbuilder.cli import main
+
+from .conftest import ROOT
 
 BASE = Path(__file__).parent / "bad_input" / "_base"
 
@@ -137,8 +140,12 @@ def test_ctrl_c_during_a_build_changes_nothing(site, monkeypatch, capsys):
     monkeypatch.setattr(sys, "argv", ["deckbuilder", "build"])
     from deckbuilder import cli as cli_module
 
-    with pytest.raises(SystemExit) as stop:
-        cli_module.run()
+    handler = signal.getsignal(signal.SIGINT)
+    try:
+        with pytest.raises(SystemExit) as stop:
+            cli_module.run()
+    finally:  # run() ends a process, which ignores a second Ctrl-C once it knows how; this one goes on
+        signal.signal(signal.SIGINT, handler)
     assert stop.value.code == 130
     assert "stopped; nothing was changed" in capsys.readouterr().err
     assert dist(site) == before
@@ -270,3 +277,34 @@ def test_a_full_disk_is_a_message_and_leaves_nothing(site, full_disk):
     assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
     assert f"cannot write {full_disk / 'deck.apkg'}" in result.stderr and "full" in result.stderr
     assert [p.name for p in full_disk.iterdir() if p.name != ".deckbuilder-cache"] == []
+
+
+def interrupted_at(command: list[str], delay: float) -> subprocess.CompletedProcess:
+    """Run `command` with -X importtime and send SIGINT `delay` seconds after it imports argparse,
+    the first module deckbuilder's own code asks for: from there on every moment is ours."""
+    process = subprocess.Popen([sys.executable, "-X", "importtime", *command], stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True)
+    lines = []
+    for line in process.stderr:
+        lines.append(line)
+        if line.split("|")[-1].strip() == "argparse":
+            break
+    time.sleep(delay)
+    process.send_signal(signal.SIGINT)
+    out, err = process.communicate(timeout=60)
+    return subprocess.CompletedProcess(process.args, process.returncode, out, "".join(lines) + err)
+
+
+@pytest.mark.parametrize("entry", ["console script", "python -m"])
+def test_ctrl_c_at_any_moment_is_one_line_and_130(tmp_path, entry):
+    """Early moments, while the pipeline is still being imported, as well as later ones."""
+    script = Path(sys.executable).with_name("deckbuilder")
+    if entry == "console script" and not script.exists():
+        pytest.skip("deckbuilder is not installed in this environment (CI installs it)")
+    command = [str(script)] if entry == "console script" else ["-m", "deckbuilder"]
+    data = ["--data", str(ROOT / "data"), "--media", str(ROOT / "media")]
+    for delay in (0, 0.02, 0.05, 0.1, 0.2):
+        result = interrupted_at([*command, "build", *data, "-o", str(tmp_path / f"{delay}/deck.apkg")], delay)
+        said = [line for line in result.stderr.splitlines() if not line.startswith("import time:")]
+        assert (result.returncode, said) == (130, ["deckbuilder: stopped; nothing was changed"]), \
+            (delay, result.stderr[-2000:])
