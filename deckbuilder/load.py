@@ -52,8 +52,60 @@ HALF_MESSAGE = "this \\u escape is not a character (\\ud800 to \\udfff are halve
 HALF_HINT = "type the character itself, or give its whole code, e.g. \\u00e9 for é"
 
 
+# A point file holds about 4,000 values, 5 levels deep. Aliases (*name) repeat a value without
+# copying it, but whatever walks the values (the cache, validation) walks every repetition: 9
+# levels of 9 aliases are 400 million values. So the shape is checked on the parsed nodes first.
+MOST_VALUES = 200_000
+DEEPEST = 50
+
+
+def _shape_problem(root: yaml.Node) -> Problem | None:
+    """Values nested too deeply, or more values than a data file holds once aliases are counted
+    as the copies they stand for; found without expanding anything (each node is seen once)."""
+    values: dict[int, int] = {}  # node -> the values it stands for, itself included
+    height: dict[int, int] = {}  # node -> its levels, itself included
+    stack: list[tuple[yaml.Node, int, bool]] = [(root, 1, False)]
+    while stack:
+        node, depth, children_done = stack.pop()
+        if isinstance(node, yaml.ScalarNode) or (id(node) in values and not children_done):
+            continue
+        children = [part for item in node.value for part in (item if isinstance(item, tuple) else (item,))]
+        if not children_done:
+            if depth > DEEPEST:
+                return _nested(node)
+            values[id(node)] = 0  # on the path: an anchor inside itself is left to the constructor
+            stack.append((node, depth, True))
+            stack.extend((child, depth + 1, False) for child in children)
+            continue
+        values[id(node)] = 1 + sum(values.get(id(child), 1) for child in children)
+        height[id(node)] = 1 + max((height.get(id(child), 1) for child in children), default=0)
+        if height[id(node)] > DEEPEST:
+            return _nested(node)
+        if values[id(node)] > MOST_VALUES:
+            return Problem(None, node.start_mark.line + 1,
+                           f"with the aliases (*name) in it, this value stands for more than {MOST_VALUES:,} "
+                           "values, far more than any data file holds",
+                           hint="write the values out instead of repeating them with & and *",
+                           column=node.start_mark.column + 1)
+    return None
+
+
+def _nested(node: yaml.Node) -> Problem:
+    return Problem(None, node.start_mark.line + 1, f"the values here are nested more than {DEEPEST} levels deep "
+                   "(lists in lists, or fields in fields)", hint=NESTED_HINT, column=node.start_mark.column + 1)
+
+
+NESTED_HINT = "a point file is a list of points, each with its fields; check the brackets and the indentation"
+
+
 class _Kept:
     """What a PyYAML safe loader adds for us: no duplicate keys, the lines kept, our own messages."""
+
+    def construct_document(self, node: yaml.Node) -> Any:
+        problem = _shape_problem(node)
+        if problem is not None:
+            raise DataError([problem])
+        return super().construct_document(node)
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> YamlMap:
         result = YamlMap()
@@ -192,14 +244,18 @@ def _parse(path: Path, text: str) -> Any:
         raise DataError([Problem(path, p.line, p.message, p.point, p.field, p.hint, p.entry, p.column)
                          for p in err.problems]) from None
     except RecursionError:
-        raise DataError([Problem(path, None, "the file is nested too deeply to read",
-                                 hint="a point file is a list of points, each a list of fields")]) from None
+        raise DataError([Problem(path, None, "the file is nested too deeply to read", hint=NESTED_HINT)]) from None
     except yaml.constructor.ConstructorError as exc:  # e.g. an anchor that contains itself
         mark = exc.problem_mark
         raise DataError([Problem(path, mark.line + 1 if mark else None, f"the value cannot be read ({exc.problem})",
                                  hint="write the value out instead of referring to it with * or &")]) from None
     except yaml.YAMLError as exc:
         refused = exc
+    if isinstance(refused, yaml.MarkedYAMLError) and "maximum nesting depth" in str(refused.problem):
+        mark = refused.problem_mark  # libyaml stops at 1,000 levels; PyYAML's own parser would recurse
+        raise DataError([Problem(path, mark.line + 1 if mark else None, f"the values here are nested more than "
+                                 f"{DEEPEST} levels deep (lists in lists, or fields in fields)", hint=NESTED_HINT,
+                                 column=mark.column + 1 if mark else None)])
     # libyaml and PyYAML's own parser find the same mistakes; the latter's messages and marks
     # are the ones the wording below is written for.
     try:

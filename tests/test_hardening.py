@@ -36,8 +36,8 @@ def site(tmp_path, monkeypatch) -> Path:
 
 def cli(*args: str, **kwargs) -> subprocess.CompletedProcess:
     """The installed command, as a person runs it."""
-    return subprocess.run([sys.executable, "-m", "deckbuilder", *args], capture_output=True, text=True,
-                          timeout=60, **kwargs)
+    kwargs.setdefault("timeout", 60)
+    return subprocess.run([sys.executable, "-m", "deckbuilder", *args], capture_output=True, text=True, **kwargs)
 
 
 def dist(folder: Path) -> dict[str, bytes]:
@@ -308,3 +308,28 @@ def test_ctrl_c_at_any_moment_is_one_line_and_130(tmp_path, entry):
         said = [line for line in result.stderr.splitlines() if not line.startswith("import time:")]
         assert (result.returncode, said) == (130, ["deckbuilder: stopped; nothing was changed"]), \
             (delay, result.stderr[-2000:])
+
+
+def alias_bomb(levels: int = 9) -> str:
+    """A field whose value is 9 levels of 9 aliases: 9**9 values once expanded, 90 in the file."""
+    lines, previous = ['    a: &a ["x","x","x","x","x","x","x","x","x"]'], "a"
+    for name in "bcdefghijklmnop"[:levels - 1]:
+        lines.append(f"    {name}: &{name} [" + ",".join([f"*{previous}"] * 9) + "]")
+        previous = name
+    return "  bomb:\n" + "\n".join(lines) + "\n"
+
+
+@pytest.mark.parametrize("command", ["check", "build"])
+def test_an_alias_bomb_is_refused_before_anything_expands_it(site, command):
+    """Under a field no point has: `check` stops at the unknown field, but the build's cache
+    stored the value (expanding it) before validation ran: over 60 s and 2.5 GB."""
+    points = site / "data/points/bladder.yaml"
+    points.write_text(points.read_text(encoding="utf-8").replace("  sources: [who-2008]\n",
+                                                                 "  sources: [who-2008]\n" + alias_bomb(), 1),
+                      encoding="utf-8")
+    before = dist(site)
+    result = cli(command, timeout=20)
+    assert result.returncode == 1, result.stderr
+    assert "data/points/bladder.yaml, line 21, column 8: with the aliases (*name) in it, this value stands for " \
+           "more than 200,000 values" in result.stderr
+    assert dist(site) == before
