@@ -21,6 +21,8 @@ from typing import Any, Callable
 
 import genanki
 
+from .files import other_kind
+
 FILE = "cache.sqlite"
 SCHEMA = 1  # PRAGMA user_version: a cache of another layout is started again
 TABLES = ("drop table if exists pictures; drop table if exists parsed;"
@@ -107,7 +109,10 @@ class Cache:
 
     @staticmethod
     def _writable(path: Path) -> sqlite3.Connection:
-        """The cache file, started again if it is of another layout or not a database at all."""
+        """The cache file, started again if it is of another layout or not a database at all (a
+        pipe or a device in its place is removed: SQLite would wait on it or read it for ever)."""
+        if other_kind(path):
+            path.unlink()
         db = sqlite3.connect(path)
         try:
             if db.execute("pragma user_version").fetchone()[0] == SCHEMA:

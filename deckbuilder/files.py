@@ -9,10 +9,50 @@ from __future__ import annotations
 
 import contextlib
 import os
+import stat
 import tempfile
 from pathlib import Path
 
+from .errors import OutputError
+
 _MARK = ".deckbuilder-"
+
+
+def kind(mode: int) -> str:
+    """What a file that is not a regular one is, in a person's words."""
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    if stat.S_ISFIFO(mode):
+        return "a named pipe (FIFO)"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "not a regular file"
+
+
+def other_kind(path: Path) -> str | None:
+    """What `path` is if it exists and is not a regular file (links followed): a pipe would block
+    a reader or a writer for ever, and a device such as /dev/zero never ends."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:  # missing, or a link to nowhere: nothing to block on
+        return None
+    return None if stat.S_ISREG(mode) else kind(mode)
+
+
+def read_text(path: Path, why: str) -> str:
+    """The UTF-8 text of `path`; OutputError (saying `why` the file matters) if it is not a regular
+    file, found without blocking: a pipe is opened without waiting for a writer, then refused."""
+    handle = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    try:
+        mode = os.fstat(handle).st_mode
+        if not stat.S_ISREG(mode):
+            raise OutputError(f"{path} is {kind(mode)}, not a regular file: {why}")
+        opened = open(handle, "rb")  # noqa: SIM115 - it owns the descriptor from here
+    except BaseException:
+        os.close(handle)
+        raise
+    with opened:
+        return opened.read().decode("utf-8")
 
 
 def scratch(target: Path) -> Path:

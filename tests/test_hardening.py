@@ -343,3 +343,38 @@ def test_many_unclosed_stars_take_no_time(site, command):
         "location: Behind the outer ankle bone, in front of the Achilles tendon.",
         'location: "' + "**a " * 10_000 + '"', 1), encoding="utf-8")
     assert cli(command, timeout=8).returncode == 0
+
+
+@pytest.mark.parametrize("kind", ["zero", "fifo", "folder"])
+@pytest.mark.parametrize("where", ["dist/acupressure.state.json", "dist/preview/index.html", "dist/preview/night.html"])
+def test_a_state_or_page_that_is_not_a_regular_file(site, kind, where):
+    """Reading a pipe waited for ever, and /dev/zero ate memory; writing a pipe waited for a reader."""
+    command = "preview" if "preview" in where else "build"
+    cli("preview")
+    path = site / where
+    path.unlink()
+    if kind == "zero":
+        path.symlink_to("/dev/zero")
+    elif kind == "fifo":
+        os.mkfifo(path)
+    else:
+        path.mkdir()
+    before = dist(site)
+    result = cli(command, timeout=20)
+    what = {"zero": "a device", "fifo": "a named pipe (FIFO)", "folder": "a folder"}[kind]
+    assert result.returncode == 1 and f"{where} is {what}, not a regular file" in result.stderr.replace(
+        "not a file the preview wrote", "not a regular file"), result.stderr
+    assert dist(site) == before and "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("kind", ["zero", "fifo"])
+def test_a_picture_cache_that_is_not_a_regular_file_is_replaced(site, kind):
+    """The cache is the build's own (it may be deleted at any time): what is in its place goes."""
+    cache = site / "dist/.deckbuilder-cache/cache.sqlite"
+    cache.unlink()
+    cache.symlink_to("/dev/zero") if kind == "zero" else os.mkfifo(cache)
+    (site / "dist/acupressure.apkg").unlink()  # so that the build reads everything
+    assert cli("build", timeout=20).returncode == 0
+    assert cache.is_file() and not cache.is_symlink()
+    with sqlite3.connect(cache) as db:
+        assert db.execute("select count(*) from parsed").fetchone()[0] > 0
