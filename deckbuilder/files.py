@@ -73,8 +73,9 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def remove_leftovers(folder: Path) -> None:
-    """Delete the scratch files in `folder` of builds whose process has ended."""
+def remove_leftovers(folder: Path, *, own: bool = False) -> None:
+    """Delete the scratch files in `folder` of builds whose process has ended (`own`: of this
+    process, which was stopped and gives up what it was writing)."""
     try:
         names = os.listdir(folder)
     except OSError:
@@ -83,6 +84,6 @@ def remove_leftovers(folder: Path) -> None:
         if _MARK not in name or not name.endswith(".tmp"):
             continue
         pid = name.split(_MARK, 1)[1].split("-", 1)[0]
-        if pid.isdigit() and int(pid) != os.getpid() and not _alive(int(pid)):
+        if pid.isdigit() and (int(pid) == os.getpid() if own else int(pid) != os.getpid() and not _alive(int(pid))):
             with contextlib.suppress(OSError):
                 os.unlink(folder / name)

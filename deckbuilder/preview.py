@@ -9,7 +9,6 @@ the elements its review script draws. tests/test_preview.py checks the result ag
 
 from __future__ import annotations
 
-import contextlib
 import os
 import re
 from dataclasses import dataclass
@@ -211,7 +210,6 @@ def write(deck: Deck, folder: Path) -> Path:
                               "the preview to another folder (-o)")
     remove_leftovers(folder)
     written: list[tuple[Path, Path]] = []
-    renamed = 0
     try:
         for name, data in files:
             written.append((scratch(folder / name), folder / name))
@@ -219,13 +217,12 @@ def write(deck: Deck, folder: Path) -> Path:
             os.chmod(written[-1][0], 0o644)  # as the files written directly were (scratch files are private)
         for temporary, target in written:
             os.replace(temporary, target)
-            renamed += 1
     except OSError as exc:
-        _remove([temporary for temporary, _ in written[renamed:]])
+        renamed = _tidy(folder, written)
         kept = "the previous preview is as it was" if renamed == 0 else f"{renamed} of its {len(files)} files are new"
         raise OutputError(f"cannot write the preview to {folder} ({exc.strerror}); {kept}") from None
     except KeyboardInterrupt:
-        _remove([temporary for temporary, _ in written[renamed:]])
+        renamed = _tidy(folder, written)
         if renamed == 0:
             raise KeyboardInterrupt(f"the preview in {folder} is as it was") from None
         raise KeyboardInterrupt(f"{renamed} of the {len(files)} files of the preview in {folder} are new, the "
@@ -233,7 +230,8 @@ def write(deck: Deck, folder: Path) -> Path:
     return folder / "index.html"
 
 
-def _remove(paths: list[Path]) -> None:
-    for path in paths:
-        with contextlib.suppress(OSError):
-            path.unlink()
+def _tidy(folder: Path, written: list[tuple[Path, Path]]) -> int:
+    """Remove the scratch files not yet renamed; how many were."""
+    renamed = sum(not temporary.exists() for temporary, _ in written)
+    remove_leftovers(folder, own=True)  # with one made but not yet listed in `written`
+    return renamed

@@ -378,3 +378,67 @@ def test_a_picture_cache_that_is_not_a_regular_file_is_replaced(site, kind):
     assert cache.is_file() and not cache.is_symlink()
     with sqlite3.connect(cache) as db:
         assert db.execute("select count(*) from parsed").fetchone()[0] > 0
+
+
+@pytest.fixture
+def small_disk():
+    """A real file system of 100 kB (tmpfs): room for one preview of the base data, not for two."""
+    folder = Path(tempfile.mkdtemp(prefix="deckbuilder-small-"))
+    if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=100k", "tmpfs", str(folder)],
+                      capture_output=True).returncode != 0:
+        folder.rmdir()
+        pytest.skip("mounting a small file system needs root (CI runs as root)")
+    yield folder
+    subprocess.run(["umount", str(folder)], check=True)
+    folder.rmdir()
+
+
+def test_a_preview_that_fills_the_disk_leaves_the_old_pages_whole(site, small_disk):
+    """Before, index.html was replaced by a truncated page while night.html stayed old."""
+    preview = small_disk / "preview"
+    assert cli("preview", "-o", str(preview)).returncode == 0
+    before = {p.name: p.read_bytes() for p in preview.iterdir()}
+    points = site / "data/points/bladder.yaml"
+    points.write_text(points.read_text(encoding="utf-8").replace(
+        "In the middle of the crease behind the knee.", "In the middle of the crease. " * 1500), encoding="utf-8")
+    result = cli("preview", "-o", str(preview))
+    assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
+    assert f"cannot write the preview to {preview} (No space left on device); the previous preview is as it was" \
+        in result.stderr
+    assert {p.name: p.read_bytes() for p in preview.iterdir()} == before
+
+
+@pytest.mark.parametrize(("stop_after", "said"), [
+    ("scratch", "stopped; the preview in dist/preview is as it was"),
+    ("replace", "stopped; 1 of the 4 files of the preview in dist/preview are new, the others old: run the "
+                "preview again")])
+def test_ctrl_c_during_a_preview_says_what_it_left(site, monkeypatch, capsys, stop_after, said):
+    """Before, it said 'nothing was changed' after writing hundreds of files."""
+    from deckbuilder import cli as cli_module
+    from deckbuilder import preview
+
+    assert cli("preview").returncode == 0
+    before = {p.name: p.read_bytes() for p in (site / "dist/preview").iterdir()}
+    original = getattr(preview, stop_after) if stop_after == "scratch" else os.replace
+    calls = []
+
+    def interrupted(*args):
+        found = original(*args)
+        calls.append(args)
+        if len(calls) == 1:
+            os.kill(os.getpid(), signal.SIGINT)
+        return found
+
+    monkeypatch.setattr(*(preview, "scratch") if stop_after == "scratch" else (os, "replace"), interrupted)
+    points = site / "data/points/bladder.yaml"
+    points.write_text(points.read_text(encoding="utf-8").replace("Middle Crook", "Bend Middle"), encoding="utf-8")
+    monkeypatch.setattr(sys, "argv", ["deckbuilder", "preview"])
+    handler = signal.getsignal(signal.SIGINT)
+    try:
+        with pytest.raises(SystemExit) as stop:
+            cli_module.run()
+    finally:
+        signal.signal(signal.SIGINT, handler)
+    assert stop.value.code == 130 and capsys.readouterr().err == f"deckbuilder: {said}\n"
+    after = {p.name: p.read_bytes() for p in (site / "dist/preview").iterdir()}
+    assert after == before  # no scratch file left; the one renamed is a picture, the same as before
