@@ -442,3 +442,12 @@ def test_ctrl_c_during_a_preview_says_what_it_left(site, monkeypatch, capsys, st
     assert stop.value.code == 130 and capsys.readouterr().err == f"deckbuilder: {said}\n"
     after = {p.name: p.read_bytes() for p in (site / "dist/preview").iterdir()}
     assert after == before  # no scratch file left; the one renamed is a picture, the same as before
+
+
+@pytest.mark.parametrize("folder", ["data/points/x.yaml", "data/points/x.yml"])
+def test_build_and_check_agree_on_an_empty_folder(site, folder):
+    """The up-to-date digest ignored empty folders: `check` refused, `build` said Nothing changed."""
+    (site / folder).mkdir()
+    checked, built = cli("check"), cli("build")
+    assert checked.returncode == built.returncode == 1
+    assert checked.stderr == built.stderr and f"{folder}:" in built.stderr, (checked.stderr, built.stderr)
