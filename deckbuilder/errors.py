@@ -15,6 +15,22 @@ def shown(text: str) -> str:
                    else f"\\u{ord(ch):04x}" if ord(ch) <= 0xFFFF else f"\\U{ord(ch):08x}" for ch in text)
 
 
+# The control characters have no Unicode name, only these short ones (and, from U+0080, none).
+_CONTROLS = ("NUL SOH STX ETX EOT ENQ ACK BEL BS HT LF VT FF CR SO SI DLE DC1 DC2 DC3 DC4 NAK SYN ETB CAN EM SUB "
+             "ESC FS GS RS US").split()
+
+
+def character_name(ch: str) -> str:
+    """A character's name as a person can look it up: NUL and BEL are control characters, not
+    unassigned ones, which is all that unicodedata.name could say of them."""
+    if ch < " " or ch == "\x7f":
+        return f"{_CONTROLS[ord(ch)] if ch < ' ' else 'DEL'}, a control character"
+    category = unicodedata.category(ch)
+    default = {"Cc": "a control character", "Co": "a private-use character",
+               "Cs": "half of a character"}.get(category, "an unassigned character")
+    return unicodedata.name(ch, default)
+
+
 @dataclass(frozen=True)
 class Problem:
     """One mistake in the data, located so that a person can go and fix it.

@@ -18,7 +18,7 @@ from typing import Any
 import yaml
 
 from .cache import Cache
-from .errors import DataError, Problem
+from .errors import DataError, Problem, character_name
 
 DATA_HINT = "pass --data with the folder that holds points/, conditions.yaml and sources.yaml"
 
@@ -264,9 +264,9 @@ def _parse(path: Path, text: str) -> Any:
         raise DataError([_syntax_problem(path, exc, text.splitlines())]) from None
     except yaml.reader.ReaderError as exc:
         line = text.count("\n", 0, exc.position) + 1
-        raise DataError([Problem(path, line, f"the file contains a control character (#x{exc.character:04x}) "
-                                 "that YAML does not allow", hint="delete it; it is usually invisible, so "
-                                 "retype the line")]) from None
+        raise DataError([Problem(path, line, "the file contains a character that YAML does not allow "
+                                 f"(U+{exc.character:04X} {character_name(chr(exc.character))})",
+                                 hint="delete it; it is usually invisible, so retype the line")]) from None
     except (yaml.YAMLError, RecursionError) as exc:
         raise DataError([Problem(path, None, f"the file cannot be read as YAML ({exc})")]) from None
     if isinstance(refused, yaml.MarkedYAMLError):  # what only libyaml refuses, e.g. "\\ud800"
