@@ -37,6 +37,7 @@ class Deck:
     media: list[MediaFile]
     diagrams_rendered: int
     masks: dict[str, dict[str, int]]  # region quiz -> point id -> cloze number
+    skipped: tuple[tuple[Path, str], ...] = ()  # leftovers in points/, not read (load.leftover)
 
     @functools.cached_property
     def card_count(self) -> int:
@@ -60,7 +61,8 @@ def prepare(data_dir: Path = DEFAULT_DATA, media_dir: Path = DEFAULT_MEDIA,
     cloze numbers of the last build, which points keep."""
     cache = Cache(cache_dir, whole=only is None)
     atlas.read_views(lambda text: cache.parsed("view", text, atlas.parse_view))
-    dataset = validate(load(Path(data_dir), cache), Path(media_dir))
+    files = load(Path(data_dir), cache)
+    dataset = validate(files, Path(media_dir))
     if only is not None:
         dataset = select(dataset, only)
     diagrams = DiagramCache(cache)
@@ -70,12 +72,13 @@ def prepare(data_dir: Path = DEFAULT_DATA, media_dir: Path = DEFAULT_MEDIA,
     cache.save()
     masks = cards.mask_numbers(quizzes, masks_before or {})
     notes = cards.notes(dataset, images, quizzes, masks)
-    files: dict[str, MediaFile] = {quiz.picture.name: quiz.picture for quiz in quizzes}
+    media_files: dict[str, MediaFile] = {quiz.picture.name: quiz.picture for quiz in quizzes}
     for found in images.values():
         for item in (found.drawing, found.question, found.answer, *found.photos):
             if item is not None:
-                files[item.name] = item
-    return Deck(dataset, notes, sorted(files.values(), key=lambda m: m.name), diagrams.rendered, masks)
+                media_files[item.name] = item
+    return Deck(dataset, notes, sorted(media_files.values(), key=lambda m: m.name), diagrams.rendered, masks,
+                files.skipped)
 
 
 def build(data_dir: Path = DEFAULT_DATA, media_dir: Path = DEFAULT_MEDIA,

@@ -14,6 +14,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     import argparse
 
+    from .build import Deck
     from .errors import DataError, Problem
 
 EXIT_OK, EXIT_DATA, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
@@ -76,6 +77,11 @@ def _report_data_error(error: DataError, limit: int = 30) -> None:
               file=sys.stderr)
 
 
+def _say_skipped(deck: Deck) -> None:
+    for path, what in deck.skipped:
+        print(f"deckbuilder: note: {path} was not read ({what})", file=sys.stderr)
+
+
 def main(argv: list[str] | None = None) -> int:
     from .build import build, prepare
     from .errors import DataError, DeckbuilderError, SelectionError, shown
@@ -84,6 +90,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "check":
             deck = prepare(args.data, args.media)
+            _say_skipped(deck)
             print(f"OK: {len(deck.dataset.points)} points, {len(deck.notes)} notes, "
                   f"{deck.card_count} cards, {len(deck.media)} images")
             return EXIT_OK
@@ -91,6 +98,7 @@ def main(argv: list[str] | None = None) -> int:
             from . import preview  # only this command needs it
 
             deck = prepare(args.data, args.media)
+            _say_skipped(deck)
             page = preview.write(deck, args.output)
             print(f"Preview of {len(preview.cards(deck))} cards: {page} (night mode: {page.parent / 'night.html'})")
             return EXIT_OK
@@ -104,6 +112,8 @@ def main(argv: list[str] | None = None) -> int:
     except DeckbuilderError as error:  # OutputError: the deck or preview cannot be written there
         print(f"deckbuilder: {shown(str(error))}", file=sys.stderr)
         return EXIT_DATA
+    if result.deck is not None:
+        _say_skipped(result.deck)
     counts, changes = result.counts, result.changes
     print(f"Built {counts['points']} point{'s' if counts['points'] != 1 else ''}: {counts['notes']} notes, "
           f"{counts['cards']} cards, {counts['images']} images -> {result.output}")

@@ -44,6 +44,20 @@ class DataFiles:
     points: list[tuple[Path, Any]]
     conditions: tuple[Path, Any]
     sources: tuple[Path, Any]
+    skipped: tuple[tuple[Path, str], ...] = ()  # editors' and systems' leftovers: each with what it is
+
+
+def leftover(name: str) -> str | None:
+    """What a file in points/ is, if an editor or the system left it there: never data."""
+    if name.startswith(".#"):
+        return "an editor's lock file"
+    if name.startswith("._"):
+        return "a macOS metadata file"
+    if name.endswith("~"):
+        return "an editor's backup copy"
+    if name.startswith(".") and name.endswith((".swp", ".swo", ".swx")):
+        return "an editor's swap file"
+    return None
 
 
 # "\ud800" in double quotes: half of a character, which no text file or Anki field can hold.
@@ -365,13 +379,16 @@ def load(data_dir: Path, cache: Cache | None = None) -> DataFiles:
                                  "conditions.yaml or sources.yaml)", hint=DATA_HINT)])
     problems: list[Problem] = []
     point_files: list[Path] = []
+    skipped: list[tuple[Path, str]] = []
     unreadable = _folder_problem(points_dir) if points_dir.is_dir() else None
     if unreadable:
         problems.append(unreadable)
     elif points_dir.is_dir():
         for path in sorted(points_dir.iterdir()):
             suffix = path.suffix
-            if suffix == ".yaml":
+            if leftover(path.name):
+                skipped.append((path, leftover(path.name)))
+            elif suffix == ".yaml":
                 point_files.append(path)
             elif suffix.lower() in (".yaml", ".yml"):
                 problems.append(Problem(path, None, "this file is not read: point files must end in .yaml "
@@ -402,4 +419,4 @@ def load(data_dir: Path, cache: Cache | None = None) -> DataFiles:
         raise DataError(problems)
     return DataFiles(points=[(path, values[path]) for path in point_files],
                      conditions=(conditions_path, values[conditions_path]),
-                     sources=(sources_path, values[sources_path]))
+                     sources=(sources_path, values[sources_path]), skipped=tuple(skipped))

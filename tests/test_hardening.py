@@ -451,3 +451,20 @@ def test_build_and_check_agree_on_an_empty_folder(site, folder):
     checked, built = cli("check"), cli("build")
     assert checked.returncode == built.returncode == 1
     assert checked.stderr == built.stderr and f"{folder}:" in built.stderr, (checked.stderr, built.stderr)
+
+
+@pytest.mark.parametrize("command", ["check", "build", "preview"])
+def test_editor_and_system_leftovers_are_skipped_with_a_note(site, command):
+    """An Emacs lock (a link to nowhere) or a macOS ._ file stopped every build."""
+    points = site / "data/points"
+    (points / ".#bladder.yaml").symlink_to("someone@host.4242:1700000000")
+    (points / "._bladder.yaml").write_bytes(b"\x00\x05\x16\x07\x00\x02\x00\x00Mac OS X        \xff")
+    (points / "bladder.yaml~").write_text("- id: [", encoding="utf-8")
+    (points / ".bladder.yaml.swp").write_bytes(b"b0VIM 9.0\xff")
+    result = cli(command)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.splitlines() == [
+        "deckbuilder: note: data/points/.#bladder.yaml was not read (an editor's lock file)",
+        "deckbuilder: note: data/points/._bladder.yaml was not read (a macOS metadata file)",
+        "deckbuilder: note: data/points/.bladder.yaml.swp was not read (an editor's swap file)",
+        "deckbuilder: note: data/points/bladder.yaml~ was not read (an editor's backup copy)"]
