@@ -468,3 +468,19 @@ def test_editor_and_system_leftovers_are_skipped_with_a_note(site, command):
         "deckbuilder: note: data/points/._bladder.yaml was not read (a macOS metadata file)",
         "deckbuilder: note: data/points/.bladder.yaml.swp was not read (an editor's swap file)",
         "deckbuilder: note: data/points/bladder.yaml~ was not read (an editor's backup copy)"]
+
+
+@pytest.mark.parametrize(("in_data", "on_disk"), [("NFC", "NFD"), ("NFD", "NFC")])
+def test_an_image_name_matches_however_its_accents_are_stored(site, in_data, on_disk):
+    """macOS often stores 'é' as 'e' and a combining accent; `ls` shows both alike, and so
+    the build reported the picture missing."""
+    import unicodedata
+
+    name = "cheville-côté-éè.png"
+    (site / "media" / unicodedata.normalize(on_disk, name)).write_bytes((site / "media/ankle.png").read_bytes())
+    points = site / "data/points/bladder.yaml"
+    points.write_text(points.read_text(encoding="utf-8").replace(
+        "images: [ankle.png]", f"images: [{unicodedata.normalize(in_data, name)}]"), encoding="utf-8")
+    result = cli("build")
+    assert result.returncode == 0, result.stderr
+    assert "Changed since the last build: BL60 (kunlun)" in result.stdout
