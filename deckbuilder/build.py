@@ -15,7 +15,7 @@ from . import atlas, cards, media, package, state
 from .cache import Cache
 from .cards import NoteSpec
 from .errors import OutputError
-from .files import remove_leftovers
+from .files import remove_leftovers, scratch_fits
 from .load import load
 from .media import DiagramCache, MediaFile
 from .notetypes import DECK_NAME, NOTE_TYPES, deck_id, description
@@ -85,6 +85,7 @@ def build(data_dir: Path = DEFAULT_DATA, media_dir: Path = DEFAULT_MEDIA,
           output: Path = DEFAULT_OUTPUT, *, now: int | None = None, only: str | None = None) -> BuildResult:
     """Build the .apkg; the previous file and state stay untouched unless the whole build succeeds."""
     output = Path(output)
+    scratch_fits(output, state.state_path(output))  # a name too long is said before any work
     target = package.target(output)  # an output that can never be written is said before any work
     remove_leftovers(target.parent)  # of a build that was killed
     state_file = state.state_path(output)

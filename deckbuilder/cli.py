@@ -180,7 +180,13 @@ def run() -> None:
             _settled(signal)
             if sys.stdout is not None:
                 sys.stdout.flush()
-        except OSError as exc:  # standard output closed or full: the work is done, the summary is lost
+        except OSError as exc:
+            if exc.filename is not None:  # what the library did not foresee, e.g. a name too long to look up
+                from .errors import shown
+
+                print(f"deckbuilder: cannot use {shown(str(exc.filename))}: {exc.strerror or exc}", file=sys.stderr)
+                sys.exit(EXIT_DATA)
+            # standard output closed or full: the work is done, the summary is lost
             sys.stdout = None  # what is still buffered for it must not fail again at exit
             with contextlib.suppress(OSError):
                 print(f"deckbuilder: cannot print to standard output ({exc.strerror or exc})", file=sys.stderr)

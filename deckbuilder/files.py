@@ -63,6 +63,23 @@ def scratch(target: Path) -> Path:
     return Path(name)
 
 
+def scratch_fits(target: Path, *beside: Path) -> None:
+    """OutputError, before any work, if the scratch file of `target` or of a file written `beside`
+    it would have a longer name than the file system allows (a 250-byte output name failed only
+    once the whole deck was built)."""
+    folder = next((p for p in (target.parent, *target.parent.parents) if p.is_dir()), Path("."))
+    try:
+        limit = os.pathconf(folder, "PC_NAME_MAX")
+    except (OSError, ValueError):
+        limit = 255
+    overhead = len(os.fsencode(f".{_MARK}{os.getpid()}-12345678.tmp"))  # mkstemp adds 8 characters
+    excess = max(len(os.fsencode(path.name)) for path in (target, *beside)) + overhead - limit
+    if excess > 0:
+        raise OutputError(f"the output name '{target.name}' is too long for this file system: a file name may "
+                          f"have {limit} bytes, and deckbuilder writes the deck and its state through scratch files "
+                          f"with longer names; shorten it by {excess} bytes")
+
+
 def _alive(pid: int) -> bool:
     try:
         os.kill(pid, 0)

@@ -4,6 +4,7 @@ in one clear message and exit code 1 (130 for Ctrl-C), and changes nothing else.
 from __future__ import annotations
 
 import os
+import re
 import signal
 import sqlite3
 import subprocess
@@ -484,3 +485,26 @@ def test_an_image_name_matches_however_its_accents_are_stored(site, in_data, on_
     result = cli("build")
     assert result.returncode == 0, result.stderr
     assert "Changed since the last build: BL60 (kunlun)" in result.stdout
+
+
+def test_output_names_are_said_as_given_and_checked_first(site):
+    """-o /dev/stdout was named /proc/<pid>/fd/pipe:[…]; a 250-byte name failed after the whole build."""
+    piped = cli("build", "-o", "/dev/stdout")
+    assert piped.returncode == 1 and "the output '/dev/stdout' does not end in .apkg" in piped.stderr, piped.stderr
+    long_name = "a" * 245 + ".apkg"
+    result = cli("build", "-o", f"out/{long_name}")
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "is too long for this file system: a file name may have 255 bytes" in result.stderr, result.stderr
+    assert re.search(r"shorten it by 3\d bytes", result.stderr)  # 245 + .state.json + the scratch name's 32 or so
+    assert not (site / "out").exists()  # said before any work
+
+
+def test_long_values_are_shortened_in_messages(site):
+    """A 100,000-character --only value was echoed whole; a name too long to look up was taken
+    for a failure to print."""
+    only = cli("build", "--only", "point:" + "x" * 100_000)
+    assert only.returncode == 2 and len(only.stderr) < 400, len(only.stderr)
+    assert "characters left out)" in only.stderr
+    data = cli("check", "--data", "d" * 300)
+    assert data.returncode == 1 and data.stderr.startswith("deckbuilder: cannot use ddd"), data.stderr
+    assert data.stderr.rstrip().endswith(": File name too long") and len(data.stderr) < 300
