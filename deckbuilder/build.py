@@ -85,8 +85,8 @@ def build(data_dir: Path = DEFAULT_DATA, media_dir: Path = DEFAULT_MEDIA,
           output: Path = DEFAULT_OUTPUT, *, now: int | None = None, only: str | None = None) -> BuildResult:
     """Build the .apkg; the previous file and state stay untouched unless the whole build succeeds."""
     output = Path(output)
-    scratch_fits(output, state.state_path(output))  # a name too long is said before any work
     target = package.target(output)  # an output that can never be written is said before any work
+    scratch_fits(target, state.state_path(output))  # and so is a name too long
     remove_leftovers(target.parent)  # of a build that was killed
     state_file = state.state_path(output)
     previous = state.read(state_file)
