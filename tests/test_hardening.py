@@ -445,13 +445,15 @@ def test_ctrl_c_during_a_preview_says_what_it_left(site, monkeypatch, capsys, st
     assert after == before  # no scratch file left; the one renamed is a picture, the same as before
 
 
-@pytest.mark.parametrize("folder", ["data/points/x.yaml", "data/points/x.yml"])
-def test_build_and_check_agree_on_an_empty_folder(site, folder):
+@pytest.mark.parametrize(("made", "path"), [("folder", "data/points/x.yaml"), ("folder", "data/points/x.yml"),
+                                           ("link to nowhere", "data/points/x.yaml"),
+                                           ("folder", "data/points/.#x.yaml"), ("folder", "media/x.png")])
+def test_build_and_check_agree_after_a_change(site, made, path):
     """The up-to-date digest ignored empty folders: `check` refused, `build` said Nothing changed."""
-    (site / folder).mkdir()
+    (site / path).mkdir() if made == "folder" else (site / path).symlink_to(site / "nowhere")
     checked, built = cli("check"), cli("build")
-    assert checked.returncode == built.returncode == 1
-    assert checked.stderr == built.stderr and f"{folder}:" in built.stderr, (checked.stderr, built.stderr)
+    assert checked.returncode == built.returncode and checked.stderr == built.stderr, (checked.stderr, built.stderr)
+    assert (checked.returncode == 1) == path.startswith("data/points/x."), checked.stderr
 
 
 @pytest.mark.parametrize("command", ["check", "build", "preview"])
