@@ -184,8 +184,8 @@ def run() -> None:
     """The console entry: messages, not tracebacks, for what the system refuses or the user stops.
 
     A Ctrl-C is caught from the first line on, and the pipeline is imported only after, so that it
-    ends with one line and exit code 130 at any moment (Python's own start-up, before this module,
-    is the only part that is not ours)."""
+    ends with one line and exit code 130 at any moment (Python's own start-up and its finding this
+    module are the only part that is not ours)."""
     try:
         import contextlib
         import signal
