@@ -13,6 +13,7 @@ import sys
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     import argparse
+    from types import ModuleType
 
     from .build import Deck
     from .errors import DataError, Problem
@@ -203,11 +204,10 @@ def run() -> None:
                 from .errors import shown
 
                 print(f"deckbuilder: cannot use {shown(str(exc.filename))}: {exc.strerror or exc}", file=sys.stderr)
-                sys.exit(EXIT_DATA)
-            # standard output closed or full: the work is done, the summary is lost
-            sys.stdout = None  # what is still buffered for it must not fail again at exit
-            with contextlib.suppress(OSError):
-                print(f"deckbuilder: cannot print to standard output ({exc.strerror or exc})", file=sys.stderr)
+            else:  # standard output closed or full: the work is done, the summary is lost
+                sys.stdout = None  # what is still buffered for it must not fail again at exit
+                with contextlib.suppress(OSError):
+                    print(f"deckbuilder: cannot print to standard output ({exc.strerror or exc})", file=sys.stderr)
             code = EXIT_DATA
     except KeyboardInterrupt as stop:
         _settled(sys.modules.get("signal"))
@@ -220,7 +220,7 @@ def run() -> None:
     sys.exit(code)
 
 
-def _settled(signal) -> None:  # noqa: ANN001 - the module, imported by the caller
+def _settled(signal: ModuleType | None) -> None:
     """The outcome is decided: a second Ctrl-C while it is printed must not become a traceback."""
     if signal is not None:
         signal.signal(signal.SIGINT, signal.SIG_IGN)
