@@ -1,0 +1,70 @@
+"""The atlas's body: MakeHuman's CC0 mesh in the repository, rendered from every view's camera into
+the committed pictures of docs/atlas/body/, which anyone can reproduce."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from deckbuilder.atlas import VIEWS, render
+
+ROOT = Path(__file__).resolve().parent.parent
+BODY = ROOT / "deckbuilder" / "atlas" / "body"
+PICTURES = ROOT / "docs" / "atlas" / "body"
+
+
+def test_the_mesh_is_small_and_carries_its_licence():
+    assert (BODY / "body.npz").stat().st_size < 1_000_000
+    assert "CC0" in (BODY / "LICENSE.md").read_text(encoding="utf-8")
+    body = render.load_body()
+    height = body.vertices[:, 1].max() - body.vertices[:, 1].min()
+    assert 160 < height < 175   # centimetres: an adult, as MakeHuman made it
+    assert len(body.triangles) > 20_000
+
+
+def test_every_view_has_a_camera_and_its_two_pictures():
+    cameras = render.cameras()
+    assert set(cameras) == set(VIEWS)
+    for name, camera in cameras.items():
+        for mode in ("day", "night"):
+            picture = Image.open(PICTURES / f"{name}-{mode}.png")
+            assert picture.size == camera.size(render.WIDTH), (name, mode)
+            assert picture.mode == "P" and (PICTURES / f"{name}-{mode}.png").stat().st_size < 80_000
+
+
+@pytest.mark.parametrize("mode", ["day", "night"])
+def test_a_committed_picture_is_rendered_again_the_same(mode):
+    """tools/render_atlas.py made the committed picture; rendering it again gives the same pixels
+    (up to float noise), so a changed mesh, camera or renderer must come with new pictures."""
+    again = np.asarray(render.picture(render.cameras()["knee-back"], mode).convert("RGB"), dtype=float)
+    committed = np.asarray(Image.open(PICTURES / f"knee-back-{mode}.png").convert("RGB"), dtype=float)
+    assert again.shape == committed.shape
+    difference = np.abs(again - committed).max(axis=2)
+    assert difference.mean() < 1.0 and (difference > 24).mean() < 0.002
+
+
+def test_the_hanging_pose_lets_the_arms_hang_palms_forward_without_stretching_them():
+    body = render.load_body()
+    rest, hanging = body.vertices, render.pose(body, "hanging")
+    right_arm = (body.weights["r-upperarm"] + body.weights["r-lowerarm"] + body.weights["r-hand"]) > 0.99
+    hand = body.weights["r-hand"] > 0.99
+    # the hand now hangs below the hip, beside the thigh
+    assert hanging[hand, 1].max() < 12 and hanging[hand, 0].max() < -15
+    # each bone moves rigidly: distances within the arm's fully weighted vertices keep their length
+    sample = np.flatnonzero(right_arm)[::25]
+    before = np.linalg.norm(rest[sample, None] - rest[None, sample], axis=-1)
+    after = np.linalg.norm(hanging[sample, None] - hanging[None, sample], axis=-1)
+    upper = body.weights["r-upperarm"][sample] > 0.99
+    assert np.allclose(before[np.ix_(upper, upper)], after[np.ix_(upper, upper)], atol=0.1)
+    # the palm faces forwards, the thumb out to the side (the skin nearest each joint, followed)
+    near = {name: int(np.argmin(np.linalg.norm(rest - body.joints[f"r-{name}"], axis=1)))
+            for name in ("hand", "finger-1-4", "finger-2-1", "finger-3-4", "finger-5-1", "finger-5-4")}
+    at = {name: hanging[i] for name, i in near.items()}
+    palm = np.cross(at["finger-2-1"] - at["finger-5-1"], at["finger-3-4"] - at["hand"])
+    assert palm[2] / np.linalg.norm(palm) > 0.8
+    assert at["finger-1-4"][0] < at["finger-5-4"][0] and at["finger-3-4"][1] < at["hand"][1] - 8
+    # the rest pose is MakeHuman's A-pose, untouched
+    assert np.array_equal(render.pose(body, "rest"), rest)
