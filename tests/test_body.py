@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from deckbuilder.atlas import VIEWS, render
+from deckbuilder.atlas import VIEWS, anatomy, render
 
 ROOT = Path(__file__).resolve().parent.parent
 BODY = ROOT / "deckbuilder" / "atlas" / "body"
@@ -68,3 +68,52 @@ def test_the_hanging_pose_lets_the_arms_hang_palms_forward_without_stretching_th
     assert at["finger-1-4"][0] < at["finger-5-4"][0] and at["finger-3-4"][1] < at["hand"][1] - 8
     # the rest pose is MakeHuman's A-pose, untouched
     assert np.array_equal(render.pose(body, "rest"), rest)
+
+
+def test_the_proportion_table_is_the_one_the_model_gives():
+    """docs/atlas/proportions.md is what tools/render_atlas.py writes from the mesh and the rules."""
+    committed = (ROOT / "docs" / "atlas" / "proportions.md").read_text(encoding="utf-8")
+    assert committed == anatomy.proportions_table()
+    assert len(anatomy.measures()) >= 12
+
+
+def test_each_bone_measure_gives_an_adult_cun():
+    """A B-cun is a fraction of a body's own measure, about 2 cm on an adult: every WHO measure on
+    the model gives between 1.4 and 3.2 cm (a wrong landmark, a foot for a knee, falls outside)."""
+    at, vertices = anatomy.positions(), render.pose(render.load_body(), anatomy.POSE)
+    for measure in anatomy.measures():
+        assert 1.4 < measure.length(at, vertices) / measure.cun < 3.2, measure.label
+
+
+def test_the_landmarks_sit_where_anatomy_puts_them():
+    at = anatomy.positions()
+    x, y, z = 0, 1, 2
+    # the lateral malleolus lies lower and further back than the medial one, and outside it
+    lateral, medial = at["lateral-malleolus-prominence"], at["medial-malleolus-prominence"]
+    assert lateral[y] < medial[y] and lateral[z] < medial[z] and lateral[x] < medial[x]
+    # the popliteal crease is behind the knee, level with the apex of the patella within 2 cm
+    assert at["popliteal-crease-middle"][z] < at["patella-apex"][z] - 8
+    assert abs(at["popliteal-crease-middle"][y] - at["patella-apex"][y]) < 2
+    assert at["patella-base"][y] > at["patella-apex"][y]
+    # the midline landmarks are on the midline; the paired ones mirror each other
+    for name in ("vertex", "glabella", "navel", "C7-spinous-process", "pubic-symphysis-upper-border"):
+        assert abs(at[name][x]) < 0.5, name
+    for right, left in (("nipple-right", "nipple-left"), ("mastoid-process-right", "mastoid-process-left")):
+        assert np.allclose(at[right] * (-1, 1, 1), at[left], atol=0.5)
+    # top to bottom, as on a person standing
+    order = ["vertex", "anterior-hairline-midline", "glabella", "posterior-hairline-midline", "C7-spinous-process",
+             "nipple-right", "navel", "pubic-symphysis-upper-border", "gluteal-fold-middle", "patella-base",
+             "lateral-malleolus-prominence", "sole-under-ankle"]
+    heights = [at[name][y] for name in order]
+    assert heights == sorted(heights, reverse=True)
+    # the creases of the arm face forwards in the anatomical position, the elbow's tip backwards
+    assert at["cubital-crease-middle"][z] > at["olecranon-tip"][z] + 4
+    assert at["wrist-crease-middle"][z] > at["dorsal-wrist-crease-middle"][z] + 2
+
+
+def test_landmarks_are_vertices_and_follow_the_arms():
+    body = render.load_body()
+    index = anatomy.landmarks()
+    assert all(0 <= i < len(body.vertices) for i in index.values())
+    wrist = index["wrist-crease-middle"]
+    assert np.linalg.norm(render.pose(body, "rest")[wrist] - render.pose(body, "hanging")[wrist]) > 10

@@ -1,7 +1,8 @@
 """Render every view of the atlas from the one body, day and night.
 
     pip install -e '.[atlas]'
-    python tools/render_atlas.py [VIEW ...]     # writes docs/atlas/body/<view>-day.png and -night.png
+    python tools/render_atlas.py [VIEW ...]     # writes docs/atlas/body/<view>-day.png and -night.png,
+                                                # docs/atlas/body/landmarks.png and docs/atlas/proportions.md
 
 Each view's camera is the `camera:` of its file in deckbuilder/atlas/views/. The pictures are
 committed; tests/test_body.py renders one again and compares.
@@ -15,14 +16,47 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from deckbuilder.atlas import render  # noqa: E402
+from PIL import Image, ImageDraw  # noqa: E402
+
+from deckbuilder.atlas import anatomy, render  # noqa: E402
 
 OUT = ROOT / "docs" / "atlas" / "body"
+
+
+SHEET = ("head-side", "face-front", "back", "abdomen-front", "arm-front", "leg-side", "leg-medial")
+
+
+def landmark_sheet(cameras: dict[str, render.Camera]) -> Image.Image:
+    """Every landmark a view sees, drawn on it: to check each one's anatomy by eye."""
+    body = render.load_body()
+    tiles = []
+    for name in SHEET:
+        camera = cameras[name]
+        tile = render.picture(camera, "day").convert("RGB")
+        tile = tile.resize((tile.width * 400 // tile.height, 400))
+        draw = ImageDraw.Draw(tile)
+        vertices = render.pose(body, camera.pose)
+        normals = render.vertex_normals(vertices, body.triangles)
+        for label, index in anatomy.landmarks().items():
+            x, y, _ = camera.project(vertices[index][None], *tile.size)[0]
+            facing = normals[index] @ render.Camera.axes(camera)[2] < 0.35   # not on the far side
+            if facing and 0 <= x < tile.width and 0 <= y < tile.height:
+                draw.ellipse([x - 3, y - 3, x + 3, y + 3], fill=(200, 0, 0))
+                draw.text((x + 5, y - 6), label, fill=(0, 0, 150))
+        tiles.append(tile)
+    sheet = Image.new("RGB", (sum(t.width for t in tiles), 400), (255, 255, 255))
+    left = 0
+    for tile in tiles:
+        sheet.paste(tile, (left, 0))
+        left += tile.width
+    return sheet.quantize(128, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
 
 
 def main(names: list[str]) -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     cameras = render.cameras()
+    (ROOT / "docs" / "atlas" / "proportions.md").write_text(anatomy.proportions_table(), encoding="utf-8")
+    landmark_sheet(cameras).save(OUT / "landmarks.png", optimize=True)
     for name in names or list(cameras):
         for mode in ("day", "night"):
             path = OUT / f"{name}-{mode}.png"
