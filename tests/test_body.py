@@ -94,7 +94,7 @@ def test_the_landmarks_sit_where_anatomy_puts_them():
     # the popliteal crease is behind the knee, level with the apex of the patella within 2 cm
     assert at["popliteal-crease-middle"][z] < at["patella-apex"][z] - 8
     assert abs(at["popliteal-crease-middle"][y] - at["patella-apex"][y]) < 2
-    assert at["patella-base"][y] > at["patella-apex"][y]
+    assert at["patella-base-level"][y] > at["patella-apex"][y]
     # the midline landmarks are on the midline; the paired ones mirror each other
     for name in ("vertex", "glabella", "navel", "C7-spinous-process", "pubic-symphysis-upper-border"):
         assert abs(at[name][x]) < 0.5, name
@@ -102,7 +102,7 @@ def test_the_landmarks_sit_where_anatomy_puts_them():
         assert np.allclose(at[right] * (-1, 1, 1), at[left], atol=0.5)
     # top to bottom, as on a person standing
     order = ["vertex", "anterior-hairline-midline", "glabella", "posterior-hairline-midline", "C7-spinous-process",
-             "nipple-right", "navel", "pubic-symphysis-upper-border", "gluteal-fold-middle", "patella-base",
+             "nipple-right", "navel", "pubic-symphysis-upper-border", "gluteal-fold-middle", "patella-base-level",
              "lateral-malleolus-prominence", "sole-under-ankle"]
     heights = [at[name][y] for name in order]
     assert heights == sorted(heights, reverse=True)
