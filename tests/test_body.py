@@ -106,6 +106,8 @@ def test_the_landmarks_sit_where_anatomy_puts_them():
              "lateral-malleolus-prominence", "sole-under-ankle"]
     heights = [at[name][y] for name in order]
     assert heights == sorted(heights, reverse=True)
+    # the armpit is open in the A-pose, found there, and lies below the acromion, above the elbow crease
+    assert at["acromion-lateral-end"][y] > at["axilla-apex"][y] > at["cubital-crease-middle"][y] + 10
     # the creases of the arm face forwards in the anatomical position, the elbow's tip backwards
     assert at["cubital-crease-middle"][z] > at["olecranon-tip"][z] + 4
     assert at["wrist-crease-middle"][z] > at["dorsal-wrist-crease-middle"][z] + 2

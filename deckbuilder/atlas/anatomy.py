@@ -2,7 +2,8 @@
 
 A landmark is a vertex of the skin, chosen by a rule in body/landmarks.yaml that anyone can read
 and check: the skin's furthest point in a direction, within a box around one of MakeHuman's joints
-or a point, in the anatomical position (arms hanging, palms forwards). Being vertices, landmarks
+or a point, in the anatomical position (arms hanging, palms forwards; or, where a rule says
+`pose: rest`, in MakeHuman's A-pose, which opens the armpit). Being vertices, landmarks
 follow the body into any pose. The measures (WHO 2008's table of proportional bone measurements)
 give each region's cun on the model (docs/atlas/proportions.md, written by tools/render_atlas.py).
 """
@@ -38,10 +39,11 @@ def _centre(at, joints: dict[str, np.ndarray], found: dict[str, np.ndarray]) -> 
 def landmarks() -> dict[str, int]:
     """Each landmark's vertex index, by its rule."""
     body = load_body()
-    vertices, joints = pose(body, POSE), posed_joints(body, POSE)
+    posed = {name: (pose(body, name), posed_joints(body, name)) for name in ("rest", POSE)}
     found: dict[str, np.ndarray] = {}
     index: dict[str, int] = {}
     for name, rule in _rules()["landmarks"].items():
+        vertices, joints = posed[rule.get("pose", POSE)]
         centre = _centre(rule["at"], joints, found) + np.asarray(rule.get("offset", (0, 0, 0)), float)
         inside = np.all(np.abs(vertices - centre) <= np.asarray(rule["box"], float), axis=1)
         if not inside.any():
