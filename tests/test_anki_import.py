@@ -214,7 +214,8 @@ def test_media_check_reports_nothing_missing_or_unused(imported):
     check = col.media.check()
     assert list(check.missing) == []
     assert list(check.unused) == []
-    assert len(result.deck.media) == 3 + 10 + 4  # each view's drawing, two markers a point, a quiz per meridian on a view
+    # each view's drawing, two markers a point, a quiz per meridian on a view
+    assert len(result.deck.media) == 3 + 10 + 4
     for item in result.deck.media:
         assert (Path(col.media.dir()) / item.name).read_bytes() == item.data
 
