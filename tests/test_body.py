@@ -3,6 +3,7 @@ the committed pictures of docs/atlas/body/, which anyone can reproduce."""
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import numpy as np
@@ -119,3 +120,42 @@ def test_landmarks_are_vertices_and_follow_the_arms():
     assert all(0 <= i < len(body.vertices) for i in index.values())
     wrist = index["wrist-crease-middle"]
     assert np.linalg.norm(render.pose(body, "rest")[wrist] - render.pose(body, "hanging")[wrist]) > 10
+
+
+def _in_view(name: str, point: np.ndarray) -> tuple[float, float]:
+    """Where the view's camera puts a point of the body, in the view's own units."""
+    x0, y0, x1, y1 = VIEWS[name].bounds
+    x, y, _ = render.cameras()[name].project(point[None], x1 - x0, y1 - y0)[0]
+    return x0 + x, y0 + y
+
+
+def test_a_view_that_shows_the_body_has_its_landmarks_where_the_body_has_them():
+    """knee-back's close-up is the rendered body: the view's landmarks and cun scale agree with
+    the body's own landmarks within 0.25 cun, so a point placed as today lands on the body."""
+    view = VIEWS["knee-back"]
+    cun = view.units_per_cun("y")
+    at = anatomy.positions(render.cameras()["knee-back"].pose)
+    crease = _in_view("knee-back", at["popliteal-crease-middle"])
+    assert np.hypot(*np.subtract(crease, view.landmarks["popliteal-crease-middle"])) < 0.25 * cun
+    malleolus = _in_view("knee-back", at["lateral-malleolus-prominence"])
+    assert abs(malleolus[1] - view.landmarks["lateral-malleolus-level"][1]) < 0.25 * cun
+
+
+def test_the_deck_picture_of_a_view_is_the_body_rendered_again():
+    import importlib.util
+    spec = importlib.util.spec_from_file_location("render_atlas", ROOT / "tools" / "render_atlas.py")
+    tool = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(tool)
+    committed = BODY / "pictures" / "knee-back.png"
+    assert VIEWS["knee-back"].picture == committed.read_bytes()
+    again = Image.open(io.BytesIO(render.deck_picture(render.cameras()["knee-back"], tool.deck_width("knee-back"))))
+    before = Image.open(committed)
+    assert again.size == before.size
+    difference = np.abs(np.asarray(again.convert("RGB"), float) - np.asarray(before.convert("RGB"), float)).max(2)
+    assert difference.mean() < 1.0 and (difference > 24).mean() < 0.002
+
+
+def test_only_the_views_that_ask_embed_the_body():
+    from deckbuilder.atlas import base
+    shown = {name for name in VIEWS if b"data:image/png;base64," in base(name)}
+    assert shown == {name for name, view in VIEWS.items() if view.picture} == {"knee-back"}

@@ -16,11 +16,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+import yaml  # noqa: E402
 from PIL import Image, ImageDraw  # noqa: E402
 
-from deckbuilder.atlas import anatomy, render  # noqa: E402
+from deckbuilder.atlas import VIEWS, anatomy, render, svg  # noqa: E402
 
 OUT = ROOT / "docs" / "atlas" / "body"
+DECK = ROOT / "deckbuilder" / "atlas" / "body" / "pictures"   # what views with `picture: body` show
+VIEW_FILES = ROOT / "deckbuilder" / "atlas" / "views"
 
 
 SHEET = ("head-side", "face-front", "back", "abdomen-front", "arm-front", "leg-side", "leg-medial")
@@ -62,6 +65,19 @@ def main(names: list[str]) -> None:
             path = OUT / f"{name}-{mode}.png"
             render.picture(cameras[name], mode).save(path, optimize=True)
             print(f"{path.relative_to(ROOT)} ({path.stat().st_size // 1024} kB)")
+        if (yaml.safe_load((VIEW_FILES / f"{name}.yaml").read_text(encoding="utf-8")) or {}).get("picture") == "body":
+            path = DECK / f"{name}.png"
+            path.write_bytes(render.deck_picture(cameras[name], deck_width(name)))
+            print(f"{path.relative_to(ROOT)} ({path.stat().st_size // 1024} kB)")
+
+
+def deck_width(name: str) -> int:
+    """Pixels across the view's close-up window: twice its width in the drawing's units, for phones'
+    dense screens."""
+    view, frame = VIEWS[name], svg._frame(name)
+    left, _ = frame.closeup((view.bounds[0], view.bounds[1]))
+    right, _ = frame.closeup((view.bounds[2], view.bounds[3]))
+    return round(2 * (right - left))
 
 
 if __name__ == "__main__":

@@ -7,13 +7,16 @@ same body, in proportion, is seen from every view's side.
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
 import numpy as np
 import yaml
-from PIL import Image
+from PIL import Image, ImageColor
+
+from .svg import BG
 
 SIDES = {  # the direction the camera looks, and which way is up on the picture
     "front": ((0, 0, -1), (0, 1, 0)), "back": ((0, 0, 1), (0, 1, 0)),
@@ -247,6 +250,18 @@ def cameras() -> dict[str, Camera]:
     raws = {entry.name[: -len(".yaml")]: yaml.safe_load(entry.read_text(encoding="utf-8"))
             for entry in folder.iterdir() if entry.name.endswith(".yaml")}
     return {name: Camera.from_yaml(raw["camera"]) for name, raw in sorted(raws.items()) if "camera" in raw}
+
+
+def deck_picture(camera: Camera, width: int) -> bytes:
+    """The PNG a view with `picture: body` shows in its close-up: the day picture on the drawing's
+    paper (the card's night mode inverts the whole drawing, this with it)."""
+    body = render(camera, width, "day")
+    paper = Image.new("RGBA", body.size, ImageColor.getrgb(BG) + (255,))
+    paper.alpha_composite(body)
+    out = io.BytesIO()
+    paper.convert("RGB").quantize(COLOURS, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE).save(
+        out, "PNG", optimize=True)
+    return out.getvalue()
 
 
 def picture(camera: Camera, mode: str) -> Image.Image:
