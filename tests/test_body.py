@@ -3,6 +3,7 @@ the committed pictures of docs/atlas/body/, which anyone can reproduce."""
 
 from __future__ import annotations
 
+import importlib.util
 import io
 from pathlib import Path
 
@@ -76,6 +77,8 @@ def test_the_proportion_table_is_the_one_the_model_gives():
     committed = (ROOT / "docs" / "atlas" / "proportions.md").read_text(encoding="utf-8")
     assert committed == anatomy.proportions_table()
     assert len(anatomy.measures()) >= 12
+    index = (PICTURES / "index.md").read_text(encoding="utf-8")
+    assert index == _tool().index(render.cameras()) and index.count("![") == 2 * len(VIEWS)
 
 
 def test_each_bone_measure_gives_an_adult_cun():
@@ -141,11 +144,16 @@ def test_a_view_that_shows_the_body_has_its_landmarks_where_the_body_has_them():
     assert abs(malleolus[1] - view.landmarks["lateral-malleolus-level"][1]) < 0.25 * cun
 
 
-def test_the_deck_picture_of_a_view_is_the_body_rendered_again():
-    import importlib.util
+def _tool():
+    """tools/render_atlas.py, the maintainer's script that writes the committed files."""
     spec = importlib.util.spec_from_file_location("render_atlas", ROOT / "tools" / "render_atlas.py")
     tool = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(tool)
+    return tool
+
+
+def test_the_deck_picture_of_a_view_is_the_body_rendered_again():
+    tool = _tool()
     committed = BODY / "pictures" / "knee-back.png"
     assert VIEWS["knee-back"].picture == committed.read_bytes()
     again = Image.open(io.BytesIO(render.deck_picture(render.cameras()["knee-back"], tool.deck_width("knee-back"))))

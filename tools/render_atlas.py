@@ -59,6 +59,7 @@ def main(names: list[str]) -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     cameras = render.cameras()
     (ROOT / "docs" / "atlas" / "proportions.md").write_text(anatomy.proportions_table(), encoding="utf-8")
+    (OUT / "index.md").write_text(index(cameras), encoding="utf-8")
     landmark_sheet(cameras).save(OUT / "landmarks.png", optimize=True)
     for name in names or list(cameras):
         for mode in ("day", "night"):
@@ -69,6 +70,21 @@ def main(names: list[str]) -> None:
             path = DECK / f"{name}.png"
             path.write_bytes(render.deck_picture(cameras[name], deck_width(name)))
             print(f"{path.relative_to(ROOT)} ({path.stat().st_size // 1024} kB)")
+
+
+def index(cameras: dict[str, render.Camera]) -> str:
+    """docs/atlas/body/index.md: every view's picture, day and night."""
+    rows = ["# The atlas's body, view by view", "",
+            "Every view of `deckbuilder/atlas/views/` rendered from the one body (MakeHuman's CC0 `hm08`) by its",
+            "`camera:`, on the card's day and night background. Made by `python tools/render_atlas.py`; the",
+            "landmarks are drawn for checking in [landmarks.png](landmarks.png), the proportions are in",
+            "[../proportions.md](../proportions.md).", "",
+            "| view | camera | day | night |", "|---|---|---|---|"]
+    for name, camera in cameras.items():
+        shown = "the deck's picture" if VIEWS[name].picture else "not in the deck yet"
+        rows.append(f"| `{name}`: {VIEWS[name].title} ({shown}) | {camera.pose} pose | "
+                    f"![{name}, day]({name}-day.png) | ![{name}, night]({name}-night.png) |")
+    return "\n".join(rows) + "\n"
 
 
 def deck_width(name: str) -> int:
