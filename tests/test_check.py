@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from deckbuilder import cli
+from deckbuilder import build as pipeline, cli
 from deckbuilder.build import checked_before, prepare
 
 from .test_media import tiny_png
@@ -26,7 +26,7 @@ def test_check_after_a_build_reads_nothing_again(project, monkeypatch, capsys):
     def read_again(*args, **kwargs):
         raise AssertionError("the data was read again")
 
-    monkeypatch.setattr(cli, "prepare", read_again)
+    monkeypatch.setattr(pipeline, "prepare", read_again)
     assert cli.main(["check"]) == 0
     summary = built.removeprefix("Built ").split(" -> ")[0].replace(":", ",")  # 5 points, … images
     assert capsys.readouterr().out.splitlines() == [f"OK: {summary}"]

@@ -18,8 +18,9 @@ ATLAS = Path(str(resources.files("deckbuilder.atlas")))
 
 @pytest.fixture
 def atlas_copy(tmp_path: Path) -> Path:
-    """The view files and figures.yaml, to break one of them."""
+    """The view files, figures.yaml and the rendered pictures, to break one of them."""
     shutil.copytree(ATLAS / "views", tmp_path / "views")
+    shutil.copytree(ATLAS / "body" / "pictures", tmp_path / "body" / "pictures")
     shutil.copy(ATLAS / "figures.yaml", tmp_path / "figures.yaml")
     return tmp_path
 
@@ -90,12 +91,14 @@ def test_numbers_and_shapes(atlas_copy: Path):
     assert "'ellipse' must be a list of 4 numbers" in found[1].message and "lateral-malleolus" in str(found[1])
 
 
-def test_a_camera_is_accepted(atlas_copy: Path):
-    """The 3D body places each view with a `camera:` mapping."""
-    edit(atlas_copy / "views" / "knee-back.yaml", "\nheight:", "\ncamera: {yaw: 180, pitch: 0}\nheight:")
-    assert "knee-back" in views.load_folder(atlas_copy)[0]
-    (problem,) = problems_after(atlas_copy, "knee-back", "camera: {yaw: 180, pitch: 0}", "camera: 180")
+def test_a_camera_and_a_rendered_picture(atlas_copy: Path):
+    """The 3D body places each view with a `camera:` mapping; `picture: body` shows its rendering."""
+    camera = "camera: {side: right, depth: [-40, 0], crop: [-7, -83, 21, -57]}"
+    (problem,) = problems_after(atlas_copy, "ankle-lateral", camera, "camera: 180")
     assert problem.message == "'camera' holds fields with values, found '180'"
+    edit(atlas_copy / "views" / "ankle-lateral.yaml", "camera: 180", camera)
+    (problem,) = problems_after(atlas_copy, "knee-back", "picture: body", "picture: bodi")
+    assert problem.message == "there is no picture 'bodi'" and problem.hint == "did you mean 'body'?"
 
 
 def test_a_broken_view_file_is_a_message_from_check(scratch: Path):  # noqa: F811 - the fixture

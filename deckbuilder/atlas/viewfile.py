@@ -14,10 +14,12 @@ from ..errors import Problem
 from ..load import YamlMap
 
 # What a view file may write, each with whether it must. A close-up takes its outline, landmarks,
-# scales, curves, orientation and overview from its base view. `camera` places the view on the 3D body.
+# scales, curves, orientation and overview from its base view. `camera` places the view on the 3D body
+# (tools/render_atlas.py checks its fields).
 FIELDS = {"title": True, "height": True, "bounds": True, "orientation": True, "label_columns": True,
           "overview": True, "landmarks": False, "scales": False, "curves": False, "outline": True,
-          "drawing": True, "camera": False}
+          "drawing": True, "camera": False, "picture": False}
+PICTURES = ["body"]  # `picture: body`: the view shows the rendered 3D body (body/pictures/<view>.png)
 CLOSE_UP_FIELDS = {"title": True, "close_up_of": True, "with_base_drawing": False, "height": True,
                    "bounds": True, "label_columns": True, "drawing": True, "camera": False}
 SHAPES = ("closed", "open", "ellipse")
@@ -138,6 +140,8 @@ def check_view(path: Path, raw: Any, raws: Mapping[str, Any], figures: list[str]
         return False
     ok = [check.text(raw, "title"), check.numbers(raw, "height", None), check.numbers(raw, "bounds", 4),
           check.numbers(raw, "label_columns", 2)]
+    if "picture" in raw:
+        ok.append(check.choice(raw, "picture", PICTURES, "picture"))
     if "camera" in raw and not isinstance(raw["camera"], dict):  # its fields are the 3D body's to check
         check.report(raw, "camera", f"'camera' holds fields with values, found {_shown(raw['camera'])}",
                      "e.g. camera: {yaw: 180, pitch: 0}")

@@ -87,6 +87,8 @@ class View:
     digest: str = ""                      # of the view's file (and its base's, and the figures):
                                           # part of every cached picture's key
     close_up_of: str = ""                 # the base view of a close-up
+    picture: bytes = b""                  # `picture: body`: the close-up is the rendered body, this PNG
+                                          # (body/pictures/, made by tools/render_atlas.py)
 
     def units_per_cun(self, axis: str) -> float:
         """View units per B-cun along an axis, from the first scale that measures it."""
@@ -181,8 +183,10 @@ def load_folder(folder: Traversable, cache: Cache | None = None) -> tuple[Mappin
     views: dict[str, View] = {}
     for name in sorted(usable, key=lambda n: ("close_up_of" in raws[n], n)):  # base views first
         base = views[raws[name]["close_up_of"]].digest if "close_up_of" in raws[name] else ""
-        digest = hashlib.sha256((base + read_files[name][1] + figures_text).encode()).hexdigest()[:16]
-        views[name] = replace(_load(name, raws[name], views), digest=digest)
+        picture = (folder.joinpath(f"body/pictures/{name}.png").read_bytes()
+                   if raws[name].get("picture") == "body" else b"")
+        digest = hashlib.sha256((base + read_files[name][1] + figures_text).encode() + picture).hexdigest()[:16]
+        views[name] = replace(_load(name, raws[name], views), digest=digest, picture=picture)
     figures = {name: (tuple(shape(s) for s in fig["shapes"]), tuple(float(b) for b in fig["bounds"]))
                for name, fig in figures_raw.items()}
     return MappingProxyType(dict(sorted(views.items()))), MappingProxyType(figures)
@@ -206,7 +210,8 @@ def table() -> str:
             marks = ", ".join(view.landmarks) + (f"; measured lines {lines}" if lines else "") or "none"
             scale = "; ".join(f"{s.cun:g} cun from {s.start} to {s.end} ({'across' if s.axis == 'x' else 'up'})"
                               for s in view.scales) or "none"
-        rows.append(f"| `{name}` | {view.title} | {marks} | {scale} |")
+        shows = view.title + (" (the rendered body)" if view.picture else "")
+        rows.append(f"| `{name}` | {shows} | {marks} | {scale} |")
     return "\n".join(rows)
 
 
