@@ -170,8 +170,9 @@ def checked_before(data_dir: Path = DEFAULT_DATA, media_dir: Path = DEFAULT_MEDI
     and is no slower than a build with no change (bench/README.md)."""
     output = Path(output)
     previous = state.read(state.state_path(output))
-    inputs = state.inputs(Path(data_dir), Path(media_dir), None)
-    return previous.counts if previous is not None and previous.built_from(inputs, package.digest(output)) else None
+    if previous is None or previous.inputs != state.inputs(Path(data_dir), Path(media_dir), None):
+        return None  # the deck is not read unless the files are the same
+    return previous.counts if previous.built_from(previous.inputs, package.digest(output)) else None
 
 
 def counts(deck: Deck) -> dict[str, int]:
