@@ -13,12 +13,12 @@ import genanki
 
 from . import atlas, cards, media, package, state
 from .cache import Cache
-from .cards import NoteSpec
+from .cards import START_CONDITION, NoteSpec, start_points
 from .errors import OutputError
 from .files import remove_leftovers
 from .load import load
 from .media import DiagramCache, MediaFile
-from .notetypes import DECK_NAME, NOTE_TYPES, deck_id, description
+from .notetypes import DECK_NAME, NOTE_TYPES, START_DECK, deck_id, description, start_description
 from .records import Dataset
 from .select import select
 from .validate import validate
@@ -96,9 +96,13 @@ def build(data_dir: Path = DEFAULT_DATA, media_dir: Path = DEFAULT_MEDIA,
     deck = prepare(Path(data_dir), Path(media_dir), output.parent / ".deckbuilder-cache", only, masks_before)
     changes = state.changes(previous, output, on_disk, deck.dataset, deck.notes, NOTE_TYPES,
                             [m.name for m in deck.media], int(time.time()) if now is None else now)
-    names = [DECK_NAME, *sorted({note.deck for note in deck.notes} - {DECK_NAME})]
-    decks = [genanki.Deck(deck_id(name), name, description=description(deck.dataset) if name == DECK_NAME else "")
-             for name in names]
+    used = {note.deck for note in deck.notes} | {name for note in deck.notes for _, name, _ in note.placed}
+    names = [DECK_NAME, *sorted(used - {DECK_NAME})]
+    said = {DECK_NAME: description(deck.dataset)}
+    first = start_points(deck.dataset)
+    if first:
+        said[START_DECK] = start_description(first, START_CONDITION.replace("-", " "))
+    decks = [genanki.Deck(deck_id(name), name, description=said.get(name, "")) for name in names]
     current = changes.state
     current.decks = hashlib.sha256(json.dumps([[d.name, d.description] for d in decks]).encode()).hexdigest()
     # an --only deck numbers only its own quizzes: the others keep theirs for the next full build

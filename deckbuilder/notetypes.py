@@ -21,8 +21,6 @@ DECK_ID = 1579481825
 DECK_NAME = "Acupressure points"
 # Subdecks, so a learner can study what they choose; Anki sorts them by name.
 START_DECK = f"{DECK_NAME}::1 Start here: lower back pain"
-SPECIAL_DECK = f"{DECK_NAME}::3 Special points"
-COMPLAINT_DECK = f"{DECK_NAME}::4 Complaints"
 
 
 CSS = resources.files("deckbuilder").joinpath("style.css").read_text(encoding="utf-8")
@@ -81,12 +79,14 @@ NAME_CODE = _model(
             "name": "Code → name",
             "qfmt": _KIND.format("Code → name") + '<div class="code">{{Code}}</div>'
             '<div class="ask">Its name?</div>',
-            "afmt": '{{FrontSide}}<hr id=answer><div class="graded"><div class="pinyin">{{Pinyin}}</div>'
-            '<div class="english">{{English}}</div></div>' + _HANZI
+            # One name graded, the pinyin; the meaning and characters below help it stick. Another
+            # point that sounds the same is said here, in view (Aliases).
+            "afmt": '{{FrontSide}}<hr id=answer><div class="graded"><div class="pinyin">{{Pinyin}}</div></div>'
+            '<div class="english">{{English}}</div>' + _HANZI
+            + '{{#Aliases}}<div class="aliases">{{Aliases}}</div>{{/Aliases}}'
             + _details('<div class="meridian">{{Meridian}}</div>{{#OtherNames}}<div class="aliases">Also '
-                       'called {{OtherNames}}</div>{{/OtherNames}}{{#Aliases}}<div class="aliases">'
-                       '{{Aliases}}</div>{{/Aliases}}{{#Article}}<div class="article">{{Article}}</div>'
-                       '{{/Article}}'),
+                       'called {{OtherNames}}</div>{{/OtherNames}}{{#Article}}<div class="article">{{Article}}'
+                       '</div>{{/Article}}'),
         },
     ],
     retired_fields=("Caution",),
@@ -128,22 +128,26 @@ INDICATION = _model(
         {
             "name": "Point → uses",
             "qfmt": "{{#Code}}" + _KIND.format("Point → uses") + '<div class="code">{{Code}}</div>'
-            '<div class="name">{{Name}}</div><div class="ask">Its main uses?</div>{{/Code}}',
+            '<div class="name">{{Name}}</div><div class="ask">Its main use?</div>{{/Code}}',
+            # One use graded; where other points share it, what sets this one apart (Hint) in view.
             "afmt": '{{FrontSide}}<hr id=answer><div class="graded"><div class="uses">{{Uses}}</div></div>'
-            + _CAUTION + _details('{{#MoreUses}}<div class="uses">Also: {{MoreUses}}</div>{{/MoreUses}}'
-                                  '{{#Article}}<div class="article">{{Article}}</div>{{/Article}}'),
+            '{{#Hint}}<div class="apart">{{Hint}}</div>{{/Hint}}' + _CAUTION
+            + '{{#MoreUses}}' + _details('<div class="uses">Also: {{MoreUses}}</div>{{#Article}}'
+                                         '<div class="article">{{Article}}</div>{{/Article}}') + '{{/MoreUses}}'
+            + '{{^MoreUses}}{{#Article}}' + _details('<div class="article">{{Article}}</div>')
+            + '{{/Article}}{{/MoreUses}}',
         },
         {
             "name": "Complaint → point",
             "qfmt": "{{#Complaint}}" + _KIND.format("Complaint → point")
-            + '<div class="condition">{{Complaint}}</div><div class="ask">{{#Others}}Besides {{Others}}: '
-            '{{/Others}}which {{#Others}}other {{/Others}}point{{#Hint}}, on the {{Hint}}{{/Hint}}?</div>'
-            '{{/Complaint}}',
+            + '<div class="condition">{{Complaint}}</div><div class="ask">Which point{{#Hint}}, on the '
+            '{{Hint}}{{/Hint}}?</div>{{/Complaint}}',
             "afmt": '{{FrontSide}}<hr id=answer><div class="graded"><div class="name">{{Point}}</div></div>'
             + _CAUTION + '{{#Article}}' + _details('<div class="article">{{Article}}</div>') + '{{/Article}}',
         },
     ],
-    # Until 2026-11, one note per complaint asked for all its points at once.
+    # Until 2026-11, one note per complaint asked for all its points at once; until 2026-12, the
+    # complaint cards listed the complaint's other points (Others, now left empty).
     retired_fields=("Condition", "Points"),
     retired_templates=(("Condition → points", "Condition"),),
 )
@@ -189,7 +193,6 @@ REGION_QUIZ = _model(
     model_type=genanki.Model.CLOZE,
     css=CSS + OCCLUSION_CSS,
 )
-QUIZ_DECK = f"{DECK_NAME}::5 Region quiz"
 # What Anki stores for a note type that genanki does not write: patched into the package.
 ANKI_EXTRAS = {REGION_QUIZ.model_id: {"originalStockKind": 6}}
 
@@ -205,13 +208,23 @@ def description(dataset: Dataset) -> str:
         "what they are used for. Codes follow the WHO 2008 standard; older codes (such as the "
         "pre-standard bladder-line numbers) are shown as aliases, with their numbering.</p>"
         "<p>Study it whole, or pick a subdeck: start with the five points for lower back pain, "
-        "then a meridian, the special points or the complaints. New cards come point by point: "
-        "name and code first, then location, then uses.</p>"
+        "then a meridian. Each subdeck holds every kind of card of its points (name, location, uses, "
+        "special point, complaint, region quiz); a point's reverse cards come a day or more after "
+        "its first ones.</p>"
         "<p><b>Information, not medical advice.</b> Press gently and stop if it hurts; see a "
         "doctor for pain that is severe, lasting or unexplained. Some points are traditionally "
         "avoided during pregnancy: the location and uses cards show a point's cautions.</p>"
         f"<p>Facts from (in the deck's own words):</p><ul>{sources}</ul>"
     )
+
+
+def start_description(points: list[Point], condition: str) -> str:
+    """What the "Start here" subdeck's overview says it holds."""
+    codes = [escape(p.code) for p in points]
+    listed = ", ".join(codes[:-1]) + f" and {codes[-1]}" if len(codes) > 1 else "".join(codes)
+    return (f"<p>The {len(points)} points the source article gives for {escape(condition)}: {listed}. "
+            "Every card of each: name, location, uses, special point, the complaint cards that ask "
+            "for them, and their region quiz.</p>")
 
 
 def meridian_deck(point: Point) -> str:

@@ -128,6 +128,8 @@ class Condition:
     name: str = data("the complaint as a learner says it")
     region: str = data("where it is felt, which becomes a tag")
     points: tuple[Point, ...] = data("the ids of the points standard references give for it")
+    core: tuple[Point, ...] = data("the few of `points` the complaint cards ask for (the standard prescription); "
+                                   "all of them when not given", required=False)
     article_only: tuple[ConditionPoint, ...] = data("points only the source article gives", required=False)
     sources: tuple[Source, ...] = data("keys of sources.yaml")
     file: Path | None = None

@@ -26,6 +26,7 @@ from .records import (Category, Condition, ConditionPoint, Dataset, Diagram, Leg
 
 # Texts shown as paragraphs, where a line break the YAML keeps becomes a line break on the card.
 MULTILINE_FIELDS = multiline_fields(Point) | multiline_fields(ConditionPoint)
+MAX_CORE = 4  # the standard prescription is a few points; the complaint cards ask for each
 # Fields read the same way for every record: one text, or a list of texts.
 _TEXT, _TEXTS = ("str", "str | None", "int | None"), ("tuple[str, ...]",)
 
@@ -510,6 +511,20 @@ def _condition(check: _Checker, entry: dict, points: dict[str, Point], sources: 
             check.report(line, f"'{ref}' is listed twice", field="points", entry=label, hint="remove one")
         elif found is not None:
             members.append(found)
+    core: list[Point] = []
+    core_refs = check.text_items(entry, "core", None, label)
+    for ref, line in core_refs or ():
+        found = resolve(ref, line, "core")
+        if found is not None and found not in members:
+            check.report(line, f"'{ref}' is a core point but not in the condition's points", field="core",
+                         entry=label, hint="add it to points, or remove it from core")
+        elif found is not None and found in core:
+            check.report(line, f"'{ref}' is listed twice", field="core", entry=label, hint="remove one")
+        elif found is not None:
+            core.append(found)
+    if core_refs and len(core_refs) > MAX_CORE:
+        check.report(check.line(entry, "core"), f"{len(core_refs)} core points; a complaint has at most {MAX_CORE}",
+                     field="core", entry=label, hint="keep the points its sources cite most")
     extra: list[ConditionPoint] = []
     for item, line in check.entry_list(entry, "article_only", "point: ..., note: ...", None, label):
         sub = check.mapping(item, line, "article_only entry", None, "article_only", label,
@@ -527,7 +542,8 @@ def _condition(check: _Checker, entry: dict, points: dict[str, Point], sources: 
     cond_sources = _source_refs(check, entry, sources, None, label)
     if len(check.problems) > before:
         return None
-    return Condition(cond_id, name, region, tuple(members), tuple(extra), cond_sources,
+    return Condition(cond_id, name, region, tuple(members), tuple(core) if core_refs else tuple(members),
+                     tuple(extra), cond_sources,
                      check.file, _line(entry))
 
 
