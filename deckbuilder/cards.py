@@ -199,8 +199,9 @@ def _apart(dataset: Dataset) -> dict[str, str]:
                 continue
             theirs = {use.casefold() for o in others for use in o.indications}
             own = next((use for use in point.indications[1:] if use.casefold() not in theirs), None)
-            named = (", ".join(f"<b>{plain(o.code)}</b>" for o in others) if len(others) <= 3
-                     else f"{len(others)} other points")
+            codes = [f"<b>{plain(o.code)}</b>" for o in others]
+            named = (", ".join(codes[:-1]) + " and " + codes[-1] if 1 < len(codes) <= 3 else "".join(codes)
+                     if len(codes) == 1 else f"{len(codes)} other points")
             what = (f"what sets <b>{plain(point.code)}</b> apart: {inline(own)}" if own else
                     f"<b>{plain(point.code)}</b> is the one on the {plain(_where(point))}")
             said[point.id] = f"Also the main use of {named}; {what}."
