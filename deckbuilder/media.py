@@ -6,6 +6,7 @@ name: Anki keeps a file it already has under its old name and would otherwise sh
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from dataclasses import dataclass
@@ -13,7 +14,7 @@ from pathlib import Path, PurePosixPath
 from typing import Callable
 
 from . import atlas
-from .cache import Cache
+from .cache import Cache, files_digest
 from .codes import EXTRA_REGIONS, MERIDIANS, channel_title
 from .records import Diagram, Point
 
@@ -82,6 +83,14 @@ class PointImages:
     photos: tuple[MediaFile, ...]
 
 
+@functools.cache
+def drawing_code() -> str:
+    """A digest of the code that draws (the atlas package and this module), part of every picture's
+    cache key: a change to how pictures are drawn can never ship a picture drawn the old way."""
+    return hashlib.sha256(files_digest(Path(atlas.__file__).parent, (".py",)) + Path(__file__).read_bytes()
+                          ).hexdigest()
+
+
 def _hashed(stem: str, data: bytes, suffix: str) -> str:
     return f"{PREFIX}{stem}{hashlib.sha256(data).hexdigest()[:12]}{suffix}"
 
@@ -99,20 +108,20 @@ class DiagramCache:
     def base(self, view: str) -> MediaFile:
         """The view's drawing, shared by every point on it (looked up once per view)."""
         if view not in self._bases:
-            self._bases[view] = self._file([atlas.RENDERER_VERSION, atlas.VIEWS[view].digest],
+            self._bases[view] = self._file([drawing_code(), atlas.VIEWS[view].digest],
                                            lambda: atlas.base(view))
         return self._bases[view]
 
     def overlay(self, diagram: Diagram, label: str | None) -> MediaFile:
         """One point's marker (and label and measure), shown over the view's drawing."""
         position = atlas.Position(diagram.view, diagram.x, diagram.y, diagram.origin, diagram.measure)
-        return self._file([atlas.RENDERER_VERSION, atlas.VIEWS[diagram.view].digest, diagram.x, diagram.y,
+        return self._file([drawing_code(), atlas.VIEWS[diagram.view].digest, diagram.x, diagram.y,
                            diagram.origin, diagram.measure, label],
                           lambda: atlas.overlay(diagram.view, position, label=label))
 
     def quiz(self, view: str, points: list[tuple[float, float, str]]) -> MediaFile:
         """The view with every point's code tagged, for the region quiz."""
-        return self._file([atlas.RENDERER_VERSION, atlas.VIEWS[view].digest, "quiz", points],
+        return self._file([drawing_code(), atlas.VIEWS[view].digest, "quiz", points],
                           lambda: atlas.quiz(view, points))
 
     def _file(self, shaped_by: list, render: Callable[[], bytes]) -> MediaFile:

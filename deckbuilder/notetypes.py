@@ -183,7 +183,15 @@ _OCCLUSION_FRONT = (
 # The colours Anki's review script draws the masks in (read from the canvas's style).
 OCCLUSION_CSS = ("\n#image-occlusion-canvas { --inactive-shape-color: #ffeba2; --active-shape-color: #ff8e8e; "
                  "--inactive-shape-border: 1px #212121; --active-shape-border: 1px #212121; "
-                 "--highlight-shape-color: #ff8e8e00; --highlight-shape-border: 1px #ff8e8e; }\n")
+                 "--highlight-shape-color: #ff8e8e00; --highlight-shape-border: 1px #ff8e8e; }\n"
+                 # Night mode: the picture dimmed as the location drawings are, the masks in darker tones
+                 # that still hide their tags; the asked mask stays the reddest thing on the screen.
+                 ".nightMode #image-occlusion-container img, .night_mode #image-occlusion-container img "
+                 "{ filter: invert(0.9) hue-rotate(180deg); }\n"
+                 ".nightMode #image-occlusion-canvas, .night_mode #image-occlusion-canvas { "
+                 "--inactive-shape-color: #6e6440; --active-shape-color: #b5484d; "
+                 "--inactive-shape-border: 1px #d9d4c7; --active-shape-border: 1px #f2e9e9; "
+                 "--highlight-shape-border: 1px #e8838a; }\n")
 REGION_QUIZ = _model(
     "Acupressure: region quiz (image occlusion)",
     ["Occlusion", "Image", "Header", "Back Extra", "Comments"],

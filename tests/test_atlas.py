@@ -212,7 +212,8 @@ def _expected_leg_medial(where: str, cun_above: float) -> tuple[float, float]:
     if where == "behind the border":
         return border + 1.5, y
     if where == "tibia face":
-        return (min(_crossings_x(list(landmark("leg-medial", "tibia-medial-surface").shape.polygon()), y)) + border) / 2, y
+        surface = list(landmark("leg-medial", "tibia-medial-surface").shape.polygon())
+        return (min(_crossings_x(surface, y)) + border) / 2, y
     return min(_crossings_x(list(landmark("leg-medial", "achilles").shape.polygon()), y)), y
 
 
@@ -549,7 +550,8 @@ WHO_PLACEMENTS = [
      lambda: _expected_leg_medial("behind the border", 3)),
     ("SP7", "leg-medial", {"from": "behind-tibia-medial-border", "up": 6},
      lambda: _expected_leg_medial("behind the border", 6)),
-    ("LR5", "leg-medial", {"from": "tibia-medial-surface-centre", "up": 5}, lambda: _expected_leg_medial("tibia face", 5)),
+    ("LR5", "leg-medial", {"from": "tibia-medial-surface-centre", "up": 5},
+     lambda: _expected_leg_medial("tibia face", 5)),
     ("KI7", "leg-medial", {"from": "achilles-tendon-front", "up": 2}, lambda: _expected_leg_medial("achilles", 2)),
     ("KI3", "foot-medial", {"from": ["medial-malleolus-prominence", "achilles-tendon-front"]},
      lambda: _expected_foot_medial("behind")),
@@ -590,14 +592,18 @@ WHO_PLACEMENTS = [
     ("SI6", "hand-back", {"from": "ulna-head-radial-side"}, lambda: _expected_arm_back("SI6", "hand-back")),
     ("GB29", "leg-side", {"from": ["anterior-superior-iliac-spine", "greater-trochanter-prominence"]},
      lambda: _expected_leg_side("GB29")),
-    ("GB32", "leg-side", {"from": "behind-iliotibial-band-at-popliteal-level", "up": 7}, lambda: _expected_leg_side("GB32")),
+    ("GB32", "leg-side", {"from": "behind-iliotibial-band-at-popliteal-level", "up": 7},
+     lambda: _expected_leg_side("GB32")),
     ("GB36", "leg-side", {"from": "fibula-front-at-malleolus-level", "up": 7}, lambda: _expected_leg_side("GB36")),
-    ("GB16", "head-top", {"from": "pupil-line-at-anterior-hairline", "down": 1.5}, lambda: _expected_head_top(2.25, 1.5)),
+    ("GB16", "head-top", {"from": "pupil-line-at-anterior-hairline", "down": 1.5},
+     lambda: _expected_head_top(2.25, 1.5)),
     ("GB18", "head-top", {"from": "pupil-line-at-anterior-hairline", "down": 4}, lambda: _expected_head_top(2.25, 4)),
     ("BL7", "head-top", {"from": "bladder-line-at-anterior-hairline", "down": 4}, lambda: _expected_head_top(1.5, 4)),
     ("GV17", "head-back", {"from": "external-occipital-protuberance-top"}, lambda: _expected_head_back(0)),
-    ("BL9", "head-back", {"from": "external-occipital-protuberance-top", "right": 1.3}, lambda: _expected_head_back(1.3)),
-    ("GB19", "head-back", {"from": "external-occipital-protuberance-top", "right": 2.4}, lambda: _expected_head_back(2.4)),
+    ("BL9", "head-back", {"from": "external-occipital-protuberance-top", "right": 1.3},
+     lambda: _expected_head_back(1.3)),
+    ("GB19", "head-back", {"from": "external-occipital-protuberance-top", "right": 2.4},
+     lambda: _expected_head_back(2.4)),
     ("BL13", "upper-back", {"from": "below-T3", "right": 1.5}, lambda: _expected_spine("upper-back", "T3", 1.5)),
     ("BL17", "upper-back", {"from": "below-T7", "right": 1.5}, lambda: _expected_spine("upper-back", "T7", 1.5)),
     ("BL44", "upper-back", {"from": "below-T5", "right": 3}, lambda: _expected_spine("upper-back", "T5", 3)),
@@ -614,7 +620,8 @@ WHO_PLACEMENTS = [
      lambda: _expected_upper_back("SI11")),
     ("GB21", "upper-back", {"from": "C7-to-acromion-midpoint-right"}, lambda: _expected_upper_back("GB21")),
     ("SI14", "upper-back", {"from": "below-T1", "right": 3}, lambda: _expected_upper_back("SI14")),
-    ("BL27", "lower-back", {"from": "S1-foramen-level", "right": 1.5}, lambda: _expected_sacrum("foramen-S1-right", 1.5)),
+    ("BL27", "lower-back", {"from": "S1-foramen-level", "right": 1.5},
+     lambda: _expected_sacrum("foramen-S1-right", 1.5)),
     ("BL34", "lower-back", {"from": "S4-foramen-right"}, lambda: _expected_sacrum("foramen-S4-right", None)),
     ("BL62", "foot-lateral", {"from": "below-lateral-malleolus"}, lambda: _expected_foot_lateral("BL62")),
     ("BL63", "foot-lateral", {"from": "below-cuboid"}, lambda: _expected_foot_lateral("BL63")),
@@ -894,10 +901,6 @@ def test_unknown_view_raises_keyerror():
 def test_non_finite_position_rejected():
     with pytest.raises(ValueError):
         render("back", float("nan"), 10)
-
-
-def test_renderer_version_is_a_string():
-    assert isinstance(atlas.RENDERER_VERSION, str) and atlas.RENDERER_VERSION
 
 
 @settings(max_examples=25, deadline=None)

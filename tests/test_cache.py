@@ -3,12 +3,19 @@ PyYAML read them, so a problem found later names the same line; a damaged entry 
 
 from __future__ import annotations
 
+import json
+import shutil
 import sqlite3
+import subprocess
+import sys
+import zipfile
 from pathlib import Path
 
 from deckbuilder import cli
 from deckbuilder.cache import Cache
 from deckbuilder.load import YamlList, YamlMap, read_yaml
+
+from .conftest import MEDIA, SEED
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -121,7 +128,7 @@ def test_a_value_json_would_change_is_not_kept(tmp_path):
 def test_pictures_a_whole_deck_no_longer_uses_are_dropped(project, monkeypatch):
     """A new release draws every picture anew: the old ones go, or the cache would grow with each
     release. An --only build draws part of the deck and drops nothing."""
-    from deckbuilder import atlas
+    from deckbuilder import media
     from deckbuilder.build import build
 
     output, only = project / "dist" / "deck.apkg", project / "dist" / "bladder.apkg"
@@ -130,7 +137,7 @@ def test_pictures_a_whole_deck_no_longer_uses_are_dropped(project, monkeypatch):
     drawn = build(project / "data", project / "media", output).deck.diagrams_rendered
     assert sqlite3.connect(db_path).execute(pictures).fetchone()[0] == drawn > 0
 
-    monkeypatch.setattr(atlas, "RENDERER_VERSION", atlas.RENDERER_VERSION + "-next")  # as a new release
+    monkeypatch.setattr(media, "drawing_code", lambda: "the next release")  # as a new release draws
     output.unlink()
     assert build(project / "data", project / "media", output).deck.diagrams_rendered == drawn
     assert sqlite3.connect(db_path).execute(pictures).fetchone()[0] == drawn  # not twice as many
@@ -139,3 +146,28 @@ def test_pictures_a_whole_deck_no_longer_uses_are_dropped(project, monkeypatch):
     part = build(project / "data", project / "media", only, only="meridian:BL").deck.diagrams_rendered
     assert 0 < part < drawn
     assert sqlite3.connect(db_path).execute(pictures).fetchone()[0] == drawn + part
+
+
+def test_a_change_to_the_drawing_code_ships_new_pictures(tmp_path):
+    """No version to bump by hand: a maintainer who changes how the marker is drawn, and nothing
+    else, gets the new pictures in the next .apkg (the cache is keyed on the drawing code)."""
+    copy = tmp_path / "project"
+    shutil.copytree(ROOT / "deckbuilder", copy / "deckbuilder", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(SEED, copy / "data")
+    shutil.copytree(MEDIA, copy / "media")
+
+    def pictures() -> dict[str, bytes]:
+        done = subprocess.run([sys.executable, "-m", "deckbuilder", "build"], cwd=copy, capture_output=True,
+                              text=True, timeout=120)
+        assert done.returncode == 0, done.stderr
+        with zipfile.ZipFile(copy / "dist" / "acupressure.apkg") as package:
+            names = json.loads(package.read("media"))
+            return {name: package.read(number) for number, name in names.items()}
+
+    before = pictures()
+    svg = copy / "deckbuilder" / "atlas" / "svg.py"
+    svg.write_text(svg.read_text().replace('MARKER = "#d7263d"', 'MARKER = "#1b7f3a"'))
+    after = pictures()
+    assert any(b"#d7263d" in data for data in before.values())
+    assert not any(b"#d7263d" in data for data in after.values())
+    assert any(b"#1b7f3a" in data for data in after.values())

@@ -86,3 +86,18 @@ def test_a_landmark_only_point_has_no_uses_card(project):
     deck = prepare(project / "data", project / "media")
     kinds = {n.model.name for n in deck.notes if n.owner == "point:tianzong"}
     assert kinds == {"Acupressure: name ↔ code", "Acupressure: code ↔ location"}
+
+
+def test_night_mode_dims_the_quiz_pictures_as_it_dims_the_drawings():
+    """A region quiz in night mode must not glare beside the dimmed location cards (seen in the
+    real Anki desktop: the quiz picture stayed bright)."""
+    import re
+
+    from deckbuilder.notetypes import LOCATION, REGION_QUIZ
+
+    dimmed = re.search(r'\.nightMode \.figure img\[src\$="\.svg"\][^{]*\{\s*filter: ([^;]+);', LOCATION.css)
+    assert dimmed is not None
+    quiz = re.search(r"\.nightMode #image-occlusion-container img[^{]*\{\s*filter: ([^;]+);", REGION_QUIZ.css)
+    assert quiz is not None and quiz.group(1) == dimmed.group(1)
+    night_masks = re.search(r"\.nightMode #image-occlusion-canvas[^{]*\{([^}]*)\}", REGION_QUIZ.css)
+    assert night_masks is not None and "--inactive-shape-color" in night_masks.group(1)

@@ -17,9 +17,6 @@ from .geometry import Point, Shape, Transform, fmt
 from .labels import ANSWER_FONT, FONT, LINE_H, Ink, answer_box, ink, layout_column, text_w
 from .views import FIGURES, VIEWS, Position
 
-# Part of the media cache key: bump whenever the drawing changes.
-RENDERER_VERSION = "7"
-
 # --------------------------------------------------------------------------
 # Palette. Chosen to read on white and on night mode, including when the card
 # CSS applies ``filter: invert(.9) hue-rotate(180deg)`` (red stays red-ish,
