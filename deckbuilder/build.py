@@ -18,7 +18,8 @@ from .errors import OutputError
 from .files import remove_leftovers
 from .load import load
 from .media import DiagramCache, MediaFile
-from .notetypes import DECK_NAME, NOTE_TYPES, START_DECK, deck_id, description, start_description
+from .notetypes import (DECK_NAME, MEASURE_DECK, MEASURE_DESCRIPTION, NOTE_TYPES, START_DECK, deck_id, description,
+                         start_description)
 from .records import Dataset
 from .select import select
 from .validate import validate
@@ -102,6 +103,7 @@ def build(data_dir: Path = DEFAULT_DATA, media_dir: Path = DEFAULT_MEDIA,
     first = start_points(deck.dataset)
     if first:
         said[START_DECK] = start_description(first, START_CONDITION.replace("-", " "))
+    said[MEASURE_DECK] = MEASURE_DESCRIPTION
     decks = [genanki.Deck(deck_id(name), name, description=said.get(name, "")) for name in names]
     current = changes.state
     current.decks = hashlib.sha256(json.dumps([[d.name, d.description] for d in decks]).encode()).hexdigest()

@@ -22,8 +22,9 @@ from .codes import channel_title
 from .errors import DataError, Problem
 from .markup import bullet_list, inline, plain
 from .media import MediaFile, PointImages, Quiz
-from .notetypes import INDICATION, LOCATION, NAME_CODE, NOTE_TYPES, REGION_QUIZ, SPECIAL, START_DECK, meridian_deck
-from .records import Condition, Dataset, Point
+from .notetypes import (INDICATION, LOCATION, MEASURE, MEASURE_DECK, NAME_CODE, NOTE_TYPES, REGION_QUIZ, SPECIAL,
+                        START_DECK, meridian_deck)
+from .records import Condition, Dataset, Measure, Point
 
 GUID_NAMESPACE = "deckbuilder-acupressure"
 START_CONDITION = "lower-back-pain"  # the seed of the deck: its points are studied first
@@ -275,6 +276,16 @@ def _complaint_notes(condition: Condition, decks: Mapping[str, str]) -> list[Not
     return found
 
 
+def _measure_note(measure: Measure) -> NoteSpec:
+    """One card: the span → how many cun (the other way would have several answers: many spans are 12 cun)."""
+    kind = "Bone measure (B-cun)" if measure.kind == "bone" else "Finger measure (F-cun)"
+    return _spec(MEASURE, guid("measure", measure.id),
+                 (plain(measure.id), kind, plain(measure.span[0].upper() + measure.span[1:]), f"{measure.cun:g} cun",
+                  inline(measure.note or ""), _sources(measure.sources)),
+                 (f"acupressure::measure::{measure.id}", "acupressure::kind::measure"), f"measure:{measure.id}",
+                 MEASURE_DECK)
+
+
 def quiz_key(quiz: Quiz) -> str:
     return f"{quiz.view}-{quiz.group.lower()}"
 
@@ -388,9 +399,13 @@ def place(notes: list[NoteSpec], order: Sequence[Point], decks: Mapping[str, str
     cards a day they arrive on a later day, whatever order Anki shows a day's cards in.
     """
     cards: dict[str, tuple[list, list]] = {p.id: ([], []) for p in order}
+    own: dict[str, list] = defaultdict(list)  # decks of cards that belong to no point: the measures
     for index, note in enumerate(notes):
         kind = note.owner.split(":", 1)[0]
         for ord_ in note.card_ords:
+            if kind == "measure":
+                own[note.deck].append((index, ord_))
+                continue
             if kind == "point":
                 point_id, later = note.owner.split(":", 1)[1], ord_ > 0
             elif kind == "condition":
@@ -402,8 +417,8 @@ def place(notes: list[NoteSpec], order: Sequence[Point], decks: Mapping[str, str
             cards[point_id][later].append((index, ord_))
     placed: dict[int, list[tuple[int, str, int]]] = defaultdict(list)
     position = 0
-    for deck in sorted(set(decks.values()), key=deck_order):
-        for index, ord_ in _spread([cards[p.id] for p in order if decks[p.id] == deck]):
+    for deck in sorted(set(decks.values()) | set(own), key=deck_order):
+        for index, ord_ in _spread([cards[p.id] for p in order if decks[p.id] == deck]) + own[deck]:
             placed[index].append((ord_, deck, position))
             position += 1
     return [note._replace(placed=tuple(sorted(placed[index]))) for index, note in enumerate(notes)]
@@ -455,5 +470,8 @@ def notes(dataset: Dataset, images: dict[str, PointImages], quizzes: Sequence[Qu
     for quiz in quizzes:
         found.append(_quiz_note(quiz, masks[quiz_key(quiz)], decks))
         owners[f"quiz:{quiz_key(quiz)}"] = (None, None, quiz.title)
+    for measure in dataset.measures:
+        found.append(_measure_note(measure))
+        owners[f"measure:{measure.id}"] = (measure.file, measure.line, f"measure {measure.id}")
     _check_ambiguous(found, owners)
     return place(found, order, decks, masks)

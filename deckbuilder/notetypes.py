@@ -21,6 +21,8 @@ DECK_ID = 1579481825
 DECK_NAME = "Acupressure points"
 # Subdecks, so a learner can study what they choose; Anki sorts them by name.
 START_DECK = f"{DECK_NAME}::1 Start here: lower back pain"
+# A subdeck of the start deck: Anki gathers it right after the five points, before the meridians.
+MEASURE_DECK = f"{START_DECK}::Measures"
 
 
 CSS = resources.files("deckbuilder").joinpath("style.css").read_text(encoding="utf-8")
@@ -171,6 +173,20 @@ SPECIAL = _model(
     ],
 )
 
+MEASURE = _model(
+    "Acupressure: measure",
+    ["Key", "Kind", "Span", "Cun", "Note", "Sources"],
+    [
+        {
+            "name": "Span → cun",
+            "qfmt": _KIND.format("{{Kind}}") + '<div class="condition">{{Span}}</div><div class="ask">How many '
+            'cun?</div>',
+            "afmt": '{{FrontSide}}<hr id=answer><div class="graded"><div class="code">{{Cun}}</div></div>'
+            + '{{#Note}}' + _details('<div class="article">{{Note}}</div>') + '{{/Note}}',
+        },
+    ],
+)
+
 # Anki's own image occlusion (Anki 23.10 and later, AnkiDroid 2.17): a cloze note type whose
 # clozes are masks over a picture. Anki knows it by originalStockKind 6 (rslib's StockKind
 # ImageOcclusion) and by these five fields; its review script draws the masks on the canvas.
@@ -204,7 +220,7 @@ REGION_QUIZ = _model(
 # What Anki stores for a note type that genanki does not write: patched into the package.
 ANKI_EXTRAS = {REGION_QUIZ.model_id: {"originalStockKind": 6}}
 
-NOTE_TYPES = (NAME_CODE, LOCATION, INDICATION, SPECIAL, REGION_QUIZ)
+NOTE_TYPES = (NAME_CODE, LOCATION, INDICATION, SPECIAL, REGION_QUIZ, MEASURE)
 
 
 
@@ -233,6 +249,12 @@ def start_description(points: list[Point], condition: str) -> str:
     return (f"<p>The {len(points)} points the source article gives for {escape(condition)}: {listed}. "
             "Every card of each: name, location, uses, special point, the complaint cards that ask "
             "for them, and their region quiz.</p>")
+
+
+MEASURE_DESCRIPTION = (
+    "<p>How locations are measured: a cun is a proportion of the person's own body. The bone "
+    "measures first (a span between two landmarks counts a fixed number of cun), then the finger "
+    "measures, the rougher estimate for short distances.</p>")
 
 
 def meridian_deck(point: Point) -> str:

@@ -137,7 +137,20 @@ class Condition:
 
 
 @dataclass(frozen=True)
+class Measure:
+    id: str = data("permanent, lower-case words joined by hyphens")
+    kind: str = data("bone (a proportional bone measure, B-cun) or finger (a finger measure, F-cun)")
+    span: str = data("what is measured, from where to where, in your own words")
+    cun: float = data("how many cun the span counts")
+    note: str | None = data("where it is used; shown below the answer", required=False)
+    sources: tuple[Source, ...] = data("keys of sources.yaml")
+    file: Path | None = None
+    line: int | None = None
+
+
+@dataclass(frozen=True)
 class Dataset:
     points: tuple[Point, ...]
     conditions: tuple[Condition, ...]
     sources: tuple[Source, ...]
+    measures: tuple[Measure, ...] = ()  # the full deck's only: a smaller deck (--only) leaves them out

@@ -21,7 +21,7 @@ from . import atlas, categories, codes
 from .errors import DataError, Problem
 from .load import DataFiles, YamlList
 from .media import image_problem
-from .records import (Category, Condition, ConditionPoint, Dataset, Diagram, LegacyCode, NumberingSystem,
+from .records import (Category, Condition, ConditionPoint, Dataset, Diagram, LegacyCode, Measure, NumberingSystem,
                       Point, Source, multiline_fields, schema)
 
 # Texts shown as paragraphs, where a line break the YAML keeps becomes a line break on the card.
@@ -610,6 +610,39 @@ def validate(files: DataFiles, media_dir: Path) -> Dataset:
         if condition is not None:
             conditions.append(condition)
 
+    measures = _measures(_Checker(files.measures[0], problems), files.measures[1], sources) if files.measures else ()
     if problems:
         raise DataError(problems)
-    return Dataset(tuple(points.values()), tuple(conditions), tuple(s for s in sources.values() if s))
+    return Dataset(tuple(points.values()), tuple(conditions), tuple(s for s in sources.values() if s), measures)
+
+
+MEASURE_KINDS = ("bone", "finger")
+
+
+def _measures(check: _Checker, raw: Any, sources: dict[str, Source | None]) -> tuple[Measure, ...]:
+    """The bone and finger measures of measures.yaml, each a number of cun over a span."""
+    found: dict[str, Measure] = {}
+    for entry in check.entries(raw, "measure"):
+        label = f"measure {entry['id']}" if isinstance(entry.get("id"), str) else "measure"
+        before = len(check.problems)
+        check.fields(entry, Measure, "measure", None, label)
+        values = check.plain(entry, Measure, label, point=False)
+        measure_id, kind = values.get("id"), values.get("kind")
+        if measure_id is not None and not ID.fullmatch(measure_id):
+            check.report(check.line(entry, "id"), f"'{measure_id}' cannot be used as an id", field="id",
+                         entry=label, hint="use lower-case words joined by hyphens, e.g. knee-crease-to-outer-ankle")
+        elif measure_id in found:
+            check.report(check.line(entry, "id"), f"the id '{measure_id}' is already used on line "
+                         f"{found[measure_id].line}", field="id", entry=label, hint="every measure needs its own id")
+        if kind is not None and kind not in MEASURE_KINDS:
+            check.report(check.line(entry, "kind"), f"there is no kind of measure '{kind}'", field="kind",
+                         entry=label, hint="bone or finger")
+        cun = entry.get("cun")
+        if "cun" in entry and (isinstance(cun, bool) or not isinstance(cun, (int, float)) or not 0 < cun <= 30):
+            check.report(check.line(entry, "cun"), f"{cun!r} is not a number of cun", field="cun", entry=label,
+                         hint="write a number such as 16 or 1.5")
+        refs = _source_refs(check, entry, sources, None, label)
+        if len(check.problems) == before:
+            found[measure_id] = Measure(measure_id, kind, values["span"], float(cun), values.get("note"), refs,
+                                        check.file, _line(entry))
+    return tuple(found.values())

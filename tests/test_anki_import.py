@@ -10,14 +10,14 @@ from pathlib import Path
 import pytest
 
 from deckbuilder.build import build
-from deckbuilder.notetypes import INDICATION, LOCATION, NAME_CODE, REGION_QUIZ, SPECIAL
+from deckbuilder.notetypes import INDICATION, LOCATION, MEASURE, NAME_CODE, REGION_QUIZ, SPECIAL
 
 from .conftest import ROOT, import_apkg, package_rows
 
 CODES = ["BL60", "SI11", "BL23", "BL40", "BL53"]
 NAME_CODE_ID, LOCATION_ID = NAME_CODE.model_id, LOCATION.model_id
 INDICATION_ID, SPECIAL_ID = INDICATION.model_id, SPECIAL.model_id
-OUR_NOTE_TYPES = {NAME_CODE_ID, LOCATION_ID, INDICATION_ID, SPECIAL_ID, REGION_QUIZ.model_id}
+OUR_NOTE_TYPES = {NAME_CODE_ID, LOCATION_ID, INDICATION_ID, SPECIAL_ID, REGION_QUIZ.model_id, MEASURE.model_id}
 
 
 @pytest.fixture

@@ -11,6 +11,7 @@ from anki.collection import Collection
 
 from deckbuilder.build import build
 from deckbuilder.notetypes import CSS
+from deckbuilder.records import Measure, field_table
 
 from .conftest import DATA, MEDIA, import_apkg
 from .test_anki_import import graded, text
@@ -109,8 +110,9 @@ def shared_answers(shipped: list[dict]) -> dict[tuple[str, str], list[dict]]:
 
 
 # A point serves several complaints and belongs to several categories; a category has several
-# points: there the question itself (the complaint, the category, the point) says which is meant.
-_SHARED_BY_DESIGN = {"Complaint → point", "Category → point", "Point → category"}
+# points; several spans count 12 cun: there the question itself (the complaint, the category, the
+# point, the span) says which is meant, and no card asks the other way round.
+_SHARED_BY_DESIGN = {"Complaint → point", "Category → point", "Point → category", "Span → cun"}
 
 
 def test_answers_shared_by_several_questions_say_what_tells_them_apart(shipped):
@@ -166,3 +168,18 @@ def test_the_start_deck_holds_the_article_points_and_says_so(shipped):
 def test_the_readme_names_the_options_for_the_intended_order():
     readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
     assert "*New card sort order*: *Order gathered*" in readme
+    assert field_table(Measure) in readme
+
+
+def test_the_measures_subdeck(shipped):
+    """Bone measures first, then finger measures, one number of cun to recall each."""
+    measures = [c for c in shipped if c["template"] == "Span → cun"]
+    assert {c["deck"] for c in measures} == {"Acupressure points::1 Start here: lower back pain::Measures"}
+    asked = {text(c["question"]): graded(c["answer"]) for c in measures}
+    assert asked["Bone measure (B-cun) Down the outer lower leg, from the knee crease to the peak of the outer ankle "
+                 "bone How many cun?"] == "16 cun"
+    assert asked["Bone measure (B-cun) Down the forearm, from the elbow crease to the wrist crease How many cun?"] \
+        == "12 cun"
+    finger = {q.split(" How many")[0]: a for q, a in asked.items() if q.startswith("Finger measure")}
+    assert sorted(finger.values()) == ["1 cun", "1 cun", "1.5 cun", "3 cun"]
+    assert len(asked) == len(measures) == 20

@@ -12,7 +12,7 @@ from deckbuilder.build import build
 
 from .conftest import DATA, MEDIA, import_apkg
 
-KINDS = ("name", "location", "uses", "special", "complaint", "region-quiz")
+KINDS = ("name", "location", "uses", "special", "complaint", "region-quiz", "measure")
 
 
 def study(path: str, days: int) -> list[tuple[int, int, int, str, str]]:
