@@ -172,7 +172,7 @@ def _homophones(dataset: Dataset) -> dict[str, str]:
             others = [o for o in group if o is not point]
             if others:
                 said[point.id] = "; ".join(
-                    f"{'Same pinyin' if o.pinyin == point.pinyin else 'Sounds like'} as <b>{plain(o.code)}</b> "
+                    f"{'Same pinyin as' if o.pinyin == point.pinyin else 'Sounds like'} <b>{plain(o.code)}</b> "
                     f"{plain(o.pinyin)} ({plain(o.hanzi)}, {plain(o.english[0])}): another point"
                     for o in others)
     return said

@@ -27,6 +27,8 @@ def test_guids_never_change():
     """A changed GUID makes a second copy of the note in every collection that has the deck."""
     assert guid("name-code", "weizhong") == "ic?2}2T]-O"  # what every earlier build gave
     assert guid("location", "kunlun") == "y73Vzt1N[S"
+    assert guid("complaint", "lower-back-pain/kunlun") == "bf_oW3sgNN"  # a core point keeps its complaint card
+    assert guid("measure", "knee-crease-to-outer-ankle") == "gr+DO3!Nj/"
 
 
 def test_a_question_with_two_right_answers_is_reported(project):
