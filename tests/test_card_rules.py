@@ -183,3 +183,14 @@ def test_the_measures_subdeck(shipped):
     finger = {q.split(" How many")[0]: a for q, a in asked.items() if q.startswith("Finger measure")}
     assert sorted(finger.values()) == ["1 cun", "1 cun", "1.5 cun", "3 cun"]
     assert len(asked) == len(measures) == 20
+
+
+def test_every_shipped_card_asks_one_thing(shipped):
+    """One graded part a glance takes in, on every card of the shipped deck (not only the seed's)."""
+    for card in shipped:
+        if card["template"] == "Image Occlusion":
+            continue
+        assert card["answer"].count('class="graded"') == 1, card["template"]
+        answer = graded(card["answer"])
+        assert len(answer.split()) <= 25 and "<li>" not in card["answer"].split('class="graded"', 1)[1].split(
+            "</div></div>", 1)[0], (card["template"], answer)
