@@ -7,6 +7,7 @@ notetypes.py and fill any new field here.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import unicodedata
@@ -49,7 +50,7 @@ class NoteSpec(NamedTuple):
     @property
     def card_ords(self) -> tuple[int, ...]:
         """The templates Anki makes cards from for this note (genanki applies Anki's rule)."""
-        return tuple(card.ord for card in genanki.Note(model=self.model, fields=list(self.fields)).cards)
+        return _card_ords(self.model, self.fields)
 
     @property
     def stored_fields(self) -> str:
@@ -81,6 +82,12 @@ class NoteSpec(NamedTuple):
             wanted += [t for t in self.tags if t.startswith("acupressure::point::")]
         wanted += [t for t in self.tags if t.startswith("acupressure::category::")]
         return " ".join(f"tag:{t}" for t in wanted)
+
+
+@functools.lru_cache(maxsize=None)
+def _card_ords(model: genanki.Model, fields: tuple[str, ...]) -> tuple[int, ...]:
+    """Asked several times a build (questions, positions, counts): genanki works it out once."""
+    return tuple(card.ord for card in genanki.Note(model=model, fields=list(fields)).cards)
 
 
 def _spec(model: genanki.Model, note_guid: str, fields: tuple[str, ...], tags: tuple[str, ...], owner: str,
