@@ -68,10 +68,13 @@ def prepare(data_dir: Path = DEFAULT_DATA, media_dir: Path = DEFAULT_MEDIA,
     photos = functools.cache(functools.partial(media.photo, Path(media_dir)))  # points may share a photo
     images = {p.id: media.point_images(p, photos, diagrams) for p in dataset.points}
     quizzes = media.quizzes(dataset.points, diagrams)
+    spans = {m.id: (diagrams.base(m.diagram.view), diagrams.span(m.diagram.view, m.diagram.start, m.diagram.end))
+             for m in dataset.measures if m.diagram is not None}
     cache.save()
     masks = cards.mask_numbers(quizzes, masks_before or {})
-    notes = cards.notes(dataset, images, quizzes, masks)
+    notes = cards.notes(dataset, images, quizzes, masks, spans)
     files: dict[str, MediaFile] = {quiz.picture.name: quiz.picture for quiz in quizzes}
+    files.update((item.name, item) for pair in spans.values() for item in pair)
     for found in images.values():
         for item in (found.drawing, found.question, found.answer, *found.photos):
             if item is not None:

@@ -283,12 +283,14 @@ def _complaint_notes(condition: Condition, decks: Mapping[str, str]) -> list[Not
     return found
 
 
-def _measure_note(measure: Measure) -> NoteSpec:
-    """One card: the span → how many cun (the other way would have several answers: many spans are 12 cun)."""
+def _measure_note(measure: Measure, pictures: tuple[MediaFile, MediaFile] | None) -> NoteSpec:
+    """One card: the span (drawn, where a drawing shows it) → how many cun; the other way would
+    have several answers, since many spans are 12 cun."""
     kind = "Bone measure (B-cun)" if measure.kind == "bone" else "Finger measure (F-cun)"
+    diagram = _diagram(*pictures, "The span, marked on the drawing") if pictures else ""
     return _spec(MEASURE, guid("measure", measure.id),
                  (plain(measure.id), kind, plain(measure.span[0].upper() + measure.span[1:]), f"{measure.cun:g} cun",
-                  inline(measure.note or ""), _sources(measure.sources)),
+                  inline(measure.note or ""), diagram, _sources(measure.sources)),
                  (f"acupressure::measure::{measure.id}", "acupressure::kind::measure"), f"measure:{measure.id}",
                  MEASURE_DECK)
 
@@ -453,9 +455,10 @@ def _spread(batches: list[tuple[list, list]]) -> list:
 
 
 def notes(dataset: Dataset, images: dict[str, PointImages], quizzes: Sequence[Quiz] = (),
-          masks: Mapping[str, Mapping[str, int]] | None = None) -> list[NoteSpec]:
+          masks: Mapping[str, Mapping[str, int]] | None = None,
+          spans: Mapping[str, tuple[MediaFile, MediaFile]] | None = None) -> list[NoteSpec]:
     """All notes of the deck, each card placed (see `place`); `masks`: the region quizzes' cloze
-    numbers, from `mask_numbers`."""
+    numbers, from `mask_numbers`; `spans`: each drawn measure's drawing and span."""
     masks = mask_numbers(quizzes, {}) if masks is None else masks
     found: list[NoteSpec] = []
     owners: dict[str, tuple] = {}
@@ -478,7 +481,7 @@ def notes(dataset: Dataset, images: dict[str, PointImages], quizzes: Sequence[Qu
         found.append(_quiz_note(quiz, masks[quiz_key(quiz)], decks))
         owners[f"quiz:{quiz_key(quiz)}"] = (None, None, quiz.title)
     for measure in dataset.measures:
-        found.append(_measure_note(measure))
+        found.append(_measure_note(measure, (spans or {}).get(measure.id)))
         owners[f"measure:{measure.id}"] = (measure.file, measure.line, f"measure {measure.id}")
     _check_ambiguous(found, owners)
     return place(found, order, decks, masks)

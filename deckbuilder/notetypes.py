@@ -175,12 +175,12 @@ SPECIAL = _model(
 
 MEASURE = _model(
     "Acupressure: measure",
-    ["Key", "Kind", "Span", "Cun", "Note", "Sources"],
+    ["Key", "Kind", "Span", "Cun", "Note", "Diagram", "Sources"],
     [
         {
             "name": "Span → cun",
-            "qfmt": _KIND.format("{{Kind}}") + '<div class="condition">{{Span}}</div><div class="ask">How many '
-            'cun?</div>',
+            "qfmt": _KIND.format("{{Kind}}") + '<div class="condition">{{Span}}</div>{{#Diagram}}<div '
+            'class="figure">{{Diagram}}</div>{{/Diagram}}<div class="ask">How many cun?</div>',
             "afmt": '{{FrontSide}}<hr id=answer><div class="graded"><div class="code">{{Cun}}</div></div>'
             + '{{#Note}}' + _details('<div class="article">{{Note}}</div>') + '{{/Note}}',
         },

@@ -22,7 +22,7 @@ from .errors import DataError, Problem
 from .load import DataFiles, YamlList
 from .media import image_problem
 from .records import (Category, Condition, ConditionPoint, Dataset, Diagram, LegacyCode, Measure, NumberingSystem,
-                      Point, Source, multiline_fields, schema)
+                      Point, Source, Span, multiline_fields, schema)
 
 # Texts shown as paragraphs, where a line break the YAML keeps becomes a line break on the card.
 MULTILINE_FIELDS = multiline_fields(Point) | multiline_fields(ConditionPoint)
@@ -642,7 +642,35 @@ def _measures(check: _Checker, raw: Any, sources: dict[str, Source | None]) -> t
             check.report(check.line(entry, "cun"), f"{cun!r} is not a number of cun", field="cun", entry=label,
                          hint="write a number such as 16 or 1.5")
         refs = _source_refs(check, entry, sources, None, label)
+        span = _span(check, entry, cun, label) if "diagram" in entry else None
         if len(check.problems) == before:
-            found[measure_id] = Measure(measure_id, kind, values["span"], float(cun), values.get("note"), refs,
-                                        check.file, _line(entry))
+            found[measure_id] = Measure(measure_id, kind, values["span"], float(cun), values.get("note"), span,
+                                        refs, check.file, _line(entry))
     return tuple(found.values())
+
+
+def _span(check: _Checker, entry: dict, cun: Any, label: str) -> Span | None:
+    """A measure's span on a drawing: the drawing must measure it, with the same number of cun."""
+    line = check.line(entry, "diagram")
+    sub = check.mapping(entry["diagram"], line, "diagram", None, "diagram", label,
+                        hint="write it as {view: leg-back, from: <landmark>, to: <landmark>}")
+    if sub is None:
+        return None
+    check.fields(sub, {"view": True, "from": True, "to": True}, "measure diagram", None, label)
+    view, start, end = (check.text(sub, key, None, label) for key in ("view", "from", "to"))
+    if view is None or start is None or end is None:
+        return None
+    if view not in atlas.VIEWS:
+        check.report(line, f"there is no view '{view}'", field="diagram", entry=label,
+                     hint=_suggest(view, list(atlas.VIEWS)) or "the views are in deckbuilder/atlas/views/")
+        return None
+    scales = [s for s in atlas.VIEWS[view].scales if {s.start, s.end} == {start, end}]
+    if not scales:
+        check.report(line, f"the view '{view}' has no cun scale from '{start}' to '{end}'", field="diagram",
+                     entry=label, hint="name the two landmarks of one of its scales (in its file's scales:)")
+        return None
+    if isinstance(cun, (int, float)) and abs(scales[0].cun - cun) > 0.1:
+        check.report(line, f"the view '{view}' measures {scales[0].cun:g} cun from '{start}' to '{end}', "
+                     f"not {cun:g}", field="diagram", entry=label, hint="one of the two is wrong")
+        return None
+    return Span(view, start, end)

@@ -183,6 +183,8 @@ def test_the_measures_subdeck(shipped):
     finger = {q.split(" How many")[0]: a for q, a in asked.items() if q.startswith("Finger measure")}
     assert sorted(finger.values()) == ["1 cun", "1 cun", "1.5 cun", "3 cun"]
     assert len(asked) == len(measures) == 20
+    drawn = [c for c in measures if "<img" in c["question"]]
+    assert len(drawn) == 14 and all(c["question"].count("<img") == 2 for c in drawn)  # drawing, span over it
 
 
 def test_every_shipped_card_asks_one_thing(shipped):
