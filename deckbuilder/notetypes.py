@@ -179,7 +179,7 @@ MEASURE = _model(
     [
         {
             "name": "Span → cun",
-            "qfmt": _KIND.format("{{Kind}}") + '<div class="condition">{{Span}}</div>{{#Diagram}}<div '
+            "qfmt": _KIND.format("{{Kind}}") + '<div class="span">{{Span}}</div>{{#Diagram}}<div '
             'class="figure">{{Diagram}}</div>{{/Diagram}}<div class="ask">How many cun?</div>',
             "afmt": '{{FrontSide}}<hr id=answer><div class="graded"><div class="code">{{Cun}}</div></div>'
             + '{{#Note}}' + _details('<div class="article">{{Note}}</div>') + '{{/Note}}',
