@@ -9,9 +9,12 @@ from pathlib import Path
 import pytest
 from anki.collection import Collection
 
+from deckbuilder import measures as finger_measures
 from deckbuilder.build import build
+from deckbuilder.load import load
 from deckbuilder.notetypes import CSS
 from deckbuilder.records import Measure, field_table
+from deckbuilder.validate import validate
 
 from .conftest import DATA, MEDIA, import_apkg
 from .test_anki_import import graded, text
@@ -181,8 +184,8 @@ def test_the_measures_subdeck(shipped):
     assert asked["Bone measure (B-cun) Down the forearm, from the elbow crease to the wrist crease How many cun?"] \
         == "12 cun"
     finger = {q.split(" How many")[0]: a for q, a in asked.items() if q.startswith("Finger measure")}
-    assert sorted(finger.values()) == ["1 cun", "1 cun", "1.5 cun", "3 cun"]
-    assert len(asked) == len(measures) == 20
+    assert sorted(finger.values()) == ["1 cun", "1 cun", "1.5 cun", "2 cun", "3 cun"]
+    assert len(asked) == len(measures) == 21
     drawn = [c for c in measures if "<img" in c["question"]]
     assert len(drawn) == 14 and all(c["question"].count("<img") == 2 for c in drawn)  # drawing, span over it
 
@@ -196,3 +199,12 @@ def test_every_shipped_card_asks_one_thing(shipped):
         answer = graded(card["answer"])
         assert len(answer.split()) <= 25 and "<li>" not in card["answer"].split('class="graded"', 1)[1].split(
             "</div></div>", 1)[0], (card["template"], answer)
+
+
+def test_the_finger_measure_cards_teach_what_the_texts_are_checked_against():
+    """The cards and the check of the points' texts (deckbuilder/measures.py) count fingers alike."""
+    dataset = validate(load(DATA), MEDIA)
+    taught = {m.id: m.cun for m in dataset.measures if m.kind == "finger"}
+    for count, word in ((2, "two"), (3, "three"), (4, "four")):
+        assert taught[f"{word}-fingers"] == finger_measures.FINGERS[count]
+    assert taught["thumb-width"] == 1
