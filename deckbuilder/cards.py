@@ -18,14 +18,12 @@ from typing import Mapping, NamedTuple, Sequence
 
 import genanki
 
-from .categories import describe, reverse
-from .codes import channel_title
 from .errors import DataError, Problem
 from .markup import bullet_list, inline, plain
 from .media import MediaFile, PointImages, Quiz
-from .notetypes import (INDICATION, LOCATION, MEASURE, MEASURE_DECK, NAME_CODE, NOTE_TYPES, REGION_QUIZ, SPECIAL,
-                        START_DECK, meridian_deck)
+from .notetypes import Language, language
 from .records import Condition, Dataset, Measure, Point
+from .translate import Texts, plain_marked, visible
 
 GUID_NAMESPACE = "deckbuilder-acupressure"
 START_CONDITION = "lower-back-pain"  # the seed of the deck: its points are studied first
@@ -96,20 +94,22 @@ def _spec(model: genanki.Model, note_guid: str, fields: tuple[str, ...], tags: t
     return NoteSpec(model, note_guid, fields + ("",) * (len(model.fields) - len(fields)), tags, owner, deck)
 
 
-def guid(kind: str, stable_id: str) -> str:
-    """GUIDs come from the permanent id only, so correcting a code or a text updates in place."""
-    return genanki.guid_for(GUID_NAMESPACE, kind, stable_id)
+def guid(kind: str, stable_id: str, namespace: str = GUID_NAMESPACE) -> str:
+    """GUIDs come from the permanent id only, so correcting a code or a text updates in place; a deck
+    in another language has a namespace of its own, so a collection may hold both."""
+    return genanki.guid_for(namespace, kind, stable_id)
 
 
 def _tag(text: str) -> str:
     return "-".join(text.lower().split())
 
 
-def _point_tags(point: Point, condition_ids: list[str]) -> set[str]:
+def _point_tags(point: Point, condition_ids: list[str], texts: Texts) -> set[str]:
     tags = {f"acupressure::point::{point.id}",
             f"acupressure::meridian::{_tag(point.meridian)}",
             f"acupressure::region::{point.region}"}
     tags.update(f"acupressure::condition::{c}" for c in condition_ids)
+    tags.update(filter(None, [texts.code_tag(point.code)]))
     return tags
 
 
@@ -125,18 +125,19 @@ def _caution(point: Point) -> str:
     return bullet_list(point.cautions) if point.cautions else ""
 
 
-def _aliases(point: Point) -> str:
+def _aliases(point: Point, texts: Texts) -> str:
     by_system: dict[str, list[str]] = defaultdict(list)
     for legacy in point.legacy_codes:
         by_system[legacy.system.name].append(legacy.code)
     if not by_system:
         return ""
-    return "Also written: " + "; ".join(f"{plain(', '.join(found))} ({plain(system)})"
-                                        for system, found in by_system.items())
+    return texts("Also written:") + " " + "; ".join(f"{plain(', '.join(found))} "
+                                                    f"({plain(texts(system, 'numbering_systems'))})"
+                                                    for system, found in by_system.items())
 
 
 def _img(media: MediaFile | None, alt: str) -> str:
-    return f'<img src="{escape(media.name)}" alt="{escape(alt)}">' if media else ""
+    return f'<img src="{escape(media.name)}" alt="{escape(plain_marked(alt))}">' if media else ""
 
 
 def _diagram(drawing: MediaFile | None, marker: MediaFile | None, alt: str) -> str:
@@ -146,21 +147,21 @@ def _diagram(drawing: MediaFile | None, marker: MediaFile | None, alt: str) -> s
     return f'<div class="diagram">{_img(drawing, "")}{_img(marker, alt)}</div>'
 
 
-def _sides(point: Point) -> str:
+def _sides(point: Point, texts: Texts) -> str:
     if point.meridian in ("governor vessel", "conception vessel"):
-        return "A single point, on the midline."
+        return texts("A single point, on the midline.")
     if point.meridian == "extra":  # one on the midline, or several on each side: the location says
-        return "An extra point: the location says how many there are."
-    return "On both sides of the body."
+        return texts("An extra point: the location says how many there are.")
+    return texts("On both sides of the body.")
 
 
 def _name(point: Point) -> str:
     return f"{plain(point.pinyin)} · {plain(point.english[0])}"
 
 
-def _point_line(point: Point, english: bool = True) -> str:
+def _point_line(point: Point, texts: Texts, english: bool = True) -> str:
     """Code and name; a code is bold, which style.css keeps on one line (EX-UE7 never breaks)."""
-    return f"<b>{plain(point.code)}</b> " + (_name(point) if english else plain(point.pinyin))
+    return f"<b>{plain(texts.code(point.code))}</b> " + (_name(point) if english else plain(point.pinyin))
 
 
 def _folded(text: str) -> str:
@@ -168,7 +169,7 @@ def _folded(text: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c)).casefold()
 
 
-def _homophones(dataset: Dataset) -> dict[str, str]:
+def _homophones(dataset: Dataset, texts: Texts) -> dict[str, str]:
     """Point id -> what the name cards say of other points whose pinyin sounds the same."""
     by_sound: dict[str, list[Point]] = defaultdict(list)
     for point in dataset.points:
@@ -179,17 +180,19 @@ def _homophones(dataset: Dataset) -> dict[str, str]:
             others = [o for o in group if o is not point]
             if others:
                 said[point.id] = "; ".join(
-                    f"{'Same pinyin as' if o.pinyin == point.pinyin else 'Sounds like'} <b>{plain(o.code)}</b> "
-                    f"{plain(o.pinyin)} ({plain(o.hanzi)}, {plain(o.english[0])}): another point"
+                    texts("Same pinyin as {point}: another point" if o.pinyin == point.pinyin else
+                          "Sounds like {point}: another point").format(
+                        point=f"<b>{plain(texts.code(o.code))}</b> {plain(o.pinyin)} ({plain(o.hanzi)}, "
+                              f"{plain(o.english[0])})")
                     for o in others)
     return said
 
 
 def _words(text: str) -> set[str]:
-    return set(re.findall(r"[a-z]+", text.casefold())) - {"the", "of", "point", "meridian", "and", "a"}
+    return set(re.findall(r"[^\W\d_]+", text.casefold())) - {"the", "of", "point", "meridian", "and", "a"}
 
 
-def _apart(dataset: Dataset) -> dict[str, str]:
+def _apart(dataset: Dataset, texts: Texts) -> dict[str, str]:
     """Point id -> what sets it apart from the other points whose uses card has the same answer.
 
     The uses card grades one use, the first; where other points share it, the card names what
@@ -207,92 +210,98 @@ def _apart(dataset: Dataset) -> dict[str, str]:
                 continue
             theirs = {use.casefold() for o in others for use in o.indications}
             own = next((use for use in point.indications[1:] if use.casefold() not in theirs), None)
-            codes = [f"<b>{plain(o.code)}</b>" for o in others]
-            named = (", ".join(codes[:-1]) + " and " + codes[-1] if 1 < len(codes) <= 3 else "".join(codes)
-                     if len(codes) == 1 else f"{len(codes)} other points")
-            what = (f"what sets <b>{plain(point.code)}</b> apart: {inline(own)}" if own else
-                    f"<b>{plain(point.code)}</b> is the one on the {plain(_where(point))}")
-            said[point.id] = f"Also the main use of {named}; {what}."
+            codes = [f"<b>{plain(texts.code(o.code))}</b>" for o in others]
+            named = (texts("{some} and {last}").format(some=", ".join(codes[:-1]), last=codes[-1])
+                     if 1 < len(codes) <= 3 else "".join(codes) if len(codes) == 1
+                     else texts("{count} other points").format(count=len(codes)))
+            code = f"<b>{plain(texts.code(point.code))}</b>"
+            what = (texts("what sets {code} apart: {use}").format(code=code, use=inline(own)) if own else
+                    texts("{code} is the one on the {where}").format(code=code, where=plain(_where(point, texts))))
+            said[point.id] = texts("Also the main use of {named}; {what}.").format(named=named, what=what)
     return said
 
 
-def _where(point: Point) -> str:
+def _where(point: Point, texts: Texts) -> str:
     """Its region and meridian, in plain text: "wrist (Triple energizer meridian)"."""
-    meridian = "extra point" if point.meridian == "extra" else channel_title(point.meridian)
-    return f"{point.region.replace('-', ' ')} ({meridian})"
+    return f"{texts.region(point.region)} ({texts.meridian(point)})"
 
 
-def _point_notes(point: Point, condition_ids: list[str], images: PointImages, deck: str, apart: str = "",
-                 sounds_like: str = "") -> list[NoteSpec]:
-    tags = _point_tags(point, condition_ids)
+def _point_notes(point: Point, condition_ids: list[str], images: PointImages, deck: str, lang: Language,
+                 apart: str = "", sounds_like: str = "") -> list[NoteSpec]:
+    texts, space = lang.texts, lang.guid_namespace
+    tags = _point_tags(point, condition_ids, texts)
     owner = f"point:{point.id}"
-    code, caution, sources = plain(point.code), _caution(point), _sources(point.sources)
-    meridian = "Extra point (off the meridians)" if point.meridian == "extra" else plain(channel_title(point.meridian))
+    code, caution, sources = plain(texts.code(point.code)), _caution(point), _sources(point.sources)
+    meridian = plain(texts.meridian(point))
     article = inline(point.article) if point.article else ""
-    photos = "".join(_img(photo, "Photo of the point's area") for photo in images.photos)
-    aliases = "<br>".join(filter(None, (_aliases(point), sounds_like)))
+    photos = "".join(_img(photo, texts("Photo of the point's area")) for photo in images.photos)
+    aliases = "<br>".join(filter(None, (_aliases(point, texts), sounds_like)))
     found = [
-        _spec(NAME_CODE, guid("name-code", point.id),
+        _spec(lang.name_code, guid("name-code", point.id, space),
                  (code, plain(point.pinyin), plain(point.hanzi), plain(point.hanzi_traditional or ""),
                   plain(point.english[0]), plain(", ".join(point.english[1:])), aliases, meridian,
                   article, sources), _kind(tags, "name"), owner, deck),
-        _spec(LOCATION, guid("location", point.id),
+        _spec(lang.location, guid("location", point.id, space),
                  (code, _name(point), inline(point.location),
-                  "Landmarks: " + plain(", ".join(point.landmarks)), inline(point.how_to_find),
-                  _diagram(images.drawing, images.question, "Where the point is"),
-                  _diagram(images.drawing, images.answer, f"{point.code} {point.pinyin} marked"), photos,
-                  _sides(point), caution, sources), _kind(tags, "location"), owner, deck),
+                  texts("Landmarks:") + " " + plain(", ".join(point.landmarks)), inline(point.how_to_find),
+                  _diagram(images.drawing, images.question, texts("Where the point is")),
+                  _diagram(images.drawing, images.answer, texts("{point} marked").format(
+                      point=f"{point.code} {point.pinyin}")), photos,
+                  _sides(point, texts), caution, sources), _kind(tags, "location"), owner, deck),
     ]
     if point.indications:  # a landmark-only point (ST17) has no uses to learn
-        found.append(_spec(INDICATION, guid("uses", point.id),
+        found.append(_spec(lang.indication, guid("uses", point.id, space),
                            (code, code, _name(point), inline(point.indications[0]),
                             plain(", ".join(point.indications[1:])), "", "", apart, "", article, caution, sources),
                            _kind(tags, "uses"), owner, deck))
+    meridian_code = "EX" if point.code.startswith("EX-") else point.code[:2]
     for category in point.categories:
         key = "/".join(filter(None, (point.id, category.kind, category.detail)))
-        question, answer = reverse(category, point.meridian)
+        question, answer = texts.reverse(category, meridian_code, point.meridian)
         category_tag = f"acupressure::category::{category.kind}"
         # "BL23 · Kidney Shu: the back-shu point of which organ?" would answer itself: no English name
         english = not _words(answer) & _words(" ".join(point.english))
         found.append(_spec(
-            SPECIAL, guid("special", key),
-            (f"{code} {plain(category.kind)}", plain(describe(category, point.meridian)),
-             plain(question[0].upper() + question[1:]), _point_line(point, english), plain(answer),
+            lang.special, guid("special", key, space),
+            (f"{code} {plain(category.kind)}", plain(texts.describe(category, meridian_code, point.meridian)),
+             plain(question[0].upper() + question[1:]), _point_line(point, texts, english), plain(answer),
              sources), _kind(tags | {category_tag}, "special"), owner, deck))
     return found
 
 
-def _complaint_notes(condition: Condition, decks: Mapping[str, str]) -> list[NoteSpec]:
+def _complaint_notes(condition: Condition, decks: Mapping[str, str], lang: Language) -> list[NoteSpec]:
     """One note per core point of the complaint, asked by where it is: "lower back pain: which
     point, on the ankle?". Where two core points share a region, the meridian tells them apart."""
-    article = "<br>".join(f"Not standard: {_point_line(extra.point)}. {inline(extra.note)}"
+    texts = lang.texts
+    article = "<br>".join(f"{texts('Not standard:')} {_point_line(extra.point, texts)}. {inline(extra.note)}"
                           for extra in condition.article_only)
     found = []
     regions = defaultdict(int)
     for point in condition.core:
         regions[point.region] += 1
     for point in condition.core:
-        hint = _where(point) if regions[point.region] > 1 else point.region.replace("-", " ")
+        hint = _where(point, texts) if regions[point.region] > 1 else texts.region(point.region)
         tags = {f"acupressure::condition::{condition.id}", f"acupressure::region::{condition.region}",
                 f"acupressure::point::{point.id}"}
         found.append(_spec(
-            INDICATION, guid("complaint", f"{condition.id}/{point.id}"),
-            (f"{plain(condition.name)} {plain(point.code)}", "", "", "", "", plain(condition.name.capitalize()),
-             "", plain(hint), _point_line(point), article, _caution(point), _sources(condition.sources)),
+            lang.indication, guid("complaint", f"{condition.id}/{point.id}", lang.guid_namespace),
+            (f"{plain(condition.name)} {plain(point.code)}", "", "", "", "", plain(texts.first_upper(condition.name)),
+             "", plain(hint), _point_line(point, texts), article, _caution(point), _sources(condition.sources)),
             _kind(tags, "complaint"), f"condition:{condition.id}", decks[point.id]))
     return found
 
 
-def _measure_note(measure: Measure, pictures: tuple[MediaFile, MediaFile] | None) -> NoteSpec:
+def _measure_note(measure: Measure, pictures: tuple[MediaFile, MediaFile] | None, lang: Language) -> NoteSpec:
     """One card: the span (drawn, where a drawing shows it) → how many cun; the other way would
     have several answers, since many spans are 12 cun."""
-    kind = "Bone measure (B-cun)" if measure.kind == "bone" else "Finger measure (F-cun)"
-    diagram = _diagram(*pictures, "The span, marked on the drawing") if pictures else ""
-    return _spec(MEASURE, guid("measure", measure.id),
+    texts = lang.texts
+    kind = texts("Bone measure (B-cun)" if measure.kind == "bone" else "Finger measure (F-cun)")
+    diagram = _diagram(*pictures, texts("The span, marked on the drawing")) if pictures else ""
+    return _spec(lang.measure, guid("measure", measure.id, lang.guid_namespace),
                  (plain(measure.id), kind, plain(measure.span[0].upper() + measure.span[1:]), f"{measure.cun:g} cun",
                   inline(measure.note or ""), diagram, _sources(measure.sources)),
                  (f"acupressure::measure::{measure.id}", "acupressure::kind::measure"), f"measure:{measure.id}",
-                 MEASURE_DECK)
+                 lang.measure_deck)
 
 
 def quiz_key(quiz: Quiz) -> str:
@@ -317,17 +326,18 @@ def mask_numbers(quizzes: Sequence[Quiz], before: Mapping[str, Mapping[str, int]
     return numbers
 
 
-def _quiz_note(quiz: Quiz, numbers: Mapping[str, int], decks: Mapping[str, str]) -> NoteSpec:
+def _quiz_note(quiz: Quiz, numbers: Mapping[str, int], decks: Mapping[str, str], lang: Language) -> NoteSpec:
     """Anki's image occlusion: a mask over each point's tag; the learner names the masked point."""
     masks = " ".join(f"{{{{c{numbers[point.id]}::image-occlusion:rect:left={left:.4f}:"
                      f"top={top:.4f}:width={width:.4f}:height={height:.4f}:oi=1}}}}"
                      for point, (left, top, width, height) in zip(quiz.points, quiz.boxes))
-    names = "<br>".join(_point_line(point) for point in quiz.points)
+    texts = lang.texts
+    names = "<br>".join(_point_line(point, texts) for point in quiz.points)
     key = quiz_key(quiz)
     tags = (f"acupressure::view::{quiz.view}", f"acupressure::quiz::{key}", "acupressure::kind::region-quiz")
-    return _spec(REGION_QUIZ, guid("region-quiz", key),
-                 (masks, _img(quiz.picture, quiz.title), f"Region quiz: {plain(quiz.title)}. Which point?", names,
-                  ""), tags, f"quiz:{key}", decks[quiz.points[0].id])
+    return _spec(lang.region_quiz, guid("region-quiz", key, lang.guid_namespace),
+                 (masks, _img(quiz.picture, quiz.title), texts("Region quiz: {title}. Which point?").format(
+                     title=plain(quiz.title)), names, ""), tags, f"quiz:{key}", decks[quiz.points[0].id])
 
 
 _FIELD_REF = re.compile(r"\{\{[#^/]?\s*(?:[^}:]*:)*([^}:]+?)\s*\}\}")
@@ -340,13 +350,13 @@ def _question_fields(model: genanki.Model, template: dict) -> list[int]:
     return [names.index(name) for name in used if name in names]
 
 
-def _check_ambiguous(notes: list[NoteSpec], owners: dict[str, tuple]) -> None:
+def _check_ambiguous(notes: list[NoteSpec], owners: dict[str, tuple], note_types: Sequence[genanki.Model]) -> None:
     """A question that fits two notes cannot be answered; report it rather than write the card."""
     problems = []
     by_model: dict[genanki.Model, list[NoteSpec]] = defaultdict(list)
     for note in notes:
         by_model[note.model].append(note)
-    for model in NOTE_TYPES:
+    for model in note_types:
         made = {note.guid: set(note.card_ords) for note in by_model[model]}
         for ord_, template in enumerate(model.templates):
             shown = itemgetter(*_question_fields(model, template))  # one field's text, or a tuple of them
@@ -456,10 +466,14 @@ def _spread(batches: list[tuple[list, list]]) -> list:
 
 def notes(dataset: Dataset, images: dict[str, PointImages], quizzes: Sequence[Quiz] = (),
           masks: Mapping[str, Mapping[str, int]] | None = None,
-          spans: Mapping[str, tuple[MediaFile, MediaFile]] | None = None) -> list[NoteSpec]:
+          spans: Mapping[str, tuple[MediaFile, MediaFile]] | None = None, lang: Language | None = None
+          ) -> list[NoteSpec]:
     """All notes of the deck, each card placed (see `place`); `masks`: the region quizzes' cloze
-    numbers, from `mask_numbers`; `spans`: each drawn measure's drawing and span."""
+    numbers, from `mask_numbers`; `spans`: each drawn measure's drawing and span; in English unless
+    `lang` says."""
     masks = mask_numbers(quizzes, {}) if masks is None else masks
+    lang = lang or language()
+    texts = lang.texts
     found: list[NoteSpec] = []
     owners: dict[str, tuple] = {}
     condition_ids: dict[str, list[str]] = defaultdict(list)
@@ -468,20 +482,22 @@ def notes(dataset: Dataset, images: dict[str, PointImages], quizzes: Sequence[Qu
             condition_ids[member.id].append(condition.id)
     seed = {p.id for p in start_points(dataset)}
     order = study_order(dataset)
-    decks = {p.id: START_DECK if p.id in seed else meridian_deck(p) for p in order}
-    apart, sounds_like = _apart(dataset), _homophones(dataset)
+    decks = {p.id: lang.start_deck if p.id in seed else lang.meridian_deck(p) for p in order}
+    apart, sounds_like = _apart(dataset, texts), _homophones(dataset, texts)
     for point in order:
-        found.extend(_point_notes(point, condition_ids[point.id], images[point.id], decks[point.id],
+        found.extend(_point_notes(point, condition_ids[point.id], images[point.id], decks[point.id], lang,
                                   apart.get(point.id, ""), sounds_like.get(point.id, "")))
         owners[f"point:{point.id}"] = (point.file, point.line, point.code)
     for condition in dataset.conditions:
-        found.extend(_complaint_notes(condition, decks))
+        found.extend(_complaint_notes(condition, decks, lang))
         owners[f"condition:{condition.id}"] = (condition.file, condition.line, condition.name)
     for quiz in quizzes:
-        found.append(_quiz_note(quiz, masks[quiz_key(quiz)], decks))
+        found.append(_quiz_note(quiz, masks[quiz_key(quiz)], decks, lang))
         owners[f"quiz:{quiz_key(quiz)}"] = (None, None, quiz.title)
     for measure in dataset.measures:
-        found.append(_measure_note(measure, (spans or {}).get(measure.id)))
+        found.append(_measure_note(measure, (spans or {}).get(measure.id), lang))
         owners[f"measure:{measure.id}"] = (measure.file, measure.line, f"measure {measure.id}")
-    _check_ambiguous(found, owners)
+    _check_ambiguous(found, owners, lang.note_types)
+    if not texts.english:  # the English stand-ins marked as such, now that the text is HTML
+        found = [note._replace(fields=tuple(map(visible, note.fields))) for note in found]
     return place(found, order, decks, masks)

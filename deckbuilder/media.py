@@ -11,12 +11,15 @@ import hashlib
 import json
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 from . import atlas
 from .cache import Cache, files_digest
 from .codes import EXTRA_REGIONS, MERIDIANS, channel_title
 from .records import Diagram, Point
+
+if TYPE_CHECKING:
+    from .translate import Texts
 
 IMAGE_TYPES = {
     ".png": lambda head: head.startswith(b"\x89PNG\r\n\x1a\n"),
@@ -100,24 +103,31 @@ class DiagramCache:
     that shapes them, so a rebuild renders only what changed. A picture's name holds a hash of its
     content, and what is read back is checked against it: a damaged entry is rendered again."""
 
-    def __init__(self, cache: Cache):
+    def __init__(self, cache: Cache, words: tuple[tuple[str, str], ...] = ()):
+        """`words`: (English, translation) of the texts the pictures show, for a deck in another language."""
         self.rendered = 0
         self._cache = cache
         self._bases: dict[str, MediaFile] = {}
+        self.words = words
+        self._said = dict(words)
+        self._words_key = hashlib.sha256(json.dumps(words).encode()).hexdigest()[:16] if words else None
 
     def base(self, view: str) -> MediaFile:
         """The view's drawing, shared by every point on it (looked up once per view)."""
         if view not in self._bases:
-            self._bases[view] = self._file([drawing_code(), atlas.VIEWS[view].digest],
-                                           lambda: atlas.base(view))
+            self._bases[view] = self._file([drawing_code(), atlas.VIEWS[view].digest, self._words_key],
+                                           lambda: atlas.base(view, self.words))
         return self._bases[view]
 
     def overlay(self, diagram: Diagram, label: str | None) -> MediaFile:
         """One point's marker (and label and measure), shown over the view's drawing."""
-        position = atlas.Position(diagram.view, diagram.x, diagram.y, diagram.origin, diagram.measure)
+        measure = diagram.measure
+        if measure is not None and self.words:  # "1.5 cun" in the deck's language: "1,5 Cun"
+            measure = self._said.get(".", ".").join(measure.split(".")).replace("cun", self._said.get("cun", "cun"))
+        position = atlas.Position(diagram.view, diagram.x, diagram.y, diagram.origin, measure)
         return self._file([drawing_code(), atlas.VIEWS[diagram.view].digest, diagram.x, diagram.y,
-                           diagram.origin, diagram.measure, label],
-                          lambda: atlas.overlay(diagram.view, position, label=label))
+                           diagram.origin, measure, label, self._words_key],
+                          lambda: atlas.overlay(diagram.view, position, label=label, words=self.words))
 
     def span(self, view: str, start: str, end: str) -> MediaFile:
         """A bone measure's span between two landmarks, shown over the view's drawing."""
@@ -126,8 +136,8 @@ class DiagramCache:
 
     def quiz(self, view: str, points: list[tuple[float, float, str]]) -> MediaFile:
         """The view with every point's code tagged, for the region quiz."""
-        return self._file([drawing_code(), atlas.VIEWS[view].digest, "quiz", points],
-                          lambda: atlas.quiz(view, points))
+        return self._file([drawing_code(), atlas.VIEWS[view].digest, "quiz", points, self._words_key],
+                          lambda: atlas.quiz(view, points, self.words))
 
     def _file(self, shaped_by: list, render: Callable[[], bytes]) -> MediaFile:
         """From the cache if it is intact there, or rendered."""
@@ -184,7 +194,7 @@ def group_name(group: str) -> str:
     return f"extra points of the {EXTRA_REGIONS[group.removeprefix('EX-')][0]}"
 
 
-def quizzes(points: tuple[Point, ...], cache: DiagramCache) -> list[Quiz]:
+def quizzes(points: tuple[Point, ...], cache: DiagramCache, texts: Texts | None = None) -> list[Quiz]:
     """One quiz for each meridian on each view: a picture with one channel's points stays legible
     as the atlas fills, and adding a meridian to a view leaves the quizzes already studied alone."""
     groups: dict[tuple[str, str], list[Point]] = {}
@@ -196,6 +206,7 @@ def quizzes(points: tuple[Point, ...], cache: DiagramCache) -> list[Quiz]:
         tags = [(p.diagram.x, p.diagram.y, p.code) for p in members]
         width, height = atlas.quiz_size(view)
         boxes = tuple((x / width, y / height, w / width, h / height) for x, y, w, h in atlas.quiz_boxes(view, tags))
-        title = f"{atlas.VIEWS[view].title}: {group_name(group)}"
+        title = f"{atlas.VIEWS[view].title}: {group_name(group)}" if texts is None or texts.english else (
+            f"{texts.plain(atlas.VIEWS[view].title, 'views')}: {texts.group(group)}")
         found.append(Quiz(view, group, title, cache.quiz(view, tags), tuple(members), boxes))
     return found

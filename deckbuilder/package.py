@@ -205,7 +205,8 @@ def _masks(quizzes: list[tuple]) -> dict[str, dict[str, int]]:
         key = re.search(r"acupressure::quiz::(\S+)", tags)
         parts = fields.split("\x1f")
         numbers = [int(n) for n in CLOZE.findall(parts[0])]
-        codes = re.findall(r"<b>([^<]+)</b>", parts[3]) if len(parts) > 3 else []
+        # the code is the first word: a deck in another language adds its own, "<b>HT7 (He 7)</b>"
+        codes = re.findall(r"<b>([^<\s]+)[^<]*</b>", parts[3]) if len(parts) > 3 else []
         if key and len(codes) == len(numbers):
             masks[key.group(1)] = dict(zip(codes, numbers))
     return masks

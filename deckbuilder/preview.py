@@ -17,7 +17,8 @@ from pathlib import Path
 from .build import Deck
 from .cards import NoteSpec
 from .errors import OutputError
-from .notetypes import CSS, OCCLUSION_CSS
+from .notetypes import OCCLUSION_CSS
+from .translate import plain_marked
 
 _TAG = re.compile(r"\{\{([#^/]?)\s*([^}]*?)\s*\}\}")
 _EMPTY = re.compile(r"^(?:\s|<br\s*/?>|<div>\s*</div>|&nbsp;)*$", re.IGNORECASE)
@@ -161,7 +162,7 @@ def _page(deck: Deck, night: bool) -> str:
                 f'{as_drawn(card.question)}</div></section><section><h4>Answer</h4>'
                 f'<div class="card card{card.ord + 1}{mode}">{as_drawn(card.answer)}</div></section></div></article>')
         sections.append(f'<section class="owner" id="{escape(owner.replace(":", "-"))}">'
-                        f'<h2>{escape(titles[owner])}</h2>{"".join(rows)}</section>')
+                        f'<h2>{escape(plain_marked(titles[owner]))}</h2>{"".join(rows)}</section>')
     other = "index.html" if night else "night.html"
     other_label = "day mode" if night else "night mode"
     page_bg = "#121214" if night else "#eceef1"
@@ -170,7 +171,7 @@ def _page(deck: Deck, night: bool) -> str:
 <html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Acupressure deck preview</title>
-<style>{CSS}{OCCLUSION_CSS}</style>
+<style>{deck.language.name_code.css}{OCCLUSION_CSS}</style>
 <style>
 body.preview {{ margin: 0; padding: 16px; background: {page_bg}; color: {page_fg};
   font-family: system-ui, sans-serif; }}

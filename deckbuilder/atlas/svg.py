@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import functools
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Mapping, Sequence
 
 from .geometry import Point, Shape, Transform, fmt
@@ -194,9 +194,16 @@ class _Layout:
     ink: tuple[Ink, ...]                      # drawn structures an answer label should not hide
 
 
+Words = tuple[tuple[str, str], ...]  # (English, translation) of the texts a picture shows
+
+
 @functools.cache
-def _layout(view: str) -> _Layout:
+def _layout(view: str, words: Words = ()) -> _Layout:
     v = VIEWS[view]
+    if words:  # a deck in another language: the same drawing, its texts translated
+        said = dict(words)
+        v = replace(v, title=said.get(v.title, v.title), orientation=tuple(said.get(o, o) for o in v.orientation),
+                    drawing=tuple(replace(lm, label=said.get(lm.label, lm.label)) for lm in v.drawing))
     frame = _frame(view)
     H = v.height
     OV, CU = _panels(H)
@@ -303,16 +310,16 @@ def _svg(height: float, elements: Sequence[str]) -> bytes:
         *elements, "</svg>"]) + "\n").encode("utf-8")
 
 
-def base(view: str) -> bytes:
+def base(view: str, words: Words = ()) -> bytes:
     """SVG bytes (UTF-8) of the view with no point on it: the body, its landmarks and their names.
 
     Cards show it under an `overlay` of the same size, so a deck holds each view's drawing once.
     """
-    layout = _layout(view)
+    layout = _layout(view, words)
     return _svg(layout.frame.height, layout.drawing)
 
 
-def overlay(view: str, position: Position, *, label: str | None = None) -> bytes:
+def overlay(view: str, position: Position, *, label: str | None = None, words: Words = ()) -> bytes:
     """SVG bytes (UTF-8), transparent but for the point: its markers in both panels and, with a
     label ('BL60 Kunlun', answer side), that label beside the close-up marker and the cun
     dimension line from the landmark it was measured from. label=None is the question side:
@@ -333,7 +340,7 @@ def overlay(view: str, position: Position, *, label: str | None = None) -> bytes
                          f' font-weight="bold" stroke="{HALO}" stroke-width="3" paint-order="stroke"'))
     out += _marker(mx, my, big=True)
     if label is not None:
-        layout = _layout(view)  # the label keeps clear of what the view draws
+        layout = _layout(view, words)  # the label keeps clear of what the view draws
         bx, by, bw, bh = answer_box(mx, my, label, layout.label_boxes, layout.leaders, layout.ink,
                                     frame.panel)
         nx, ny = min(max(mx, bx), bx + bw), min(max(my, by), by + bh)
@@ -398,10 +405,10 @@ def quiz_size(view: str) -> tuple[float, float]:
     return W, _frame(view).height
 
 
-def quiz(view: str, points: Sequence[tuple[float, float, str]]) -> bytes:
+def quiz(view: str, points: Sequence[tuple[float, float, str]], words: Words = ()) -> bytes:
     """The view with every point marked and its code in a tag: the picture of Anki's image
     occlusion, whose masks are the tags (`quiz_boxes`)."""
-    layout = _layout(view)
+    layout = _layout(view, words)
     out = list(layout.drawing)
     tags = []
     for (bx, by, w, h), (x, y, label) in zip(quiz_boxes(view, points), points):
