@@ -23,7 +23,6 @@ from .translate import ENGLISH, UNTRANSLATED_CSS, Texts, plain_marked, visible
 
 DECK_ID = 1579481825
 DECK_NAME = "Acupressure points"
-# Subdecks, so a learner can study what they choose; Anki sorts them by name.
 
 
 CSS = resources.files("deckbuilder").joinpath("style.css").read_text(encoding="utf-8")
