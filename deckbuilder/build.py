@@ -16,7 +16,7 @@ from . import atlas, cards, media, package, state, translate
 from .cache import Cache
 from .cards import START_CONDITION, NoteSpec, start_points
 from .errors import OutputError, Problem, SelectionError
-from .files import remove_leftovers
+from .files import remove_leftovers, scratch_fits
 from .load import load
 from .media import DiagramCache, MediaFile
 from .notetypes import NOTE_TYPES, Language, deck_id, description, language, measure_description, start_description
@@ -47,6 +47,7 @@ class Deck:
     description: str = ""
     gaps: tuple[Gap, ...] = ()        # texts a translated deck shows in English (marked)
     leftovers: tuple[Problem, ...] = ()  # translations of what the English does not have: not shown
+    skipped: tuple[tuple[Path, str], ...] = ()  # editors' leftovers in points/, not read (load.leftover)
 
     @functools.cached_property
     def card_count(self) -> int:
@@ -94,14 +95,14 @@ def prepare(data_dir: Path = DEFAULT_DATA, media_dir: Path = DEFAULT_MEDIA,
     about = description(dataset, texts)
     gaps = () if translation is None else (*translation.gaps, *translate.text_gaps(texts))
     leftovers = () if translation is None else tuple(translation.leftovers)
-    files: dict[str, MediaFile] = {quiz.picture.name: quiz.picture for quiz in quizzes}
-    files.update((item.name, item) for pair in spans.values() for item in pair)
+    media_files: dict[str, MediaFile] = {quiz.picture.name: quiz.picture for quiz in quizzes}
+    media_files.update((item.name, item) for pair in spans.values() for item in pair)
     for found in images.values():
         for item in (found.drawing, found.question, found.answer, *found.photos):
             if item is not None:
-                files[item.name] = item
-    return Deck(dataset, notes, sorted(files.values(), key=lambda m: m.name), diagrams.rendered, masks,
-                everything - _owners(dataset), words, about, gaps, leftovers)
+                media_files[item.name] = item
+    return Deck(dataset, notes, sorted(media_files.values(), key=lambda m: m.name), diagrams.rendered, masks,
+                everything - _owners(dataset), words, about, gaps, leftovers, files.skipped)
 
 
 def _owners(dataset: Dataset) -> frozenset[str]:
@@ -117,6 +118,7 @@ def build(data_dir: Path = DEFAULT_DATA, media_dir: Path = DEFAULT_MEDIA,
     """Build the .apkg; the previous file and state stay untouched unless the whole build succeeds."""
     output = Path(output)
     target = package.target(output)  # an output that can never be written is said before any work
+    scratch_fits(target, state.state_path(output))  # and so is a name too long
     remove_leftovers(target.parent)  # of a build that was killed
     state_file = state.state_path(output)
     previous = state.read(state_file)

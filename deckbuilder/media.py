@@ -6,9 +6,12 @@ name: Anki keeps a file it already has under its old name and would otherwise sh
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import json
+import os
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Callable
@@ -29,7 +32,52 @@ IMAGE_TYPES = {
     ".webp": lambda head: head[:4] == b"RIFF" and head[8:12] == b"WEBP",
     ".svg": lambda head: head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith((b"<?xml", b"<svg")),
 }
+
+
+def _png_whole(data: bytes) -> bool:
+    """The IHDR chunk first (a size that is not 0 by 0), the IEND chunk last."""
+    return (data[8:16] == b"\x00\x00\x00\x0dIHDR" and len(data) >= 45 and data[16:20] != b"\0" * 4
+            and data[20:24] != b"\0" * 4 and b"IEND" in data[-32:])
+
+
+def _jpeg_whole(data: bytes) -> bool:
+    """Segments from the start marker to a frame header (SOF: the size), and the end marker."""
+    at = 2
+    while at + 4 <= len(data) and data[at] == 0xFF:
+        marker = data[at + 1]
+        if marker in (0xC0, 0xC1, 0xC2, 0xC3, 0xC5, 0xC6, 0xC7, 0xC9, 0xCA, 0xCB, 0xCD, 0xCE, 0xCF):
+            return at + 9 <= len(data) and b"\xff\xd9" in data[-32:]
+        at += 2 + int.from_bytes(data[at + 2:at + 4], "big")
+    return False
+
+
+# What a picture needs beyond its first bytes to be shown: a file cut short (a copy or a
+# download stopped) starts like an image but is not one. Checked here, without an image library.
+IMAGE_WHOLE = {
+    ".png": _png_whole,
+    ".jpg": _jpeg_whole,
+    ".jpeg": _jpeg_whole,
+    ".gif": lambda data: len(data) >= 23 and b"\0\0" not in (data[6:8], data[8:10]) and b"," in data[13:],
+    ".webp": lambda data: len(data) >= 20 and int.from_bytes(data[4:8], "little") + 8 <= len(data)
+    and data[12:15] == b"VP8",
+    ".svg": lambda data: b"</svg>" in data or b"/>" in data.rstrip()[-2:],
+}
 PREFIX = "acupressure-"
+
+
+def on_disk(media_dir: Path, relative: PurePosixPath | Path) -> Path:
+    """The file in media/ that `relative` names, with each part matched as Unicode text: the same
+    accented name can be stored composed (NFC, as typed) or decomposed (NFD, as macOS often
+    writes it), and `ls` shows both alike."""
+    found = media_dir
+    for part in relative.parts:
+        if not os.path.lexists(found / part):
+            wanted = unicodedata.normalize("NFC", part)
+            with contextlib.suppress(OSError):
+                part = next((name for name in sorted(os.listdir(found))
+                             if unicodedata.normalize("NFC", name) == wanted), part)
+        found = found / part
+    return found
 
 
 def image_problem(name: str, media_dir: Path) -> tuple[str, str] | None:
@@ -48,7 +96,7 @@ def image_problem(name: str, media_dir: Path) -> tuple[str, str] | None:
         return (f"the media folder {media_dir} {found}",
                 "create it and put the image there, or pass --media with the folder that holds it")
     try:
-        real = (media_dir / pure).resolve(strict=True)
+        real = on_disk(media_dir, pure).resolve(strict=True)
         if not real.is_relative_to(media_dir.resolve()):
             return (f"the image '{name}' is a link to a file outside the media folder",
                     "copy the file itself into media/")
@@ -56,17 +104,19 @@ def image_problem(name: str, media_dir: Path) -> tuple[str, str] | None:
             return (f"'{name}' is a folder, not an image", "name an image file in media/")
         if not real.is_file():
             return (f"'{name}' is not a regular file (a device, a pipe or a socket)", "name an image file in media/")
-        with real.open("rb") as handle:
-            head = handle.read(64)
+        data = real.read_bytes()
     except FileNotFoundError:
         return (f"the image '{name}' does not exist in {media_dir}",
                 "check the spelling (capitals count), or copy the file into the media folder")
     except (OSError, RuntimeError, ValueError) as exc:  # unreadable, a link loop, a NUL in the name
         reason = getattr(exc, "strerror", None) or "the name cannot be used"
         return (f"the image '{name}' cannot be read ({reason})", "check the file in the media folder")
-    if not IMAGE_TYPES[suffix](head):
+    if not IMAGE_TYPES[suffix](data[:64]):
         return (f"'{name}' is not a {suffix[1:].upper()} image (its content does not match its name)",
                 "open it in an image viewer and save it again in that format")
+    if not IMAGE_WHOLE[suffix](data):
+        return (f"'{name}' is a {suffix[1:].upper()} image cut short or damaged: it cannot be shown",
+                "open it in an image viewer; copy it again from where it came, or save it again")
     return None
 
 
@@ -154,7 +204,7 @@ class DiagramCache:
 
 def photo(media_dir: Path, relative: Path) -> MediaFile:
     """A picture from media/, named after its content."""
-    data = (media_dir / relative).read_bytes()
+    data = on_disk(media_dir, relative).read_bytes()
     stem = "".join(ch if ch.isalnum() else "-" for ch in relative.stem.lower()) + "-"
     return MediaFile(_hashed(stem, data, relative.suffix.lower()), data)
 

@@ -62,11 +62,11 @@ def _write_collection(path: Path, decks: list[genanki.Deck], notes: list[tuple[N
 def target(output: Path) -> Path:
     """The file the deck goes to: `output`, or the file it links to; it must be a regular .apkg
     file or a new one, so that a build never replaces a device, a pipe or a folder."""
-    output = Path(os.path.realpath(output)) if output.is_symlink() else output
-    problem = _output_problem(output)
+    real = Path(os.path.realpath(output)) if output.is_symlink() else output
+    problem = _output_problem(output) or _output_problem(real)  # the name given first: -o /dev/stdout
     if problem:
         raise OutputError(problem)
-    return output
+    return real
 
 
 def _output_problem(output: Path) -> str | None:

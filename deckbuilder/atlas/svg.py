@@ -8,6 +8,7 @@ and cun dimension line (`overlay`). Output is byte-identical from run to run.
 
 from __future__ import annotations
 
+import base64
 import functools
 import math
 from dataclasses import dataclass, replace
@@ -234,7 +235,11 @@ def _layout(view: str, words: Words = ()) -> _Layout:
     out.append(f'<defs><clipPath id="closeup"><rect x="{fmt(wx0)}" y="{fmt(wy0)}" '
                f'width="{fmt(wx1 - wx0)}" height="{fmt(wy1 - wy0)}" rx="4"/></clipPath></defs>')
     out.append('<g clip-path="url(#closeup)">')
-    out += _silhouette(v.outline, tf, s, 1.1)
+    if v.picture:   # the body as rendered from the view's camera, whose crop is the view's window
+        out.append(f'<image x="{fmt(wx0)}" y="{fmt(wy0)}" width="{fmt(wx1 - wx0)}" height="{fmt(wy1 - wy0)}" '
+                   f'preserveAspectRatio="none" href="data:image/png;base64,{base64.b64encode(v.picture).decode()}"/>')
+    else:
+        out += _silhouette(v.outline, tf, s, 1.1)
     for lm in v.drawing:
         for attrs in _STYLES[lm.style]:
             out.append(_shape_el(lm.shape, tf, s, attrs))
