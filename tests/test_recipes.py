@@ -54,21 +54,23 @@ def points_read(copy: Path, expression: str) -> dict:
     return found["values"]
 
 
-@pytest.mark.parametrize("annotation", ["str | None", "str|None", "Optional[str]"])
-def test_recipe_add_a_point_field(scratch: Path, annotation: str):
-    """README "Development": declare it in records.Point; a text needs no check of its own."""
+def test_recipe_add_a_point_field(scratch: Path):
+    """README "Development": declare it in records.Point; a text needs no check of its own. The
+    annotation is never read: `str | None`, `str|None` and `Optional[str]` work alike."""
     assert "declare it in `records.Point`" in README
+    spellings = {"mnemonic": "str | None", "mnemonic_tight": "str|None", "mnemonic_optional": "Optional[str]"}
     edit(scratch / "deckbuilder" / "records.py", "    meridian: str = \"\"  # worked out from the code\n",
-         f"    mnemonic: {annotation} = data(\"a memory aid\", required=False)\n"
-         "    meridian: str = \"\"  # worked out from the code\n")
+         "".join(f"    {name}: {annotation} = data(\"a memory aid\", required=False)\n"
+                 for name, annotation in spellings.items())
+         + "    meridian: str = \"\"  # worked out from the code\n")
     edit(scratch / "data" / "points" / "bladder.yaml", "- id: kunlun\n",
-         "- id: kunlun\n  mnemonic: Kunlun, the mountain at the ankle\n")
+         "- id: kunlun\n" + "".join(f"  {name}: Kunlun, the mountain at the ankle\n" for name in spellings))
 
     done = run(scratch, "-m", "deckbuilder", "check")
     assert done.returncode == 0, done.stdout + done.stderr
-    values = points_read(scratch, "p.mnemonic")
-    assert values["kunlun"] == "Kunlun, the mountain at the ankle"
-    assert values["shenshu"] is None  # an optional field left out takes its default
+    values = points_read(scratch, "[p.mnemonic, p.mnemonic_tight, p.mnemonic_optional]")
+    assert values["kunlun"] == ["Kunlun, the mountain at the ankle"] * 3
+    assert values["shenshu"] == [None] * 3  # an optional field left out takes its default
 
 
 def test_recipe_add_a_card_direction(scratch: Path, tmp_path: Path, collection):
