@@ -37,8 +37,8 @@ EXPECTED = {
 
 
 @pytest.fixture(scope="module")
-def shipped():
-    return {p.code: p for p in validate(load(DATA), MEDIA).points}
+def shipped(shipped_deck):
+    return {p.code: p for p in shipped_deck.dataset.points}
 
 
 @pytest.mark.parametrize("code", sorted(EXPECTED))
