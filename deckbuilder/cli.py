@@ -208,9 +208,10 @@ def main(argv: list[str] | None = None) -> int:
     removed = len(changes.removed_points)
     if removed > MAX_LINES:  # one instruction for them all, not one per point
         quizzes = {emptied.pop(code) for _, code in changes.removed_points if code in emptied}
-        codes = ", ".join(sorted((code for _, code in changes.removed_points), key=_in_order))
-        where = deletions.search(changes.removed_points_search(), f"the notes of the {removed} removed points: {codes}")
-        print(f"Removed since the last build: {removed} points ({', '.join(codes.split(', ')[:MAX_LINES])} and "
+        codes = sorted((code for _, code in changes.removed_points), key=_in_order)
+        where = deletions.search(changes.removed_points_search(),
+                                 f"the notes of the {removed} removed points: {', '.join(codes)}")
+        print(f"Removed since the last build: {removed} points ({', '.join(codes[:MAX_LINES])} and "
               f"{removed - MAX_LINES} more). In Anki, find their notes with {where} and delete them." + (
                   "" if not quizzes else f" Then, after importing, run Tools → Empty Cards: it deletes their cards "
                   f"in {len(quizzes)} region quiz{'zes' if len(quizzes) != 1 else ''} (left empty, their masks gone; "
@@ -234,7 +235,7 @@ def main(argv: list[str] | None = None) -> int:
             head = f"{what} {are} no longer built (no point is left on {its} picture)"
             after = ""
         else:
-            what = f"{dropped.count} {dropped.kind} note{'' if one else 's'} of the earlier card design"
+            what = f"{dropped.count} {dropped.kind or 'other'} note{'' if one else 's'} of the earlier card design"
             head = f"{what} {are} no longer built"
             after = " (your reviews of the cards still built are not affected)"
         where = deletions.search(dropped.search, what)
@@ -247,7 +248,14 @@ def main(argv: list[str] | None = None) -> int:
         count = changes.unused_media
         print(f"{count} picture{'s are' if count != 1 else ' is'} no longer used by the deck: after importing, "
               "Anki's Tools → Check Media lists them as unused and can delete them.")
-    for condition_id, name in changes.removed_conditions:
+    removed = len(changes.removed_conditions)
+    if removed > MAX_LINES:
+        names = [f"'{name}'" for _, name in changes.removed_conditions]
+        where = deletions.search(changes.removed_conditions_search(),
+                                 f"the notes of the {removed} removed conditions: {', '.join(names)}")
+        print(f"Removed since the last build: {removed} conditions ({', '.join(names[:MAX_LINES])} and "
+              f"{removed - MAX_LINES} more). In Anki, find their notes with {where} and delete them.")
+    for condition_id, name in changes.removed_conditions if removed <= MAX_LINES else ():
         print(f"Removed since the last build: the condition '{name}'. In Anki, find its notes with "
               f"the search  tag:acupressure::condition::{condition_id} tag:acupressure::kind::complaint  "
               "and delete them.")

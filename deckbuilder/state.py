@@ -227,6 +227,12 @@ class Changes:
         keys = [[f"tag:acupressure::point::{key}"] for key, _ in self.removed_points]
         return union(keys) if keys else ""
 
+    def removed_conditions_search(self) -> str:
+        """One search for the complaint notes of every removed condition."""
+        keys = [["tag:acupressure::kind::complaint", f"tag:acupressure::condition::{key}"]
+                for key, _ in self.removed_conditions]
+        return union(keys) if keys else ""
+
 
 class Dropped(NamedTuple):
     """The notes of one kind that the deck no longer builds (a new card design, a quiz picture left

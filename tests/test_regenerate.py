@@ -657,31 +657,40 @@ def test_a_card_redesign_is_one_instruction_that_deletes_exactly_the_notes_it_dr
     cards_after, revlog_after = loop.history()
     assert {cid: cards_before[cid] for cid in cards_after} == cards_after and revlog_after == revlog_before
     assert set(collection.db.list("select guid from notes")) == after_redesign
+    assert not collection.get_empty_cards().notes
     kept = collection.find_cards("tag:acupressure::kind::complaint")
     assert set(kept) == set(cards_after) & set(complaints)  # every complaint card still built, reviews and all
 
 
-def test_many_removed_points_are_one_instruction(tmp_path, collection, capsys):
-    """More than ten removed points (a meridian's file deleted) are named in one line with one search,
-    not a line each; following every instruction printed leaves exactly the deck's notes and every
-    review of a card still built."""
+def test_many_removed_points_and_conditions_are_one_instruction_each(tmp_path, collection, capsys):
+    """More than ten removed points (a meridian's file deleted) or conditions are named in one line
+    with one search, not a line each; following every instruction printed leaves exactly the deck's
+    notes and every review of a card still built."""
     shutil.copytree(DATA, tmp_path / "data")
     shutil.copytree(MEDIA, tmp_path / "media")
     loop = Loop(tmp_path, collection)
     out = loop.cli_build(capsys)
     loop.import_and_check(new_cards=int(re.search(r"(\d+) cards", out).group(1)))
-    review(collection, collection.find_cards("tag:acupressure::meridian::lung or tag:acupressure::condition::cough"))
+    review(collection, collection.find_cards("tag:acupressure::meridian::lung or tag:acupressure::kind::complaint"))
     lung = tmp_path / "data" / "points" / "lung.yaml"
     gone = {entry["id"] for entry in yaml.safe_load(lung.read_text(encoding="utf-8"))}
     lung.unlink()
-    edit_yaml(loop.conditions, lambda conditions: _without(conditions, gone))
+    conditions = yaml.safe_load(loop.conditions.read_text(encoding="utf-8"))
+    dropped = [c["name"] for c in sorted(conditions[-11:], key=lambda c: c["id"])]  # the last eleven, by id
+
+    def without_them(conditions: list) -> None:
+        _without(conditions, gone)
+        conditions[:] = [c for c in conditions if c["name"] not in dropped]
+    edit_yaml(loop.conditions, without_them)
     out = loop.cli_build(capsys)
     assert len(gone) == 11
-    assert out.count("Removed since the last build") == 1
+    assert out.count("Removed since the last build") == 2
     assert "Removed since the last build: 11 points (LU1, LU2, LU3, LU4, LU5, LU6, LU7, LU8, LU9, LU10 and 1 more)" \
         in out
+    assert (f"Removed since the last build: 11 conditions ({', '.join(repr(n) for n in dropped[:10])} and 1 more)"
+            in out)
     searches = told(out, loop.output)
-    assert len(searches) == len([line for line in out.splitlines() if "the search" in line]) == 2
+    assert len(searches) == len([line for line in out.splitlines() if "the search" in line]) == 3  # and the quizzes
     cards_before, revlog_before = loop.history()
     loop.col.remove_notes(list({nid for search in searches for nid in collection.find_notes(search)}))
     loop.import_and_check()
