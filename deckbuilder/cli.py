@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 
 EXIT_OK, EXIT_DATA, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 DEFAULT_PREVIEW = "dist/preview"
-MAX_LINES = 10    # removed points named one per line; more are said in one line
+MAX_LINES = 10    # removed points (conditions) named one per line; more are said in one line
 MAX_SEARCH = 200  # characters: a longer search goes to a file, its line named
 
 
@@ -230,7 +230,7 @@ def main(argv: list[str] | None = None) -> int:
     for dropped in changes.dropped:  # one instruction per kind of note, however many notes
         one = dropped.count == 1
         it, its, are = ("it", "its", "is") if one else ("them", "their", "are")
-        if dropped.kind == "region-quiz":
+        if dropped.emptied:
             what = f"{dropped.count} region quiz{'' if one else 'zes'}"
             head = f"{what} {are} no longer built (no point is left on {its} picture)"
             after = ""
