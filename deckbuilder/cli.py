@@ -276,13 +276,16 @@ class _Deletions:
     """Searches too long for a screen go to a file, one a line, and the message names the line."""
 
     def __init__(self, path: Path, deck: str):
+        from .files import other_kind
+
         self.path, self.deck, self.lines = path, deck, []
+        self.usable = other_kind(path) is None  # a folder or a pipe there: the search is printed whole
 
     def search(self, search: str, what: str) -> str:
         """How the message names `search`: itself, or its line in the file."""
         import time
 
-        if len(search) <= MAX_SEARCH:
+        if len(search) <= MAX_SEARCH or not self.usable:
             return f"the search  {search} "
         if not self.lines:
             self.lines += [f"# What to delete in Anki after importing {self.deck} (written by deckbuilder build,",

@@ -714,3 +714,31 @@ def _without(conditions: list, gone: set[str]) -> None:
             if not condition["article_only"]:
                 del condition["article_only"]
     conditions[:] = [c for c in conditions if c["points"]]
+
+
+@pytest.mark.parametrize("in_the_way", [False, True])
+def test_a_long_search_goes_to_the_file_beside_the_state(project, capsys, monkeypatch, in_the_way):
+    """A search longer than cli.MAX_SEARCH is written to <deck>.delete.txt and its line named; with a
+    folder in the file's place (never written over), it is printed whole instead."""
+    output = project / "dist" / "acupressure.apkg"
+    args = ["build", "--data", str(project / "data"), "--media", str(project / "media"), "-o", str(output)]
+    assert cli.main(args) == 0
+    edit(project / "data" / "conditions.yaml", "  points: [kunlun, shenshu, weizhong, baohuang]\n",
+         "  points: [kunlun, shenshu, weizhong, baohuang]\n  core: [kunlun, shenshu]\n")
+    deletions = state.deletions_path(output)
+    if in_the_way:
+        deletions.mkdir()
+    capsys.readouterr()
+    monkeypatch.setattr(cli, "MAX_SEARCH", 10)
+    after(state.read(state.state_path(output)).newest)
+    assert cli.main(args) == 0
+    out = capsys.readouterr().out
+    search = ("tag:acupressure::kind::complaint tag:acupressure::condition::lower-back-pain "
+              "(tag:acupressure::point::baohuang OR tag:acupressure::point::weizhong)")
+    head = "2 complaint notes of the earlier card design are no longer built: after importing, find them in Anki with "
+    if in_the_way:
+        assert f"{head}the search  {search}  and delete them" in out and deletions.is_dir()
+    else:
+        assert f"{head}the search on line 6 of {deletions} (copy the whole line" in out
+        assert deletions.read_text(encoding="utf-8").splitlines()[4:] == [
+            "# 2 complaint notes of the earlier card design", search]
