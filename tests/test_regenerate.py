@@ -671,10 +671,13 @@ def test_many_removed_points_and_conditions_are_one_instruction_each(tmp_path, c
     loop = Loop(tmp_path, collection)
     out = loop.cli_build(capsys)
     loop.import_and_check(new_cards=int(re.search(r"(\d+) cards", out).group(1)))
-    review(collection, collection.find_cards("tag:acupressure::meridian::lung or tag:acupressure::kind::complaint"))
+    review(collection, collection.find_cards("tag:acupressure::meridian::lung or tag:acupressure::kind::complaint "
+                                             "or tag:acupressure::quiz::back-si"))
     lung = tmp_path / "data" / "points" / "lung.yaml"
-    gone = {entry["id"] for entry in yaml.safe_load(lung.read_text(encoding="utf-8"))}
+    gone = {entry["id"] for entry in yaml.safe_load(lung.read_text(encoding="utf-8"))} | {"tianzong"}
     lung.unlink()
+    edit_yaml(tmp_path / "data" / "points" / "small-intestine.yaml",  # SI11 shares its quiz picture with six
+              lambda points: points.remove(point(points, "tianzong")))
     conditions = yaml.safe_load(loop.conditions.read_text(encoding="utf-8"))
     dropped = [c["name"] for c in sorted(conditions[-11:], key=lambda c: c["id"])]  # the last eleven, by id
 
@@ -683,10 +686,12 @@ def test_many_removed_points_and_conditions_are_one_instruction_each(tmp_path, c
         conditions[:] = [c for c in conditions if c["name"] not in dropped]
     edit_yaml(loop.conditions, without_them)
     out = loop.cli_build(capsys)
-    assert len(gone) == 11
-    assert out.count("Removed since the last build") == 2
-    assert "Removed since the last build: 11 points (LU1, LU2, LU3, LU4, LU5, LU6, LU7, LU8, LU9, LU10 and 1 more)" \
-        in out
+    assert len(gone) == 12
+    assert out.count("Removed since the last build") == 2 and out.count("Empty Cards") == 1
+    assert ("Removed since the last build: 12 points (LU1, LU2, LU3, LU4, LU5, LU6, LU7, LU8, LU9, LU10 and 2 more). "
+            "In Anki, find their notes with the search on line 6 of ") in out
+    assert ("and delete them. Then, after importing, run Tools → Empty Cards: it deletes their cards in 1 region "
+            "quiz (left empty, their masks gone; the quizzes' other cards stay).") in out
     assert (f"Removed since the last build: 11 conditions ({', '.join(repr(n) for n in dropped[:10])} and 1 more)"
             in out)
     searches = told(out, loop.output)
@@ -694,6 +699,8 @@ def test_many_removed_points_and_conditions_are_one_instruction_each(tmp_path, c
     cards_before, revlog_before = loop.history()
     loop.col.remove_notes(list({nid for search in searches for nid in collection.find_notes(search)}))
     loop.import_and_check()
+    (empty,) = collection.get_empty_cards().notes  # Tools → Empty Cards: SI11's card in the quiz of the back
+    collection.remove_cards_and_orphaned_notes(list(empty.card_ids))
     assert not collection.get_empty_cards().notes
     cards_after, revlog_after = loop.history()
     assert {cid: cards_before[cid] for cid in cards_after} == cards_after and revlog_after == revlog_before
