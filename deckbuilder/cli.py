@@ -259,8 +259,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Removed since the last build: the condition '{name}'. In Anki, find its notes with "
               f"the search  tag:acupressure::condition::{condition_id} tag:acupressure::kind::complaint  "
               "and delete them.")
-    if deletions.lines:
-        state.write_deletions(deletions.path, "\n".join(deletions.lines) + "\n")
+    if deletions.usable:
+        state.write_deletions(deletions.path, "".join(f"{line}\n" for line in deletions.lines))
     return EXIT_OK
 
 

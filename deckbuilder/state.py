@@ -85,7 +85,12 @@ def deletions_path(output: Path) -> Path:
 
 
 def write_deletions(path: Path, text: str) -> None:
-    """Replaced whole, never left half-written."""
+    """Replaced whole, never left half-written; removed when there is no text, since an older build's
+    search may find notes that the deck builds again (a point back in a complaint's core)."""
+    if not text:
+        if path.is_file():
+            path.unlink()
+        return
     temporary = scratch(path)
     try:
         temporary.write_text(text, encoding="utf-8")

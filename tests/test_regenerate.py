@@ -725,8 +725,9 @@ def _without(conditions: list, gone: set[str]) -> None:
 
 @pytest.mark.parametrize("in_the_way", [False, True])
 def test_a_long_search_goes_to_the_file_beside_the_state(project, capsys, monkeypatch, in_the_way):
-    """A search longer than cli.MAX_SEARCH is written to <deck>.delete.txt and its line named; with a
-    folder in the file's place (never written over), it is printed whole instead."""
+    """A search longer than cli.MAX_SEARCH is written to <deck>.delete.txt and its line named, and the
+    next build with nothing to delete removes the file; with a folder in the file's place (never
+    written over), the search is printed whole instead."""
     output = project / "dist" / "acupressure.apkg"
     args = ["build", "--data", str(project / "data"), "--media", str(project / "media"), "-o", str(output)]
     assert cli.main(args) == 0
@@ -749,3 +750,8 @@ def test_a_long_search_goes_to_the_file_beside_the_state(project, capsys, monkey
         assert f"{head}the search on line 6 of {deletions} (copy the whole line" in out
         assert deletions.read_text(encoding="utf-8").splitlines()[4:] == [
             "# 2 complaint notes of the earlier card design", search]
+        # The next build that drops nothing removes the file: an old search may find notes built again.
+        edit(project / "data" / "conditions.yaml", "core: [kunlun, shenshu]", "core: [kunlun, shenshu, weizhong]")
+        after(state.read(state.state_path(output)).newest)
+        assert cli.main(args) == 0
+        assert "delete" not in capsys.readouterr().out and not deletions.exists()
