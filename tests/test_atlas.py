@@ -234,7 +234,7 @@ def _expected_sole(where: str) -> tuple[float, float]:
     heel (KI1), the 2nd toe's end-joint crease (EX-LE11), the tip of the big toe (EX-LE12)."""
     outline = VIEWS["foot-sole"].outline[0].points
     if where == "third":
-        web = max((p for p in outline if 30 < p[0] < 40 and p[1] < 50), key=lambda p: p[1])  # between the toes
+        web = max((p for p in outline if 22 < p[0] < 32 and p[1] < 50), key=lambda p: p[1])  # between the toes
         heel = max(outline, key=lambda p: p[1])
         return web[0] + (heel[0] - web[0]) / 3, web[1] + (heel[1] - web[1]) / 3
     if where == "crease":
@@ -975,3 +975,22 @@ def test_labels_legible_on_a_phone_and_uncluttered(code, answer):
         assert (nx - mx) ** 2 + (ny - my) ** 2 >= 8.0 ** 2, f"{text!r} covers the marker"
     if answer:
         assert any(t == LABELS[code] and s * px_per_unit >= 12 for t, s, *_ in boxes)
+
+
+def test_the_shipped_points_that_were_drawn_wrong_sit_where_who_puts_them():
+    """Four points the drawings put off their WHO 2008 place (issue 25), each checked against the
+    drawing and the points WHO names beside it: SP12 on the groin crease (it was 1.3 cun below);
+    ST40 level with ST38 (it was 0.6 cun above); KI8 0.5 cun in front of KI7 (it was 1 cun);
+    GV20 at the vertex, level with the ear apices, on the top of the head (it was behind the crown)."""
+    view, x, y = POINTS["SP12"]
+    crease = _open_curve_y_at(landmark(view, "groin-crease").shape, x)
+    assert view == "thigh-front" and abs(y - crease) <= 0.25 * VIEWS[view].units_per_cun("y")
+    (view, _, y40), (view38, _, y38) = POINTS["ST40"], POINTS["ST38"]
+    assert view == view38 == "leg-front" and abs(y40 - y38) <= 0.25 * VIEWS[view].units_per_cun("y")
+    (view, x8, y8), (view7, x7, y7) = POINTS["KI8"], POINTS["KI7"]
+    cun = VIEWS[view].units_per_cun("x")
+    assert view == view7 == "leg-medial" and abs(y8 - y7) <= 0.25 * cun and abs((x7 - x8) / cun - 0.5) <= 0.25
+    assert x8 > _open_curve_x_at(landmark(view, "tibia-medial-border").shape, y8), "behind the tibia's border"
+    view, x, y = POINTS["GV20"]
+    vertex = VIEWS["head-top"].landmarks["vertex"]
+    assert view == "head-top" and math.dist((x, y), vertex) <= 0.25 * VIEWS[view].units_per_cun("y")

@@ -167,3 +167,14 @@ def test_only_the_views_that_ask_embed_the_body():
     from deckbuilder.atlas import base
     shown = {name for name in VIEWS if b"data:image/png;base64," in base(name)}
     assert shown == {name for name, view in VIEWS.items() if view.picture} == {"knee-back"}
+
+
+def test_a_drawn_view_is_not_the_mirror_image_of_the_body():
+    """A drawing shows the body as its camera sees it, not mirrored: the right sole seen from below
+    has its big toe on the viewer's right, as the body's camera shows it (it was drawn on the left)."""
+    at = anatomy.positions(render.cameras()["foot-sole"].pose)
+    view = VIEWS["foot-sole"]
+    toe, heel = _in_view("foot-sole", at["big-toe-tip"]), _in_view("foot-sole", at["heel-back"])
+    assert toe[0] > heel[0]
+    assert view.landmarks["big-toe-tip"][0] > view.landmarks["heel-back"][0]
+    assert view.orientation == ("little toe", "big toe")
