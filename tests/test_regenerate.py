@@ -528,6 +528,8 @@ def review(col, card_ids) -> None:
 def _without_tianzong(conditions: list) -> None:
     for condition in conditions:
         condition["points"] = [p for p in condition["points"] if p != "tianzong"]
+        if "core" in condition:  # the points the complaint cards ask for
+            condition["core"] = [p for p in condition["core"] if p != "tianzong"]
         if "article_only" in condition:
             condition["article_only"] = [e for e in condition["article_only"] if e["point"] != "tianzong"]
             if not condition["article_only"]:
