@@ -133,15 +133,18 @@ def _expected_ankle(cun_above: float) -> tuple[float, float]:
 def _expected_arm_wrist(cun_above: float, view: str = "arm-front") -> tuple[float, float]:
     """On the palm side of the forearm: just on the thumb side of the flexor carpi ulnaris tendon,
     so many cun above the wrist crease (12 cun from the elbow crease to the wrist crease)."""
-    crease_y = _open_curve_y_at(landmark(view, "wrist-crease").shape, 58.5)
+    crease_y = _open_curve_y_at(landmark(view, "wrist-crease").shape, VIEWS[view].landmarks["wrist-crease-ulnar"][0])
     y = crease_y - cun_above * VIEWS[view].units_per_cun("y")
-    return _open_curve_x_at(landmark(view, "flexor-carpi-ulnaris").shape, min(y, 208.9)) - 3, y
+    tendon = landmark(view, "flexor-carpi-ulnaris").shape
+    return _open_curve_x_at(tendon, min(y, tendon.points[-1][1] - 0.1)) - 0.3 * VIEWS[view].units_per_cun("x"), y
 
 
 def _expected_between_tendons(cun_above: float) -> tuple[float, float]:
     """Between the palmaris longus and flexor carpi radialis tendons, so many cun above the crease."""
-    crease_y = _open_curve_y_at(landmark("wrist-palm", "wrist-crease").shape, 46.5)
-    y = min(crease_y - cun_above * VIEWS["wrist-palm"].units_per_cun("y"), 208.9)
+    crease_y = _open_curve_y_at(landmark("wrist-palm", "wrist-crease").shape,
+                                VIEWS["wrist-palm"].landmarks["wrist-crease-middle"][0])
+    end = min(landmark("wrist-palm", key).shape.points[-1][1] for key in ("palmaris-longus", "flexor-carpi-radialis"))
+    y = min(crease_y - cun_above * VIEWS["wrist-palm"].units_per_cun("y"), end - 0.1)
     pl = _open_curve_x_at(landmark("wrist-palm", "palmaris-longus").shape, y)
     fcr = _open_curve_x_at(landmark("wrist-palm", "flexor-carpi-radialis").shape, y)
     return (pl + fcr) / 2, crease_y - cun_above * VIEWS["wrist-palm"].units_per_cun("y")
