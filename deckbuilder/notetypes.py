@@ -236,8 +236,10 @@ def description(dataset: Dataset, texts: Texts = ENGLISH) -> str:
         "special point, complaint, region quiz); a point's reverse cards come a day or more after "
         "its first ones.",
         "<b>Information, not medical advice.</b> Press gently and stop if it hurts; see a "
-        "doctor for pain that is severe, lasting or unexplained. Some points are traditionally "
-        "avoided during pregnancy: the location and uses cards show a point's cautions.",
+        "doctor for pain that is severe, lasting or unexplained. In pregnancy, do not press the "
+        "points of the lower abdomen, the sacrum and a few named points at any stage, nor those of the "
+        "upper abdomen and the lower back from the fourth month: the location and uses cards show each "
+        "point's cautions.",
         "Facts from (in the deck's own words):",
     ]
     text = "".join(f"<p>{texts(p, 'description')}</p>" for p in paragraphs).format(count=len(dataset.points))
