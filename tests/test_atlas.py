@@ -293,17 +293,17 @@ def _expected_trunk_side(where: str) -> tuple[float, float]:
 def _expected_leg_front(where: str) -> tuple[float, float]:
     """On the front of the leg, from the drawing (16 cun from the knee joint to the ankle crease):
     ST36 3 cun below the knee, a finger-breadth (1 cun) out from the front edge of the shinbone;
-    ST40 8 cun above the outer ankle bone, at the outer edge of tibialis anterior; ST41 on the
+    ST40 level with ST38, at the outer edge of tibialis anterior; ST41 on the
     ankle crease between the big-toe and toe extensor tendons."""
     joint = landmark("leg-front", "knee-joint").shape.points[0][1]
-    crease = _open_curve_y_at(landmark("leg-front", "ankle-crease").shape, 97.5)
+    crease_x = VIEWS["leg-front"].landmarks["ankle-crease-between-tendons"][0]
+    crease = _open_curve_y_at(landmark("leg-front", "ankle-crease").shape, crease_x)
     unit = (crease - joint) / 16
     if where == "ST36":
         y = joint + 3 * unit
         return _open_curve_x_at(landmark("leg-front", "tibial-crest").shape, y) - unit, y
-    if where == "ST40":
-        _, my, _, _ = _ellipse("leg-front", "lateral-malleolus")
-        y = my - 8 * unit
+    if where == "ST40":   # level with ST38, as WHO notes: 8 cun above the ankle crease, 8 below the knee
+        y = crease - 8 * unit
         return min(_crossings_x(list(landmark("leg-front", "tibialis-anterior").shape.polygon()), y)), y
     return ((_open_curve_x_at(landmark("leg-front", "extensor-hallucis").shape, crease)
              + _open_curve_x_at(landmark("leg-front", "extensor-digitorum").shape, crease)) / 2, crease)
