@@ -154,11 +154,12 @@ def _tool():
     return tool
 
 
-def test_the_deck_picture_of_a_view_is_the_body_rendered_again():
+@pytest.mark.parametrize("name", sorted(p.stem for p in (BODY / "pictures").glob("*.png")))
+def test_the_deck_picture_of_a_view_is_the_body_rendered_again(name):
     tool = _tool()
-    committed = BODY / "pictures" / "knee-back.png"
-    assert VIEWS["knee-back"].picture == committed.read_bytes()
-    again = Image.open(io.BytesIO(render.deck_picture(render.cameras()["knee-back"], tool.deck_width("knee-back"))))
+    committed = BODY / "pictures" / f"{name}.png"
+    assert VIEWS[name].picture == committed.read_bytes()
+    again = Image.open(io.BytesIO(render.deck_picture(render.cameras()[name], tool.deck_width(name))))
     before = Image.open(committed)
     assert again.size == before.size
     difference = np.abs(np.asarray(again.convert("RGB"), float) - np.asarray(before.convert("RGB"), float)).max(2)
