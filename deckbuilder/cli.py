@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 
 EXIT_OK, EXIT_DATA, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 DEFAULT_PREVIEW = "dist/preview"
-MAX_LINES = 10    # removed points (conditions) named one per line; more are said in one line
+MAX_LINES = 10    # removed (or changed) points named one by one; more are said in one line
 MAX_SEARCH = 200  # characters: a longer search goes to a file, its line named
 
 
@@ -190,7 +190,10 @@ def main(argv: list[str] | None = None) -> int:
               "so the next import updates them all (reviews are kept)")
     elif changes.notes_changed:
         notes = f"{changes.notes_changed} note{'s' if changes.notes_changed != 1 else ''}"
-        points = ", ".join(f"{code} ({point_id})" for point_id, code in changes.changed_points)
+        named = [f"{code} ({point_id})" for point_id, code in changes.changed_points]
+        if len(named) > MAX_LINES:  # a change of every point is said in a line, not a screenful
+            named[MAX_LINES:] = [f"and {len(named) - MAX_LINES} more points"]
+        points = ", ".join(named)
         print(f"Changed since the last build: {points} ({notes})" if points
               else f"Changed since the last build: {notes}")
     elif not changes.note_types_changed:
