@@ -89,14 +89,22 @@ def _report_data_error(error: DataError, limit: int = 30) -> None:
 
 def _check(args: argparse.Namespace) -> int:
     """The data; with --lang, that language's deck and every text it still shows in English; without,
-    every translation under data/translations/, its outdated texts first."""
+    every translation under data/translations/, its outdated texts first. Nothing is written: the
+    English deck built last from these very files passed then, and the build's cache is read."""
     from . import translate
-    from .build import prepare
+    from .build import DEFAULT_OUTPUTS, checked_before, counts, prepare
 
-    deck = prepare(args.data, args.media, lang=args.lang or "en")
-    _say_skipped(deck)
-    print(f"OK: {len(deck.dataset.points)} points, {len(deck.notes)} notes, "
-          f"{deck.card_count} cards, {len(deck.media)} images")
+    def checked(lang: str) -> Deck:
+        cache = DEFAULT_OUTPUTS[lang].parent / ".deckbuilder-cache"
+        return prepare(args.data, args.media, cache, lang=lang, keep=False)
+
+    summary = checked_before(args.data, args.media, DEFAULT_OUTPUTS["en"]) if args.lang in (None, "en") else None
+    deck = checked(args.lang or "en") if summary is None else None
+    if deck is not None:
+        _say_skipped(deck)
+        summary = counts(deck)
+    print(f"OK: {summary['points']} points, {summary['notes']} notes, {summary['cards']} cards, "
+          f"{summary['images']} images")
     if args.lang not in (None, "en"):
         _report_gaps(args.lang, deck, limit=None)
         for problem in translate.unused(deck.language.texts):  # harmless, but likely a typo
@@ -104,7 +112,7 @@ def _check(args: argparse.Namespace) -> int:
         return EXIT_DATA if deck.gaps or deck.leftovers else EXIT_OK
     for lang in translate.LANGUAGES[1:]:
         if translate.folder(args.data, lang).is_dir():
-            _report_gaps(lang, prepare(args.data, args.media, lang=lang), limit=30)
+            _report_gaps(lang, checked(lang), limit=30)
     return EXIT_OK
 
 

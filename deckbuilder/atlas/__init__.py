@@ -6,8 +6,7 @@ lays out text, and `svg` draws.
 
 from .svg import base, overlay, quiz, quiz_boxes, quiz_size, span
 from .views import VIEWS, PlacementError, Position, inside_body, place
-from .views import parse as parse_view
 from .views import read as read_views
 
-__all__ = ["VIEWS", "PlacementError", "Position", "base", "inside_body", "overlay", "parse_view",
-           "place", "quiz", "quiz_boxes", "quiz_size", "read_views", "span"]
+__all__ = ["VIEWS", "PlacementError", "Position", "base", "inside_body", "overlay", "place", "quiz",
+           "quiz_boxes", "quiz_size", "read_views", "span"]
