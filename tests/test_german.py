@@ -306,3 +306,16 @@ def test_german_labels_stay_on_their_pictures_and_apart():
         for i, a in enumerate(boxes):
             for b in boxes[i + 1:]:
                 assert not (a[2] < b[4] and b[2] < a[4] and a[3] < b[5] and b[3] < a[5]), f"{view}: {a[0]!r}, {b[0]!r}"
+
+
+def test_the_start_deck_says_what_it_holds_in_german(tmp_path):
+    """The "Start here" subdeck's overview was made at build time only, so check could not see it,
+    and the German deck showed it in English ("lower back pain", "… and SI11")."""
+    from deckbuilder.build import prepare
+
+    from .conftest import DATA, MEDIA
+
+    deck = prepare(DATA, MEDIA, lang="de")
+    assert "Kreuzschmerzen" in deck.start_description and "SI11 (Dü 11)" in deck.start_description
+    assert " und SI11" in deck.start_description and "[EN]" not in deck.start_description
+    assert not any("The {count} points" in str(gap) for gap in deck.gaps)
