@@ -90,12 +90,18 @@ class View:
     picture: bytes = b""                  # `picture: body`: the close-up is the rendered body, this PNG
                                           # (body/pictures/, made by tools/render_atlas.py)
 
-    def units_per_cun(self, axis: str) -> float:
-        """View units per B-cun along an axis, from the first scale that measures it."""
-        for scale in self.scales:
-            if scale.axis == axis:
-                a, b = self.landmarks[scale.start], self.landmarks[scale.end]
-                return math.dist(a, b) / scale.cun
+    def units_per_cun(self, axis: str, at_y: float | None = None) -> float:
+        """View units per B-cun along an axis: from the scale of that axis whose landmarks span the
+        height `at_y` (a drawn body's thigh and leg have cun of different lengths, each region its
+        own bone measure), else from the first scale that measures the axis."""
+        measuring = [s for s in self.scales if s.axis == axis]
+        if at_y is not None:
+            spanning = [s for s in measuring if min(self.landmarks[s.start][1], self.landmarks[s.end][1]) <= at_y
+                        <= max(self.landmarks[s.start][1], self.landmarks[s.end][1])]
+            measuring = spanning + measuring
+        for scale in measuring:
+            a, b = self.landmarks[scale.start], self.landmarks[scale.end]
+            return math.dist(a, b) / scale.cun
         raise PlacementError(f"the view '{self.name}' has no cun scale across ({axis})",
                              "give the point's position as x and y instead")
 
@@ -317,8 +323,11 @@ def place(view_name: str, fields: Mapping[str, object]) -> Position:
         for direction, (ux, uy) in DIRECTIONS.items():
             if direction in fields:
                 cun = float(fields[direction])
-                x += ux * cun * view.units_per_cun("x" if ux else "y")
-                y += uy * cun * view.units_per_cun("y" if uy else "x")
+                # the cun of the region the step runs through: that of its middle (a step up from
+                # the knee crease's lateral end, a little below its middle, is in the thigh)
+                middle = y + uy * cun * view.units_per_cun("y", y + 0.01 * uy) / 2
+                x += ux * cun * view.units_per_cun("x" if ux else "y", middle)
+                y += uy * cun * view.units_per_cun("y" if uy else "x", middle)
                 moved.append(f"{cun:g} cun")
         measure = " + ".join(moved) or None
     if not (math.isfinite(x) and math.isfinite(y)):
