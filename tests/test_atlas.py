@@ -406,8 +406,9 @@ def _expected_arm_back(where: str, view: str = "arm-back") -> tuple[float, float
 
 def _expected_leg_side(where: str) -> tuple[float, float]:
     """On the outer leg, from the drawing: GB29 halfway between the hip spine and the greater
-    trochanter; GB32 7 cun above the knee crease, just behind the iliotibial band; GB36 7 cun above
-    the outer ankle bone at the front edge of the fibula (16 cun from the crease to the ankle bone)."""
+    trochanter; GB32 7 cun above the knee crease, just behind the iliotibial band, in the thigh's cun
+    (19 from the greater trochanter to the crease); GB36 7 cun above the outer ankle bone at the front
+    edge of the fibula, in the leg's (16 cun from the crease to the ankle bone)."""
     if where == "GB29":
         ax, ay, _, _ = _ellipse("leg-side", "hip-spine")
         tx, ty, _, _ = _ellipse("leg-side", "greater-trochanter")
@@ -416,8 +417,10 @@ def _expected_leg_side(where: str) -> tuple[float, float]:
     _, my, _, _ = _ellipse("leg-side", "lateral-malleolus")
     unit = (my - crease) / 16
     if where == "GB32":
-        y = crease - 7 * unit
-        return min(_crossings_x(list(landmark("leg-side", "iliotibial-band").shape.polygon()), y)) - 0.3 * unit, y
+        _, ty, _, _ = _ellipse("leg-side", "greater-trochanter")
+        thigh = (crease - ty) / 19
+        y = crease - 7 * thigh
+        return min(_crossings_x(list(landmark("leg-side", "iliotibial-band").shape.polygon()), y)) - 0.3 * thigh, y
     y = my - 7 * unit
     return max(_crossings_x(list(landmark("leg-side", "fibula").shape.polygon()), y)), y
 
