@@ -61,11 +61,13 @@ def prepare(data_dir: Path = DEFAULT_DATA, media_dir: Path = DEFAULT_MEDIA,
     cache = Cache(cache_dir, whole=only is None)
     atlas.read_views(lambda text: cache.parsed("view", text, atlas.parse_view))
     dataset = validate(load(Path(data_dir), cache), Path(media_dir))
+    closeups = media.closeups(dataset.points)  # from the whole deck: a smaller one draws the same pictures
     if only is not None:
         dataset = select(dataset, only)
     diagrams = DiagramCache(cache)
     photos = functools.cache(functools.partial(media.photo, Path(media_dir)))  # points may share a photo
-    images = {p.id: media.point_images(p, photos, diagrams) for p in dataset.points}
+    images = {p.id: media.point_images(p, photos, diagrams, closeups.get(p.id, media.Closeup()))
+              for p in dataset.points}
     quizzes = media.quizzes(dataset.points, diagrams)
     cache.save()
     masks = cards.mask_numbers(quizzes, masks_before or {})

@@ -165,7 +165,8 @@ def _point_notes(point: Point, condition_ids: list[str], images: PointImages, de
         _spec(LOCATION, guid("location", point.id),
                  (code, _name(point), inline(point.location),
                   "Landmarks: " + plain(", ".join(point.landmarks)), inline(point.how_to_find),
-                  _diagram(images.drawing, images.question, "Where the point is"),
+                  _diagram(images.drawing, images.question, "Where the point is")
+                  + (f'<div class="meridian">{plain(images.tell_apart)}</div>' if images.tell_apart else ""),
                   _diagram(images.drawing, images.answer, f"{point.code} {point.pinyin} marked"), photos,
                   _sides(point), caution, sources), _kind(tags, "location"), owner, deck),
     ]

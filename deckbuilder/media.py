@@ -77,10 +77,42 @@ class MediaFile:
 
 @dataclass(frozen=True)
 class PointImages:
-    drawing: MediaFile | None   # the view's diagram, with no point on it
+    drawing: MediaFile | None   # the view's drawing (or the zoomed part of it), with no point on it
     question: MediaFile | None  # the point's marker, to show over the drawing: no text naming it
     answer: MediaFile | None    # the same marker, labelled
     photos: tuple[MediaFile, ...]
+    tell_apart: str = ""        # what the question says where another point shares the place
+
+
+@dataclass(frozen=True)
+class Closeup:
+    """How a point's location question is drawn so that it has one answer."""
+
+    window: atlas.Window = None   # the zoomed part of its view (None: the whole view)
+    tell_apart: str = ""          # where no zoom parts it from another point: what does
+
+
+def _channel(point: Point) -> str:
+    if point.meridian == "extra":
+        return "An extra point (off the meridians)"
+    return f"A point of the {channel_title(point.meridian)}"
+
+
+def closeups(points: tuple[Point, ...]) -> dict[str, Closeup]:
+    """Each point's close-up, from every point of the deck (point id -> Closeup): a zoom where
+    others crowd its marker; where two stay at one place (EX-UE11 takes in PC9's fingertip), the
+    question names each one's channel, which tells them apart."""
+    placed = {p.id: (p.diagram.view, p.diagram.x, p.diagram.y) for p in points if p.diagram is not None}
+    windows = atlas.closeups.windows(placed)
+    by_id = {p.id: p for p in points}
+    found = {}
+    for key, window in windows.items():
+        view, x, y = placed[key]
+        near = [other for other, (v, ox, oy) in placed.items() if other != key and v == view
+                and atlas.closeups.shows(window, (ox, oy))
+                and atlas.closeups.px_apart(view, (x, y), (ox, oy), window) < atlas.closeups.MIN_APART_PX]
+        found[key] = Closeup(window, _channel(by_id[key]) if near else "")
+    return found
 
 
 @functools.cache
@@ -103,21 +135,22 @@ class DiagramCache:
     def __init__(self, cache: Cache):
         self.rendered = 0
         self._cache = cache
-        self._bases: dict[str, MediaFile] = {}
+        self._bases: dict[tuple[str, atlas.Window], MediaFile] = {}
 
-    def base(self, view: str) -> MediaFile:
-        """The view's drawing, shared by every point on it (looked up once per view)."""
-        if view not in self._bases:
-            self._bases[view] = self._file([drawing_code(), atlas.VIEWS[view].digest],
-                                           lambda: atlas.base(view))
-        return self._bases[view]
+    def base(self, view: str, window: atlas.Window = None) -> MediaFile:
+        """The view's drawing (or a zoomed window of it), shared by every point on it (looked up
+        once)."""
+        if (view, window) not in self._bases:
+            self._bases[view, window] = self._file([drawing_code(), atlas.VIEWS[view].digest, window],
+                                                   lambda: atlas.base(view, window))
+        return self._bases[view, window]
 
-    def overlay(self, diagram: Diagram, label: str | None) -> MediaFile:
+    def overlay(self, diagram: Diagram, label: str | None, window: atlas.Window = None) -> MediaFile:
         """One point's marker (and label and measure), shown over the view's drawing."""
         position = atlas.Position(diagram.view, diagram.x, diagram.y, diagram.origin, diagram.measure)
         return self._file([drawing_code(), atlas.VIEWS[diagram.view].digest, diagram.x, diagram.y,
-                           diagram.origin, diagram.measure, label],
-                          lambda: atlas.overlay(diagram.view, position, label=label))
+                           diagram.origin, diagram.measure, label, window],
+                          lambda: atlas.overlay(diagram.view, position, label=label, window=window))
 
     def quiz(self, view: str, points: list[tuple[float, float, str]]) -> MediaFile:
         """The view with every point's code tagged, for the region quiz."""
@@ -144,15 +177,17 @@ def photo(media_dir: Path, relative: Path) -> MediaFile:
     return MediaFile(_hashed(stem, data, relative.suffix.lower()), data)
 
 
-def point_images(point: Point, photos: Callable[[Path], MediaFile], cache: DiagramCache) -> PointImages:
+def point_images(point: Point, photos: Callable[[Path], MediaFile], cache: DiagramCache,
+                 closeup: Closeup = Closeup()) -> PointImages:
     """`photos` gives the MediaFile of a picture in media/ (several points may share one)."""
     drawing = question = answer = None
     if point.diagram is not None:
         d = point.diagram
-        drawing = cache.base(d.view)
-        question = cache.overlay(d, None)
-        answer = cache.overlay(d, f"{point.code} {point.pinyin}")
-    return PointImages(drawing, question, answer, tuple(photos(relative) for relative in point.images))
+        drawing = cache.base(d.view, closeup.window)
+        question = cache.overlay(d, None, closeup.window)
+        answer = cache.overlay(d, f"{point.code} {point.pinyin}", closeup.window)
+    return PointImages(drawing, question, answer, tuple(photos(relative) for relative in point.images),
+                       closeup.tell_apart)
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ from deckbuilder.atlas import VIEWS, Position, base, inside_body, overlay, place
 from deckbuilder.atlas import svg as drawing_module
 from deckbuilder.atlas.labels import text_w
 from deckbuilder.build import prepare
+from deckbuilder.media import closeups
 
 ROOT = Path(__file__).resolve().parent.parent
 _DECK = prepare(ROOT / "data", ROOT / "media")
@@ -28,6 +29,9 @@ _DECK = prepare(ROOT / "data", ROOT / "media")
 POINTS: dict[str, tuple[str, float, float]] = {
     p.code: (p.diagram.view, p.diagram.x, p.diagram.y) for p in _DECK.dataset.points}
 LABELS = {p.code: f"{p.code} {p.pinyin}" for p in _DECK.dataset.points}
+# the zoomed window each point's location cards show (None: the whole view)
+_CLOSEUPS = closeups(_DECK.dataset.points)
+WINDOWS = {p.code: _CLOSEUPS[p.id].window for p in _DECK.dataset.points}
 CODE_RE = re.compile(r"\b(BL|SI|UB)\s?\d+")
 NAMES = ("Kunlun", "Tianzong", "Shenshu", "Weizhong", "Baohuang",
          "Celestial", "Kidney", "Crook", "Vitals")
@@ -35,10 +39,10 @@ SVG_NS = "{http://www.w3.org/2000/svg}"
 MIDLINE = VIEWS["back"].landmarks["C7-spinous-process"][0]
 
 
-def render(view: str, x: float, y: float, *, label: str | None = None) -> bytes:
+def render(view: str, x: float, y: float, *, label: str | None = None, window: atlas.Window = None) -> bytes:
     """The drawing with the overlay on top, as one SVG document."""
-    drawing = base(view).decode("utf-8").splitlines()
-    marker = overlay(view, Position(view, x, y), label=label).decode("utf-8").splitlines()
+    drawing = base(view, window).decode("utf-8").splitlines()
+    marker = overlay(view, Position(view, x, y), label=label, window=window).decode("utf-8").splitlines()
     return "\n".join(drawing[:-1] + marker[1:]).encode("utf-8")
 
 
@@ -952,7 +956,7 @@ def _marker_centre(svg: bytes) -> tuple[float, float]:
 @pytest.mark.parametrize("code", sorted(POINTS))
 def test_labels_legible_on_a_phone_and_uncluttered(code, answer):
     view, x, y = POINTS[code]
-    svg = render(view, x, y, label=LABELS[code] if answer else None)
+    svg = render(view, x, y, label=LABELS[code] if answer else None, window=WINDOWS[code])
     root = ET.fromstring(svg)
     vw, vh = (float(n) for n in root.get("viewBox").split()[2:])
     px_per_unit = PHONE_WIDTH_PX / vw

@@ -4,10 +4,12 @@
 lays out text, and `svg` draws.
 """
 
-from .svg import base, overlay, quiz, quiz_boxes, quiz_size
+from . import closeups
+from .svg import Window, base, on_picture, overlay, quiz, quiz_boxes, quiz_size
 from .views import VIEWS, PlacementError, Position, inside_body, place
 from .views import parse as parse_view
 from .views import read as read_views
 
-__all__ = ["VIEWS", "PlacementError", "Position", "base", "inside_body", "overlay", "parse_view",
+__all__ = ["VIEWS", "PlacementError", "Position", "Window", "base", "closeups", "inside_body", "on_picture",
+           "overlay", "parse_view",
            "place", "quiz", "quiz_boxes", "quiz_size", "read_views"]

@@ -17,6 +17,10 @@ from .geometry import Point, Shape, Transform, fmt
 from .labels import ANSWER_FONT, FONT, LINE_H, Ink, answer_box, ink, layout_column, text_w
 from .views import FIGURES, VIEWS, Position
 
+# A part of a view to show instead of its whole close-up window (x0, y0, x1, y1, in the view's
+# units; None: the whole window): a question zoomed where points crowd.
+Window = tuple[float, float, float, float] | None
+
 # --------------------------------------------------------------------------
 # Palette. Chosen to read on white and on night mode, including when the card
 # CSS applies ``filter: invert(.9) hue-rotate(180deg)`` (red stays red-ish,
@@ -162,6 +166,7 @@ class _Frame:
     to_figure: Transform                      # close-up coordinates -> whole figure
     closeup_fit: tuple[float, float, float]   # close-up coordinates -> close-up panel
     panel: tuple[float, float, float, float]  # the close-up panel
+    bounds: tuple[float, float, float, float]  # the window of the view it shows (x0, y0, x1, y1)
 
     def overview(self, p: Point) -> Point:
         s, dx, dy = self.overview_fit
@@ -174,13 +179,14 @@ class _Frame:
 
 
 @functools.cache
-def _frame(view: str) -> _Frame:
+def _frame(view: str, window: Window = None) -> _Frame:
     v = VIEWS[view]
     OV, CU = _panels(v.height)
     overview_fit = _fit(FIGURES[v.overview][1], (OV[0] + 3, OV[1] + 3, OV[2] - 6, OV[3] - 6))
     lw, rw = v.label_columns  # the close-up: the window scaled into the space the label columns leave
-    closeup_fit = _fit(v.bounds, (CU[0] + lw, CU[1], CU[2] - lw - rw, CU[3] - CAPTION_FONT - 4))
-    return _Frame(v.height, overview_fit, _tf(*v.overview_map), closeup_fit, CU)
+    bounds = window or v.bounds
+    closeup_fit = _fit(bounds, (CU[0] + lw, CU[1], CU[2] - lw - rw, CU[3] - CAPTION_FONT - 4))
+    return _Frame(v.height, overview_fit, _tf(*v.overview_map), closeup_fit, CU, bounds)
 
 
 @dataclass(frozen=True)
@@ -195,9 +201,11 @@ class _Layout:
 
 
 @functools.cache
-def _layout(view: str) -> _Layout:
+def _layout(view: str, window: Window = None) -> _Layout:
     v = VIEWS[view]
-    frame = _frame(view)
+    frame = _frame(view, window)
+    bounds = frame.bounds
+    whole = _frame(view)
     H = v.height
     OV, CU = _panels(H)
 
@@ -212,8 +220,8 @@ def _layout(view: str) -> _Layout:
     s, dx, dy = frame.overview_fit
     otf = _tf(s, dx, dy)
     out += _silhouette(FIGURES[v.overview][0], otf, s, 0.9)
-    bx0, by0 = frame.overview((v.bounds[0], v.bounds[1]))
-    bx1, by1 = frame.overview((v.bounds[2], v.bounds[3]))
+    bx0, by0 = frame.overview((bounds[0], bounds[1]))
+    bx1, by1 = frame.overview((bounds[2], bounds[3]))
     bx0, by0 = max(bx0, OV[0] + 1), max(by0, OV[1] + 1)
     bx1, by1 = min(bx1, OV[0] + OV[2] - 1), min(by1, OV[1] + OV[3] - 1)
     out.append(f'<rect x="{fmt(bx0)}" y="{fmt(by0)}" width="{fmt(bx1 - bx0)}" height="{fmt(by1 - by0)}" '
@@ -222,8 +230,8 @@ def _layout(view: str) -> _Layout:
     # Close-up panel.
     s = frame.closeup_fit[0]
     tf = frame.closeup
-    wx0, wy0 = tf((v.bounds[0], v.bounds[1]))
-    wx1, wy1 = tf((v.bounds[2], v.bounds[3]))
+    wx0, wy0 = tf((bounds[0], bounds[1]))
+    wx1, wy1 = tf((bounds[2], bounds[3]))
     out.append(f'<defs><clipPath id="closeup"><rect x="{fmt(wx0)}" y="{fmt(wy0)}" '
                f'width="{fmt(wx1 - wx0)}" height="{fmt(wy1 - wy0)}" rx="4"/></clipPath></defs>')
     out.append('<g clip-path="url(#closeup)">')
@@ -244,9 +252,13 @@ def _layout(view: str) -> _Layout:
         (wx0 + 2, cap_y - CAPTION_FONT, cap_w0, CAPTION_FONT + 3),
         (wx1 - 2 - cap_w1, cap_y - CAPTION_FONT, cap_w1, CAPTION_FONT + 3)]
     leaders: list[tuple[Point, Point]] = []
+    def shown(lm) -> bool:
+        """Named here: a zoomed window names only what lies in it."""
+        return bool(lm.label) and lm.anchor is not None and (
+            bounds[0] <= lm.anchor[0] <= bounds[2] and bounds[1] <= lm.anchor[1] <= bounds[3])
+
     for side in ("left", "right"):
-        lms = [lm for lm in v.drawing
-               if lm.label and lm.anchor is not None and lm.side == side and lm.label_at is None]
+        lms = [lm for lm in v.drawing if shown(lm) and lm.side == side and lm.label_at is None]
         lms.sort(key=lambda lm: (tf(lm.anchor)[1], lm.key))  # type: ignore[arg-type]
         if not lms:
             continue
@@ -273,13 +285,20 @@ def _layout(view: str) -> _Layout:
             out.append(_text(tx, top + FONT * 0.8, lines, anchor))
 
     for lm in v.drawing:
-        if lm.label and lm.anchor is not None and lm.label_at is not None:
+        if shown(lm) and lm.label_at is not None:
             lines = lm.label.split("\n")
-            tx, top = tf(lm.label_at)
             ax, ay = tf(lm.anchor)
+            # as far from its anchor as on the whole view's picture, whatever the zoom
+            (tx, top), (ox, oy) = whole.closeup(lm.label_at), whole.closeup(lm.anchor)
+            tx, top = ax + tx - ox, ay + top - oy
             h = len(lines) * LINE_H
             tw = max(text_w(t, FONT) for t in lines)
             tx = min(tx, wx1 - tw - 2)   # never past the close-up window
+            if window is not None:
+                tx, top = max(tx, wx0 + 2), max(min(top, wy1 - h - 2), wy0 + 2)
+                if any(tx < bx + bw and bx < tx + tw and top < by + bh and by < top + h
+                       for bx, by, bw, bh in label_boxes):
+                    continue   # zoomed in, it would lie on another name: the one already there says enough
             label_boxes.append((tx, top, tw, h))
             lx, ly = tx + 6, (top - 1 if ay < top else top + h + 1)
             leaders.append(((lx, ly), (ax, ay)))
@@ -303,37 +322,51 @@ def _svg(height: float, elements: Sequence[str]) -> bytes:
         *elements, "</svg>"]) + "\n").encode("utf-8")
 
 
-def base(view: str) -> bytes:
+def base(view: str, window: Window = None) -> bytes:
     """SVG bytes (UTF-8) of the view with no point on it: the body, its landmarks and their names.
 
-    Cards show it under an `overlay` of the same size, so a deck holds each view's drawing once.
+    Cards show it under an `overlay` of the same size, so a deck holds each view's drawing once
+    (and each zoomed `window` of it once, shared by the points it is drawn for).
     """
-    layout = _layout(view)
+    layout = _layout(view, window)
     return _svg(layout.frame.height, layout.drawing)
 
 
-def overlay(view: str, position: Position, *, label: str | None = None) -> bytes:
+def _within(bounds: tuple[float, float, float, float], inside: Point, p: Point) -> Point:
+    """`p`, or where the line to it from `inside` leaves the window."""
+    t = 1.0
+    for axis in (0, 1):
+        d = p[axis] - inside[axis]
+        for edge in (bounds[axis], bounds[axis + 2]):
+            if d and 0 <= (edge - inside[axis]) / d < t:
+                t = (edge - inside[axis]) / d
+    return p if t == 1.0 else (inside[0] + (p[0] - inside[0]) * t, inside[1] + (p[1] - inside[1]) * t)
+
+
+def overlay(view: str, position: Position, *, label: str | None = None, window: Window = None) -> bytes:
     """SVG bytes (UTF-8), transparent but for the point: its markers in both panels and, with a
     label ('BL60 Kunlun', answer side), that label beside the close-up marker and the cun
     dimension line from the landmark it was measured from. label=None is the question side:
     NO text naming the point, and no measure that would give the landmark away."""
-    frame = _frame(view)
+    frame = _frame(view, window)
     x, y = float(position.x), float(position.y)
     if not (math.isfinite(x) and math.isfinite(y)):
         raise ValueError("marker position must be finite")
     out = _marker(*frame.overview((x, y)), big=False)
     mx, my = frame.closeup((x, y))
     if label is not None and position.origin is not None:
-        ox, oy = frame.closeup(position.origin)
+        origin = _within(frame.bounds, (x, y), position.origin)
+        ox, oy = frame.closeup(origin)
         out.append(f'<path d="M{fmt(ox)} {fmt(oy)}L{fmt(mx)} {fmt(my)}" stroke="{MARKER}" stroke-width="1.6" '
                    'stroke-dasharray="4 3" fill="none"/>')
-        out.append(f'<circle cx="{fmt(ox)}" cy="{fmt(oy)}" r="2.4" fill="{MARKER}"/>')
+        if origin == position.origin:  # a zoomed window may leave the landmark out: the line runs off
+            out.append(f'<circle cx="{fmt(ox)}" cy="{fmt(oy)}" r="2.4" fill="{MARKER}"/>')
         tx, ty = (ox + mx) / 2, (oy + my) / 2
         out.append(_text(tx, ty - 4, [position.measure], "middle", CAPTION_FONT + 1, MARKER,
                          f' font-weight="bold" stroke="{HALO}" stroke-width="3" paint-order="stroke"'))
     out += _marker(mx, my, big=True)
     if label is not None:
-        layout = _layout(view)  # the label keeps clear of what the view draws
+        layout = _layout(view, window)  # the label keeps clear of what the view draws
         bx, by, bw, bh = answer_box(mx, my, label, layout.label_boxes, layout.leaders, layout.ink,
                                     frame.panel)
         nx, ny = min(max(mx, bx), bx + bw), min(max(my, by), by + bh)
@@ -378,6 +411,11 @@ def _spots(w: float, h: float) -> list[tuple[float, float]]:
 
 def quiz_size(view: str) -> tuple[float, float]:
     return W, _frame(view).height
+
+
+def on_picture(view: str, p: Point, window: Window = None) -> Point:
+    """Where a position of the view is on its picture (image units; the image is 400 wide)."""
+    return _frame(view, window).closeup(p)
 
 
 def quiz(view: str, points: Sequence[tuple[float, float, str]]) -> bytes:
