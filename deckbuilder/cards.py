@@ -206,7 +206,8 @@ def _complaint_notes(condition: Condition) -> list[NoteSpec]:
 
 
 def quiz_key(quiz: Quiz) -> str:
-    return f"{quiz.view}-{quiz.group.lower()}"
+    """back-bl; a picture split off it, back-bl-2: a note of its own."""
+    return f"{quiz.view}-{quiz.group.lower()}" + (f"-{quiz.part}" if quiz.part > 1 else "")
 
 
 def mask_numbers(quizzes: Sequence[Quiz], before: Mapping[str, Mapping[str, int]]) -> dict[str, dict[str, int]]:

@@ -192,8 +192,8 @@ def point_images(point: Point, photos: Callable[[Path], MediaFile], cache: Diagr
 
 @dataclass(frozen=True)
 class Quiz:
-    """A region quiz: one meridian's points on one view, each tagged with its code; the tags'
-    boxes as fractions of the picture."""
+    """A region quiz: one meridian's points on one view (or a part of them, where they do not fit
+    one picture), each tagged with its code; the tags' boxes as fractions of the picture."""
 
     view: str
     group: str      # the meridian code (BL), or an extra points' region (EX-HN)
@@ -201,6 +201,7 @@ class Quiz:
     picture: MediaFile
     points: tuple[Point, ...]
     boxes: tuple[tuple[float, float, float, float], ...]
+    part: int = 1   # 2, 3…: the pictures split off the first, each a note of its own
 
 
 def quiz_group(point: Point) -> str:
@@ -214,18 +215,40 @@ def group_name(group: str) -> str:
     return f"extra points of the {EXTRA_REGIONS[group.removeprefix('EX-')][0]}"
 
 
+def _tags(members: list[Point]) -> list[tuple[float, float, str]]:
+    return [(p.diagram.x, p.diagram.y, p.code) for p in members]
+
+
+def _parts(view: str, members: list[Point]) -> list[tuple[list[Point], list]]:
+    """The points in pictures where every tag finds a spot beside its point, with their boxes: all
+    in one where they fit, else every other point (from the top) in the first, the rest in the next."""
+    boxes = atlas.quiz_boxes(view, _tags(members))
+    if all(box is not None for box in boxes) or len(members) == 1:
+        return [(members, boxes)]
+    ordered = sorted(members, key=lambda p: (p.diagram.y, p.diagram.x))
+    first = {id(p) for p in ordered[::2]}   # every other point, from the top: each picture half as dense
+    return [*_parts(view, [p for p in members if id(p) in first]),
+            *_parts(view, [p for p in members if id(p) not in first])]
+
+
 def quizzes(points: tuple[Point, ...], cache: DiagramCache) -> list[Quiz]:
     """One quiz for each meridian on each view: a picture with one channel's points stays legible
-    as the atlas fills, and adding a meridian to a view leaves the quizzes already studied alone."""
+    as the atlas fills, and adding a meridian to a view leaves the quizzes already studied alone.
+    Where the tags do not fit beside their points, the stretch is split into pictures."""
     groups: dict[tuple[str, str], list[Point]] = {}
     for point in points:
         if point.diagram is not None:
             groups.setdefault((point.diagram.view, quiz_group(point)), []).append(point)
     found = []
     for (view, group), members in groups.items():
-        tags = [(p.diagram.x, p.diagram.y, p.code) for p in members]
         width, height = atlas.quiz_size(view)
-        boxes = tuple((x / width, y / height, w / width, h / height) for x, y, w, h in atlas.quiz_boxes(view, tags))
-        title = f"{atlas.VIEWS[view].title}: {group_name(group)}"
-        found.append(Quiz(view, group, title, cache.quiz(view, tags), tuple(members), boxes))
+        parts = _parts(view, members)
+        for part, (shown, placed) in enumerate(parts, start=1):
+            if any(box is None for box in placed):
+                raise ValueError(f"no room for a tag on {view}")  # one point alone always has room
+            boxes = tuple((x / width, y / height, w / width, h / height) for x, y, w, h in placed)
+            title = f"{atlas.VIEWS[view].title}: {group_name(group)}"
+            if len(parts) > 1:
+                title += f" ({part} of {len(parts)})"
+            found.append(Quiz(view, group, title, cache.quiz(view, _tags(shown)), tuple(shown), boxes, part))
     return found

@@ -382,31 +382,106 @@ def overlay(view: str, position: Position, *, label: str | None = None, window: 
     return _svg(frame.height, out)
 
 
-def quiz_boxes(view: str, points: Sequence[tuple[float, float, str]]) -> list[tuple[float, float, float, float]]:
-    """Where `quiz` puts each point's tag: (left, top, width, height) in the picture's units.
+Box = tuple[float, float, float, float]   # left, top, width, height (image units)
+DOT_R = 2.6      # a quiz point's dot
+_DOT_CLEAR = DOT_R + 2.5   # no tag comes nearer a dot than this
+_LEADER_MIN = 9.0   # a tag this far from its own dot at least, so that the line to it shows
+_GAP = 2.0       # between two tags
+_STEP = 3.0      # how far apart the spots tried along a row are
 
-    A tag sits on its point; where it would cover an earlier tag, it moves to the nearest free spot
-    (a line ties it to its point), so that every mask covers one tag and no other.
+
+def _crosses_dot(a: Point, b: Point, dot: Point) -> bool:
+    """Whether the leader from a to b passes over the dot (its ends excepted)."""
+    dx, dy = b[0] - a[0], b[1] - a[1]
+    length = dx * dx + dy * dy
+    if not length:
+        return False
+    t = ((dot[0] - a[0]) * dx + (dot[1] - a[1]) * dy) / length
+    if t <= 0 or t >= 1:
+        return False
+    return math.hypot(a[0] + t * dx - dot[0], a[1] + t * dy - dot[1]) < DOT_R + 1
+
+
+def _leader_end(dot: Point, box: Box) -> Point:
+    x, y, w, h = box
+    return min(max(dot[0], x), x + w), min(max(dot[1], y), y + h)
+
+
+def _free_x(x: float, direction: int, forbidden: list[tuple[float, float]], lo: float, hi: float) -> float | None:
+    """The first left edge from x on, going `direction`, outside every (open) forbidden span."""
+    moved = True
+    while moved:
+        moved = False
+        for a, b in forbidden:
+            if a < x < b:
+                x, moved = (b if direction > 0 else a), True
+    return x if lo <= x <= hi else None
+
+
+def quiz_boxes(view: str, points: Sequence[tuple[float, float, str]]) -> list[Box | None]:
+    """Where `quiz` puts each point's tag: (left, top, width, height) in the picture's units, or
+    None where no spot is left (the caller then splits the picture).
+
+    A tag sits beside its point, at its level (its middle at most its own height above or below),
+    tied to it by a line: never over a dot, another tag, a landmark's name or the overview, and as
+    little as it can over what the view draws (the vertebrae and creases a learner counts by).
+    Anki's masks are the tags, so a mask hides one tag and nothing else.
     """
-    frame = _frame(view)
-    boxes: list[tuple[float, float, float, float]] = []
-    for x, y, label in points:
-        mx, my = frame.closeup((float(x), float(y)))
-        w, h = text_w(label, ANSWER_FONT, bold=True) + 10, ANSWER_FONT + 8
-        for dx, dy in _spots(w, h):
-            bx, by = min(max(mx - w / 2 + dx, 1), W - w - 1), min(max(my - h / 2 + dy, 1), frame.height - h - 1)
-            if not any(bx < ox + ow and ox < bx + w and by < oy + oh and oy < by + h for ox, oy, ow, oh in boxes):
-                break
-        boxes.append((bx, by, w, h))
+    layout = _layout(view)
+    frame = layout.frame
+    dots = [frame.closeup((float(x), float(y))) for x, y, _ in points]
+    blocked = [*layout.label_boxes, (0.0, 0.0, W, TOP)]
+    boxes: list[Box | None] = [None] * len(points)
+    placed: list[Box] = []
+    h = ANSWER_FONT + 8
+    # the most crowded rows first: they have the fewest spots to choose from
+    crowd = [sum(1 for q in dots if abs(q[1] - p[1]) < h) for p in dots]
+    for i in sorted(range(len(points)), key=lambda i: (-crowd[i], dots[i][1], dots[i][0])):
+        mx, my = dots[i]
+        w = text_w(points[i][2], ANSWER_FONT, bold=True) + 10
+        best: tuple[float, Box] | None = None
+        for dy in (0.0, -h / 3, h / 3, -2 * h / 3, 2 * h / 3, -h, h):
+            top = my - h / 2 + dy
+            if top < TOP or top + h > frame.height - 1:
+                continue
+            forbidden = [(ox - w - _GAP, ox + ow + _GAP) for ox, oy, ow, oh in placed
+                         if top - _GAP < oy + oh and oy < top + h + _GAP]
+            forbidden += [(ox - w - 1, ox + ow + 1) for ox, oy, ow, oh in blocked
+                          if top - 1 < oy + oh and oy < top + h + 1]
+            for j, (qx, qy) in enumerate(dots):   # its own dot a little farther: the leader shows
+                clear = _LEADER_MIN if j == i else _DOT_CLEAR
+                if top - clear < qy < top + h + clear:
+                    forbidden.append((qx - w - clear, qx + clear))
+            for direction in (1, -1):
+                x = mx - w / 2
+                while True:
+                    x = _free_x(x, direction, forbidden, CU_X - 4, W - 1 - w)  # the overview stays whole
+                    if x is None:
+                        break
+                    box = (x, top, w, h)
+                    end = _leader_end((mx, my), box)
+                    if any(_crosses_dot((mx, my), end, q) for j, q in enumerate(dots) if j != i):
+                        x += direction * _STEP
+                        continue
+                    cost = math.hypot(end[0] - mx, end[1] - my) + 2 * abs(dy) + 4 * _ink_hidden(box, layout.ink)
+                    if best is None or cost < best[0]:
+                        best = (cost, box)
+                    break   # farther along this row only costs more
+        if best is not None:
+            boxes[i] = best[1]
+            placed.append(best[1])
     return boxes
 
 
-@functools.cache
-def _spots(w: float, h: float) -> list[tuple[float, float]]:
-    """Where a tag this big may go, nearest to its point first (sorted once per size: a fifth of a
-    361-point build when sorted for every tag)."""
-    return sorted(((dx * (w / 2 + 3), dy * (h + 2)) for dx in range(-8, 9) for dy in range(-6, 7)),
-                  key=lambda d: (math.hypot(*d), d))
+def _ink_hidden(box: Box, drawn: Sequence[Ink]) -> int:
+    """How many sampled points of the drawn structures the box would hide."""
+    x, y, w, h = box
+    hidden = 0
+    for (left, top, right, bottom), pts in drawn:
+        if left > x + w or right < x or top > y + h or bottom < y:
+            continue
+        hidden += sum(1 for px, py in pts if x <= px <= x + w and y <= py <= y + h)
+    return hidden
 
 
 def quiz_size(view: str) -> tuple[float, float]:
@@ -419,18 +494,21 @@ def on_picture(view: str, p: Point, window: Window = None) -> Point:
 
 
 def quiz(view: str, points: Sequence[tuple[float, float, str]]) -> bytes:
-    """The view with every point marked and its code in a tag: the picture of Anki's image
-    occlusion, whose masks are the tags (`quiz_boxes`)."""
+    """The view with every point marked and its code in a tag beside it: the picture of Anki's
+    image occlusion, whose masks are the tags (`quiz_boxes`, every one of which must be placed)."""
     layout = _layout(view)
     out = list(layout.drawing)
-    tags = []
-    for (bx, by, w, h), (x, y, label) in zip(quiz_boxes(view, points), points):
+    lines, dots, tags = [], [], []
+    for box, (x, y, label) in zip(quiz_boxes(view, points), points):
+        if box is None:
+            raise ValueError(f"no room for the tag of {label} on {view}: split the quiz")
+        bx, by, w, h = box
         mx, my = layout.frame.closeup((float(x), float(y)))
-        nx, ny = min(max(mx, bx), bx + w), min(max(my, by), by + h)
-        if math.hypot(nx - mx, ny - my) > 3:  # moved aside: tie the tag to its point
-            out.append(f'<path d="M{fmt(mx)} {fmt(my)}L{fmt(nx)} {fmt(ny)}" stroke="{MARKER}" stroke-width="1.2"/>')
-        out.append(f'<circle cx="{fmt(mx)}" cy="{fmt(my)}" r="2.6" fill="{MARKER}"/>')
+        nx, ny = _leader_end((mx, my), box)
+        lines.append(f'<path d="M{fmt(mx)} {fmt(my)}L{fmt(nx)} {fmt(ny)}" stroke="{MARKER}" stroke-width="1.3"/>')
+        dots.append(f'<circle cx="{fmt(mx)}" cy="{fmt(my)}" r="{fmt(DOT_R)}" fill="{MARKER}" stroke="{HALO}" '
+                    'stroke-width="0.8"/>')
         tags.append(f'<rect x="{fmt(bx)}" y="{fmt(by)}" width="{fmt(w)}" height="{fmt(h)}" rx="3" '
                     f'fill="{HALO}" stroke="{MARKER}" stroke-width="1.5"/>')
         tags.append(_text(bx + 5, by + h - 6, [label], "start", ANSWER_FONT, INK, ' font-weight="bold"'))
-    return _svg(layout.frame.height, out + tags)
+    return _svg(layout.frame.height, out + lines + dots + tags)
