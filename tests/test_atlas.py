@@ -30,6 +30,7 @@ POINTS: dict[str, tuple[str, float, float]] = {
     p.code: (p.diagram.view, p.diagram.x, p.diagram.y) for p in _DECK.dataset.points}
 LABELS = {p.code: f"{p.code} {p.pinyin}" for p in _DECK.dataset.points}
 # the zoomed window each point's location cards show (None: the whole view)
+MEASURES = {p.code: (p.diagram.origin, p.diagram.measure) for p in _DECK.dataset.points}
 _CLOSEUPS = closeups(_DECK.dataset.points)
 WINDOWS = {p.code: _CLOSEUPS[p.id].window for p in _DECK.dataset.points}
 CODE_RE = re.compile(r"\b(BL|SI|UB)\s?\d+")
@@ -39,10 +40,12 @@ SVG_NS = "{http://www.w3.org/2000/svg}"
 MIDLINE = VIEWS["back"].landmarks["C7-spinous-process"][0]
 
 
-def render(view: str, x: float, y: float, *, label: str | None = None, window: atlas.Window = None) -> bytes:
-    """The drawing with the overlay on top, as one SVG document."""
+def render(view: str, x: float, y: float, *, label: str | None = None, window: atlas.Window = None,
+           measured: tuple = (None, None)) -> bytes:
+    """The drawing with the overlay on top, as one SVG document (`measured`: the landmark the point
+    is measured from and the measure's text)."""
     drawing = base(view, window).decode("utf-8").splitlines()
-    marker = overlay(view, Position(view, x, y), label=label, window=window).decode("utf-8").splitlines()
+    marker = overlay(view, Position(view, x, y, *measured), label=label, window=window).decode("utf-8").splitlines()
     return "\n".join(drawing[:-1] + marker[1:]).encode("utf-8")
 
 
@@ -53,7 +56,8 @@ def landmark(view: str, key: str):
 
 def _texts(svg: bytes) -> list[str]:
     root = ET.fromstring(svg)
-    return ["".join(el.itertext()) for el in root.iter(f"{SVG_NS}text")]
+    return [" ".join(el.itertext()) if el.findall(f"{SVG_NS}tspan") else el.text or ""
+            for el in root.iter(f"{SVG_NS}text")]
 
 
 def _crossings_x(poly, y: float) -> list[float]:
@@ -956,7 +960,7 @@ def _marker_centre(svg: bytes) -> tuple[float, float]:
 @pytest.mark.parametrize("code", sorted(POINTS))
 def test_labels_legible_on_a_phone_and_uncluttered(code, answer):
     view, x, y = POINTS[code]
-    svg = render(view, x, y, label=LABELS[code] if answer else None, window=WINDOWS[code])
+    svg = render(view, x, y, label=LABELS[code] if answer else None, window=WINDOWS[code], measured=MEASURES[code])
     root = ET.fromstring(svg)
     vw, vh = (float(n) for n in root.get("viewBox").split()[2:])
     px_per_unit = PHONE_WIDTH_PX / vw
@@ -967,6 +971,8 @@ def test_labels_legible_on_a_phone_and_uncluttered(code, answer):
             assert size * px_per_unit >= 11.5, f"{text!r} is {size * px_per_unit:.1f} px on a phone"
     for text, _, x0, y0, x1, y1 in boxes:
         assert 2 <= x0 and x1 <= vw - 2 and 2 <= y0 and y1 <= vh - 2, f"{text!r} runs off the image"
+        if text != VIEWS[view].title:
+            assert x0 >= drawing_module.OV_X + drawing_module.OV_W, f"{text!r} runs over the overview"
     for i, a in enumerate(boxes):
         for b in boxes[i + 1:]:
             overlap = a[2] < b[4] and b[2] < a[4] and a[3] < b[5] and b[3] < a[5]
@@ -975,5 +981,24 @@ def test_labels_legible_on_a_phone_and_uncluttered(code, answer):
     for text, _, x0, y0, x1, y1 in boxes:
         nx, ny = min(max(mx, x0), x1), min(max(my, y0), y1)
         assert (nx - mx) ** 2 + (ny - my) ** 2 >= 8.0 ** 2, f"{text!r} covers the marker"
+        if answer and text.endswith(" cun"):   # the measure keeps off the marker's ticks too
+            assert (nx - mx) ** 2 + (ny - my) ** 2 >= 12.0 ** 2, f"the measure {text!r} is under the marker"
     if answer:
         assert any(t == LABELS[code] and s * px_per_unit >= 12 for t, s, *_ in boxes)
+
+
+DEJAVU = Path("/usr/share/fonts/truetype/dejavu")
+
+
+@pytest.mark.skipif(not (DEJAVU / "DejaVuSans-Bold.ttf").exists(), reason="needs Debian's fonts-dejavu-core")
+def test_labels_are_sized_for_dejavu_sans_the_widest_common_default():
+    """Seen in the real Anki desktop on Linux: labels sized for Helvetica overflowed their boxes."""
+    import sys
+    sys.path.insert(0, str(ROOT / "tools"))
+    from font_widths import widths
+
+    regular, bold = widths(DEJAVU / "DejaVuSans.ttf"), widths(DEJAVU / "DejaVuSans-Bold.ttf")
+    for text in [*LABELS.values(), "back of the armpit fold", "little finger", "1.5 cun"]:
+        for table, is_bold in ((regular, False), (bold, True)):
+            real = sum(table[ord(ch)] for ch in text) / 1000 * 15
+            assert real <= text_w(text, 15, is_bold) <= real * 1.03, text

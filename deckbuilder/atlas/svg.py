@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Mapping, Sequence
 
 from .geometry import Point, Shape, Transform, fmt
-from .labels import ANSWER_FONT, FONT, LINE_H, Ink, answer_box, ink, layout_column, text_w
+from .labels import ANSWER_FONT, FONT, LINE_H, Ink, answer_box, ink, layout_column, text_w, wrap
 from .views import FIGURES, VIEWS, Position
 
 # A part of a view to show instead of its whole close-up window (x0, y0, x1, y1, in the view's
@@ -42,6 +42,8 @@ MUTED = "#5c554c"
 LEADER = "#6f675d"
 MARKER = "#d7263d"
 HALO = "#fffdf8"
+MARKER_CLEAR = 14.0   # no text nearer the marker's centre: its ticks reach 12
+Box = tuple[float, float, float, float]   # left, top, width, height (image units)
 
 # Sizes are in image units. Cards show the image at the full card width, which
 # is about 340 CSS px on a phone, so one unit is 0.85 px there: FONT 14 gives
@@ -241,16 +243,17 @@ def _layout(view: str, window: Window = None) -> _Layout:
             out.append(_shape_el(lm.shape, tf, s, attrs))
     out.append("</g>")
     cap_y = wy1 + CAPTION_FONT + 1
-    out.append(_text(wx0 + 2, cap_y, [v.orientation[0]], "start", CAPTION_FONT, MUTED,
-                     ' font-style="italic"'))
-    out.append(_text(wx1 - 2, cap_y, [v.orientation[1]], "end", CAPTION_FONT, MUTED,
-                     ' font-style="italic"'))
+    cap_w0, cap_w1 = (text_w(c, CAPTION_FONT) for c in v.orientation)
+    # under a narrow window (a limb) the two captions move apart, so as not to run together
+    spread = max(0.0, (cap_w0 + cap_w1 + 10 - (wx1 - wx0 - 4)) / 2)
+    cap_x0, cap_x1 = max(wx0 + 2 - spread, CU[0] - 3), min(wx1 - 2 + spread, W - 3)
+    out.append(_text(cap_x0, cap_y, [v.orientation[0]], "start", CAPTION_FONT, MUTED, ' font-style="italic"'))
+    out.append(_text(cap_x1, cap_y, [v.orientation[1]], "end", CAPTION_FONT, MUTED, ' font-style="italic"'))
 
     # Landmark labels in columns with leader lines; the captions are in the way of labels too.
-    cap_w0, cap_w1 = (text_w(c, CAPTION_FONT) for c in v.orientation)
     label_boxes: list[tuple[float, float, float, float]] = [
-        (wx0 + 2, cap_y - CAPTION_FONT, cap_w0, CAPTION_FONT + 3),
-        (wx1 - 2 - cap_w1, cap_y - CAPTION_FONT, cap_w1, CAPTION_FONT + 3)]
+        (cap_x0, cap_y - CAPTION_FONT, cap_w0, CAPTION_FONT + 3),
+        (cap_x1 - cap_w1, cap_y - CAPTION_FONT, cap_w1, CAPTION_FONT + 3)]
     leaders: list[tuple[Point, Point]] = []
     def shown(lm) -> bool:
         """Named here: a zoomed window names only what lies in it."""
@@ -262,10 +265,12 @@ def _layout(view: str, window: Window = None) -> _Layout:
         lms.sort(key=lambda lm: (tf(lm.anchor)[1], lm.key))  # type: ignore[arg-type]
         if not lms:
             continue
-        items = [(tf(lm.anchor)[1], len(lm.label.split("\n"))) for lm in lms]  # type: ignore[arg-type]
-        tops = layout_column(items, CU[1] + 2, CU[1] + CU[3] - 2)
-        for lm, top in zip(lms, tops):
-            lines = lm.label.split("\n")
+        room = wx0 - 4 - (CU[0] - 3) if side == "left" else W - 3 - (wx1 + 4)
+        wrapped = [wrap(lm.label.split("\n"), FONT, room) for lm in lms]
+        items = [(tf(lm.anchor)[1], len(lines)) for lm, lines in zip(lms, wrapped)]  # type: ignore[arg-type]
+        # captions moved apart reach under the columns: the columns then end above them
+        tops = layout_column(items, CU[1] + 2, CU[1] + CU[3] - 2 if not spread else cap_y - CAPTION_FONT - 2)
+        for lm, top, lines in zip(lms, tops, wrapped):
             ax, ay = tf(lm.anchor)  # type: ignore[arg-type]
             tw = max(text_w(t, FONT) for t in lines)
             h = len(lines) * LINE_H
@@ -296,9 +301,10 @@ def _layout(view: str, window: Window = None) -> _Layout:
             tx = min(tx, wx1 - tw - 2)   # never past the close-up window
             if window is not None:
                 tx, top = max(tx, wx0 + 2), max(min(top, wy1 - h - 2), wy0 + 2)
-                if any(tx < bx + bw and bx < tx + tw and top < by + bh and by < top + h
-                       for bx, by, bw, bh in label_boxes):
-                    continue   # zoomed in, it would lie on another name: the one already there says enough
+            spot = _free_spot((tx, top, tw, h), label_boxes, (wx0 + 2, wy0 + 2, wx1 - 2, wy1 - 2))
+            if spot is None and window is not None:
+                continue   # zoomed in, it would lie on another name: the ones already there say enough
+            tx, top = spot or (tx, top)
             label_boxes.append((tx, top, tw, h))
             lx, ly = tx + 6, (top - 1 if ay < top else top + h + 1)
             leaders.append(((lx, ly), (ax, ay)))
@@ -312,6 +318,24 @@ def _layout(view: str, window: Window = None) -> _Layout:
     drawn = tuple(ink([tf(p) for p in lm.shape.polygon(4)]) for lm in v.drawing
                   if lm.style not in ("shade", "none", "faint"))
     return _Layout(frame, tuple(out), tuple(label_boxes), tuple(leaders), drawn)
+
+
+def _free_spot(box: tuple[float, float, float, float], taken: Sequence[tuple[float, float, float, float]],
+               within: tuple[float, float, float, float]) -> Point | None:
+    """The nearest place for a name, moved up to 30 units, where it lies on no other (a font
+    wider than the one it was placed for pushes names into each other)."""
+    x, y, w, h = box
+    for dx, dy in _NUDGES:
+        nx, ny = x + dx, y + dy
+        if (within[0] <= nx and nx + w <= within[2] and within[1] <= ny and ny + h <= within[3]
+                and not any(nx < bx + bw + 1 and bx < nx + w + 1 and ny < by + bh + 1 and by < ny + h + 1
+                            for bx, by, bw, bh in taken)):
+            return nx, ny
+    return None
+
+
+_NUDGES = sorted(((dx * 3.0, dy * 3.0) for dx in range(-10, 11) for dy in range(-10, 11)),
+                 key=lambda d: (abs(d[0]) + 1.5 * abs(d[1]), d))
 
 
 def _svg(height: float, elements: Sequence[str]) -> bytes:
@@ -343,6 +367,37 @@ def _within(bounds: tuple[float, float, float, float], inside: Point, p: Point) 
     return p if t == 1.0 else (inside[0] + (p[0] - inside[0]) * t, inside[1] + (p[1] - inside[1]) * t)
 
 
+def _measure_spot(origin: Point, marker: Point, tw: float, size: float, taken: Sequence[Box],
+                  panel: Box) -> Point:
+    """Where the measure's text goes (its middle, baseline): beside the line, nearest its middle,
+    clear of the marker and its ticks and of the view's names; off the line's far end where the
+    line is too short."""
+    (ox, oy), (mx, my) = origin, marker
+    length = math.hypot(ox - mx, oy - my) or 1.0
+    ux, uy = (ox - mx) / length, (oy - my) / length
+    spots = [(mx + (ox - mx) * t, my + (oy - my) * t + lift)
+             for t in (0.5, 0.35, 0.65, 0.2, 0.8, 1.0) for lift in (-4.0, size + 2)]
+    spots += [(ox + ux * (tw / 2 + 6), oy + uy * (size + 4) + size * 0.35)]
+    spots += [(x + dx, y) for x, y in spots for dx in (-tw / 2, tw / 2)]
+    # a line too short to write beside: around the marker, clear of its ticks
+    spots += [(mx + dx * (tw / 2 + 16), my + dy) for dy in (-16.0, 16 + size * 0.8, -16 - size, 30 + size)
+              for dx in (0, -1, 1, -2, 2)]
+    best: tuple[int, Point] | None = None
+    for tx, ty in spots:
+        left, top = tx - tw / 2, ty - size * 0.8
+        nx, ny = min(max(mx, left), left + tw), min(max(my, top), top + size)
+        if (math.hypot(nx - mx, ny - my) < MARKER_CLEAR or left < panel[0] - 3 or left + tw > W - 3
+                or top < panel[1] or top + size > panel[1] + panel[3]):
+            continue
+        hidden = sum(1 for bx, by, bw, bh in taken
+                     if left < bx + bw + 1 and bx < left + tw + 1 and top < by + bh + 1 and by < top + size + 1)
+        if best is None or hidden < best[0]:
+            best = (hidden, (tx, ty))
+        if not hidden:
+            break
+    return best[1] if best else spots[0]
+
+
 def overlay(view: str, position: Position, *, label: str | None = None, window: Window = None) -> bytes:
     """SVG bytes (UTF-8), transparent but for the point: its markers in both panels and, with a
     label ('BL60 Kunlun', answer side), that label beside the close-up marker and the cun
@@ -354,6 +409,7 @@ def overlay(view: str, position: Position, *, label: str | None = None, window: 
         raise ValueError("marker position must be finite")
     out = _marker(*frame.overview((x, y)), big=False)
     mx, my = frame.closeup((x, y))
+    measured: list[tuple[float, float, float, float]] = []   # the measure's text: the label keeps off it
     if label is not None and position.origin is not None:
         origin = _within(frame.bounds, (x, y), position.origin)
         ox, oy = frame.closeup(origin)
@@ -361,14 +417,23 @@ def overlay(view: str, position: Position, *, label: str | None = None, window: 
                    'stroke-dasharray="4 3" fill="none"/>')
         if origin == position.origin:  # a zoomed window may leave the landmark out: the line runs off
             out.append(f'<circle cx="{fmt(ox)}" cy="{fmt(oy)}" r="2.4" fill="{MARKER}"/>')
-        tx, ty = (ox + mx) / 2, (oy + my) / 2
-        out.append(_text(tx, ty - 4, [position.measure], "middle", CAPTION_FONT + 1, MARKER,
+        size = FONT   # a fact of the answer: as large as the names
+        tw = text_w(position.measure, size, bold=True)
+        tx, ty = _measure_spot((ox, oy), (mx, my), tw, size, _layout(view, window).label_boxes, frame.panel)
+        measured.append((tx - tw / 2 - 1, ty - size * 0.8 - 1, tw + 2, size + 2))
+        out.append(_text(tx, ty, [position.measure], "middle", size, MARKER,
                          f' font-weight="bold" stroke="{HALO}" stroke-width="3" paint-order="stroke"'))
     out += _marker(mx, my, big=True)
     if label is not None:
         layout = _layout(view, window)  # the label keeps clear of what the view draws
-        bx, by, bw, bh = answer_box(mx, my, label, layout.label_boxes, layout.leaders, layout.ink,
-                                    frame.panel)
+        lines = [label]
+        taken = [*layout.label_boxes, *measured]
+        (bx, by, bw, bh), cost = answer_box(mx, my, lines, taken, layout.leaders, layout.ink, frame.panel)
+        if cost >= 1000 and " " in label:   # no clear spot for one line: the code above the name
+            two = label.split(" ", 1)
+            box, cost2 = answer_box(mx, my, two, taken, layout.leaders, layout.ink, frame.panel)
+            if cost2 < cost:
+                lines, (bx, by, bw, bh) = two, box
         nx, ny = min(max(mx, bx), bx + bw), min(max(my, by), by + bh)
         gap = math.hypot(nx - mx, ny - my)
         if gap > 16:   # far from the marker: tie the label to it
@@ -377,12 +442,10 @@ def overlay(view: str, position: Position, *, label: str | None = None, window: 
                        'stroke-width="1.2"/>')
         out.append(f'<rect x="{fmt(bx)}" y="{fmt(by)}" width="{fmt(bw)}" height="{fmt(bh)}" rx="3" '
                    f'fill="{HALO}" stroke="{INK}" stroke-width="1"/>')
-        out.append(_text(bx + 5, by + bh - 6, [label], "start", ANSWER_FONT, INK,
-                         ' font-weight="bold"'))
+        out.append(_text(bx + 5, by + ANSWER_FONT + 2, lines, "start", ANSWER_FONT, INK, ' font-weight="bold"'))
     return _svg(frame.height, out)
 
 
-Box = tuple[float, float, float, float]   # left, top, width, height (image units)
 DOT_R = 2.6      # a quiz point's dot
 _DOT_CLEAR = DOT_R + 2.5   # no tag comes nearer a dot than this
 _LEADER_MIN = 9.0   # a tag this far from its own dot at least, so that the line to it shows
