@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import hashlib
 import json
@@ -14,7 +15,7 @@ import genanki
 from . import atlas, cards, media, package, state
 from .cache import Cache
 from .cards import NoteSpec
-from .errors import OutputError
+from .errors import OutputError, SelectionError
 from .files import remove_leftovers
 from .load import load
 from .media import DiagramCache, MediaFile
@@ -37,6 +38,8 @@ class Deck:
     media: list[MediaFile]
     diagrams_rendered: int
     masks: dict[str, dict[str, int]]  # region quiz -> point id -> cloze number
+    # what the data has and an --only selection leaves out ("point:kunlun", "condition:…", "quiz:…")
+    left_out: frozenset[str] = frozenset()
 
     @functools.cached_property
     def card_count(self) -> int:
@@ -62,6 +65,7 @@ def prepare(data_dir: Path = DEFAULT_DATA, media_dir: Path = DEFAULT_MEDIA,
     atlas.read_views(lambda text: cache.parsed("view", text, atlas.parse_view))
     dataset = validate(load(Path(data_dir), cache), Path(media_dir))
     closeups = media.closeups(dataset.points)  # from the whole deck: a smaller one draws the same pictures
+    everything = _owners(dataset)
     if only is not None:
         dataset = select(dataset, only)
     diagrams = DiagramCache(cache)
@@ -77,7 +81,14 @@ def prepare(data_dir: Path = DEFAULT_DATA, media_dir: Path = DEFAULT_MEDIA,
         for item in (found.drawing, found.question, found.answer, *found.photos):
             if item is not None:
                 files[item.name] = item
-    return Deck(dataset, notes, sorted(files.values(), key=lambda m: m.name), diagrams.rendered, masks)
+    return Deck(dataset, notes, sorted(files.values(), key=lambda m: m.name), diagrams.rendered, masks,
+                everything - _owners(dataset))
+
+
+def _owners(dataset: Dataset) -> frozenset[str]:
+    """What the notes of a dataset are about, in the form of `NoteSpec.owner`."""
+    return frozenset({f"point:{p.id}" for p in dataset.points} | {f"condition:{c.id}" for c in dataset.conditions}
+                     | {f"quiz:{key}" for key in media.quiz_keys(dataset.points)})
 
 
 def build(data_dir: Path = DEFAULT_DATA, media_dir: Path = DEFAULT_MEDIA,
@@ -88,16 +99,25 @@ def build(data_dir: Path = DEFAULT_DATA, media_dir: Path = DEFAULT_MEDIA,
     remove_leftovers(target.parent)  # of a build that was killed
     state_file = state.state_path(output)
     previous = state.read(state_file)
+    now = int(time.time()) if now is None else now
     # Taken before reading: a file edited during this build makes the next one read it again.
     inputs = state.inputs(Path(data_dir), Path(media_dir), only)
     on_disk = package.digest(output)
+    held = package.contents(output) if on_disk is not None else None
+    doubt = state.doubt(previous, held, on_disk, now)
+    if doubt is not None:  # a state that disagrees with its deck is treated as lost
+        previous = None
     if previous is not None and previous.built_from(inputs, on_disk):
         return BuildResult(output, state_file, previous.counts, None, None)
     # the quizzes' cloze numbers: from the state, or (state lost) from the deck last written
-    masks_before = previous.masks if previous is not None else package.quiz_masks(output)
+    masks_before = previous.masks if previous is not None else held.masks if held is not None else {}
     deck = prepare(Path(data_dir), Path(media_dir), output.parent / ".deckbuilder-cache", only, masks_before)
-    changes = state.changes(previous, output, on_disk, deck.dataset, deck.notes, NOTE_TYPES,
-                            [m.name for m in deck.media], int(time.time()) if now is None else now)
+    if only is not None and held is not None:
+        _check_selection(output, held, deck)
+    changes = state.changes(previous, held, on_disk, deck.dataset, deck.notes, NOTE_TYPES,
+                            [m.name for m in deck.media], now, deck.left_out)
+    if doubt is not None:
+        changes = dataclasses.replace(changes, doubt=doubt)
     names = [DECK_NAME, *sorted({note.deck for note in deck.notes} - {DECK_NAME})]
     decks = [genanki.Deck(deck_id(name), name, description=description(deck.dataset) if name == DECK_NAME else "")
              for name in names]
@@ -120,6 +140,22 @@ def build(data_dir: Path = DEFAULT_DATA, media_dir: Path = DEFAULT_MEDIA,
         raise OutputError(f"{output} was written but {state_file} was not ({exc.strerror}); the next "
                           "build will mark every note as changed") from None
     return BuildResult(output, state_file, current.counts, deck, changes)
+
+
+def _check_selection(output: Path, held: package.Contents, deck: Deck) -> None:
+    """A selection must not replace a deck that holds more: its build state would lose the points
+    left out, and the deck file would no longer hold them."""
+    dropped = sorted(point for point in held.points if f"point:{point}" in deck.left_out)
+    if not dropped:
+        return
+    data = {p.id for p in deck.dataset.points} | {o[len("point:"):] for o in deck.left_out if o.startswith("point:")}
+    if data <= held.points:
+        what = "the whole deck"
+    else:
+        shown = ", ".join(dropped[:3]) + (f" and {len(dropped) - 3} more" if len(dropped) > 3 else "")
+        what = f"{len(dropped)} point{'s' if len(dropped) != 1 else ''} this selection leaves out ({shown})"
+    raise SelectionError(f"{output} holds {what}; write the selection elsewhere with -o FILE "
+                         f"(e.g. -o {output.with_name('selection.apkg')}), or build the whole deck there")
 
 
 def _counts(deck: Deck, cards: int) -> dict[str, int]:

@@ -20,6 +20,7 @@ from .categories import describe, reverse
 from .codes import channel_title
 from .errors import DataError, Problem
 from .markup import bullet_list, inline, plain
+from . import media
 from .media import MediaFile, PointImages, Quiz
 from .notetypes import (COMPLAINT_DECK, INDICATION, LOCATION, NAME_CODE, NOTE_TYPES, QUIZ_DECK, REGION_QUIZ,
                         SPECIAL, SPECIAL_DECK, START_DECK, meridian_deck)
@@ -206,8 +207,7 @@ def _complaint_notes(condition: Condition) -> list[NoteSpec]:
 
 
 def quiz_key(quiz: Quiz) -> str:
-    """back-bl; a picture split off it, back-bl-2: a note of its own."""
-    return f"{quiz.view}-{quiz.group.lower()}" + (f"-{quiz.part}" if quiz.part > 1 else "")
+    return media.quiz_key(quiz.view, quiz.group, quiz.part)
 
 
 def mask_numbers(quizzes: Sequence[Quiz], before: Mapping[str, Mapping[str, int]]) -> dict[str, dict[str, int]]:

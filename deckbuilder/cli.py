@@ -38,7 +38,8 @@ def _parser() -> argparse.ArgumentParser:
     build_cmd.add_argument("--only", metavar="SPEC",
                            help="build a smaller deck: comma-separated meridian:BL, condition:lower-back-pain, "
                            "region:knee, point:kunlun, category:back-shu (notes keep their ids, so the full "
-                           "deck imported later extends it)")
+                           "deck imported later extends it); give it its own -o: it is refused where the deck "
+                           "holds points it leaves out")
     check_cmd = commands.add_parser("check", help="check the data without writing anything")
     data_options(check_cmd)
     preview_cmd = commands.add_parser("preview", help="write an HTML page showing every card")
@@ -100,7 +101,12 @@ def main(argv: list[str] | None = None) -> int:
     if changes is None:
         print("Nothing changed since the last build")
         return EXIT_OK
-    if changes.first_build:
+    if changes.doubt:  # a state edited by hand, most likely: treated as lost
+        print(f"{result.state_file} is not trusted ({changes.doubt}): " + (
+            f"it was rebuilt from the previous {result.output.name}, every note is marked as changed, and the "
+            "next import updates them all (reviews are kept)" if changes.recovered
+            else f"there is no {result.output.name} to rebuild it from, so this build starts afresh"))
+    elif changes.first_build:
         print(f"First build: the build state is kept in {result.state_file}")
     elif changes.recovered:
         print(f"{result.state_file} did not describe the previous {result.output.name} (it was missing, "
@@ -121,11 +127,23 @@ def main(argv: list[str] | None = None) -> int:
               "ticked, so that Anki moves your notes to the new note types and updates them (reviews are "
               "kept). If you already imported it without, undo that import first (Edit → Undo Import). See "
               "Regenerating in the README.")
+    emptied = dict(changes.emptied)  # point code -> its region quiz
     for point_id, code in changes.removed_points:
+        quiz = emptied.pop(code, None)
         print(f"Removed since the last build: {code} ({point_id}). In Anki, find its notes with "
-              f"the search  tag:acupressure::point::{point_id}  and delete them.")
+              f"the search  tag:acupressure::point::{point_id}  and delete them." + (
+                  "" if quiz is None else f" Then, after importing, run Tools → Empty Cards: it deletes the "
+                  f"card of {code} in the region quiz  tag:acupressure::quiz::{quiz}  (left empty, its mask "
+                  "gone; the quiz's other cards stay)."))
+    for code, quiz in sorted(emptied.items(), key=lambda item: item[::-1]):
+        print(f"After importing, run Tools → Empty Cards: it deletes the card of {code} in the region quiz  "
+              f"tag:acupressure::quiz::{quiz}  (left empty: {code} is no longer on that picture; the quiz's "
+              "other cards stay).")
     for search in changes.removed_notes:
-        print(f"No longer built (the card design changed): after importing, find it in Anki with the search  "
+        # a region quiz goes when no point is left on its picture (removed or moved); other notes with a design
+        quiz = any(term.startswith("tag:acupressure::quiz::") for term in search.split())
+        why = "no point is left on its picture" if quiz else "the card design changed"
+        print(f"No longer built ({why}): after importing, find it in Anki with the search  "
               f"{search}  and delete what it finds.")
     if changes.unnamed_removed:
         print(f"{changes.unnamed_removed} note{'s' if changes.unnamed_removed != 1 else ''} of an earlier "

@@ -219,10 +219,16 @@ def _tags(members: list[Point]) -> list[tuple[float, float, str]]:
     return [(p.diagram.x, p.diagram.y, p.code) for p in members]
 
 
+@functools.lru_cache(maxsize=4096)
+def _boxes(view: str, tags: tuple[tuple[float, float, str], ...]) -> tuple:
+    """atlas.quiz_boxes, once per build for each set of tags (the owners of a selection ask too)."""
+    return tuple(atlas.quiz_boxes(view, tags))
+
+
 def _parts(view: str, members: list[Point]) -> list[tuple[list[Point], list]]:
     """The points in pictures where every tag finds a spot beside its point, with their boxes: all
     in one where they fit, else every other point (from the top) in the first, the rest in the next."""
-    boxes = atlas.quiz_boxes(view, _tags(members))
+    boxes = list(_boxes(view, tuple(_tags(members))))
     if all(box is not None for box in boxes) or len(members) == 1:
         return [(members, boxes)]
     ordered = sorted(members, key=lambda p: (p.diagram.y, p.diagram.x))
@@ -231,16 +237,31 @@ def _parts(view: str, members: list[Point]) -> list[tuple[list[Point], list]]:
             *_parts(view, [p for p in members if id(p) not in first])]
 
 
-def quizzes(points: tuple[Point, ...], cache: DiagramCache) -> list[Quiz]:
-    """One quiz for each meridian on each view: a picture with one channel's points stays legible
-    as the atlas fills, and adding a meridian to a view leaves the quizzes already studied alone.
-    Where the tags do not fit beside their points, the stretch is split into pictures."""
+def _groups(points: tuple[Point, ...]) -> dict[tuple[str, str], list[Point]]:
     groups: dict[tuple[str, str], list[Point]] = {}
     for point in points:
         if point.diagram is not None:
             groups.setdefault((point.diagram.view, quiz_group(point)), []).append(point)
+    return groups
+
+
+def quiz_key(view: str, group: str, part: int = 1) -> str:
+    """back-bl; a picture split off it, back-bl-2: a note of its own."""
+    return f"{view}-{group.lower()}" + (f"-{part}" if part > 1 else "")
+
+
+def quiz_keys(points: tuple[Point, ...]) -> set[str]:
+    """The keys of the quizzes these points make (back-bl, back-bl-2 where it is split)."""
+    return {quiz_key(view, group, part) for (view, group), members in _groups(points).items()
+            for part in range(1, len(_parts(view, members)) + 1)}
+
+
+def quizzes(points: tuple[Point, ...], cache: DiagramCache) -> list[Quiz]:
+    """One quiz for each meridian on each view: a picture with one channel's points stays legible
+    as the atlas fills, and adding a meridian to a view leaves the quizzes already studied alone.
+    Where the tags do not fit beside their points, the stretch is split into pictures."""
     found = []
-    for (view, group), members in groups.items():
+    for (view, group), members in _groups(points).items():
         width, height = atlas.quiz_size(view)
         parts = _parts(view, members)
         for part, (shown, placed) in enumerate(parts, start=1):

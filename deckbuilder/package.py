@@ -10,6 +10,7 @@ import os
 import re
 import sqlite3
 import zipfile
+from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
@@ -136,19 +137,46 @@ def digest(path: Path) -> str | None:
         return None
 
 
-def _query(path: Path, *queries: str) -> list[list[tuple]] | None:
-    """Rows of each query on a package's collection; None if it cannot be read."""
+CLOZE = re.compile(r"\{\{c(\d+)::image-occlusion")
+
+
+@dataclass(frozen=True)
+class Contents:
+    """What a package holds, as far as the build state describes it."""
+
+    notes: dict[str, int]        # GUID -> modification time
+    note_types: dict[str, int]   # note type id -> modification time
+    cards: int
+    images: int
+    points: frozenset[str]       # the stable ids of the points it teaches (those of its name notes)
+    masks: dict[str, dict[str, int]]  # region quiz -> point code -> cloze number, e.g. {"back-bl": {"BL23": 23}}
+
+    @property
+    def newest(self) -> int:
+        """The newest note or note type time: what a collection that imported it may hold."""
+        return max((*self.notes.values(), *self.note_types.values()), default=0)
+
+
+def contents(path: Path) -> Contents | None:
+    """What the package at `path` holds; None if there is none or it cannot be read."""
     database = None
     try:
         database = scratch(path)
         with zipfile.ZipFile(path) as archive:
             database.write_bytes(archive.read("collection.anki2"))
+            images = len(json.loads(archive.read("media")))
         db = sqlite3.connect(database)
         try:
-            return [db.execute(query).fetchall() for query in queries]
+            notes = db.execute("select guid, mod, tags from notes").fetchall()
+            quizzes = db.execute("select tags, flds from notes where tags like '%acupressure::quiz::%'").fetchall()
+            (cards,) = db.execute("select count() from cards").fetchone()
+            (models,) = db.execute("select models from col").fetchone()
         finally:
             db.close()
-    except (OSError, KeyError, zipfile.BadZipFile, sqlite3.Error):
+        return Contents({guid: int(mod) for guid, mod, _ in notes},
+                        {str(key): int(model.get("mod", 0)) for key, model in json.loads(models).items()},
+                        int(cards), images, frozenset(_points(notes)), _masks(quizzes))
+    except (OSError, KeyError, zipfile.BadZipFile, sqlite3.Error, ValueError, TypeError, AttributeError):
         return None
     finally:
         if database is not None:
@@ -156,25 +184,23 @@ def _query(path: Path, *queries: str) -> list[list[tuple]] | None:
                 database.unlink()
 
 
-def newest_mod(path: Path) -> int:
-    """The newest note or note type time in a package (0 if unreadable): what a collection may hold."""
-    found = _query(path, "select coalesce(max(mod), 0) from notes", "select models from col")
-    try:
-        (((notes,),), ((stored,),)) = found
-        return max([int(notes)] + [int(m.get("mod", 0)) for m in json.loads(stored).values()])
-    except (TypeError, ValueError, AttributeError):
-        return 0
+def _points(notes: list[tuple]) -> set[str]:
+    found = set()
+    for _, _, tags in notes:
+        words = tags.split()
+        if "acupressure::kind::name" in words:
+            found.update(w.removeprefix("acupressure::point::") for w in words if w.startswith("acupressure::point::"))
+    return found
 
 
-def quiz_masks(path: Path) -> dict[str, dict[str, int]]:
-    """The region quizzes' cloze numbers in a package, by point code ({"back-bl": {"BL23": 23}}):
-    what a collection holds when the state file that kept them is lost."""
-    found = _query(path, "select flds, tags from notes where tags like '%acupressure::quiz::%'")
+def _masks(quizzes: list[tuple]) -> dict[str, dict[str, int]]:
+    """The region quizzes' cloze numbers by point code: what a collection holds when the state
+    file that kept them is lost."""
     masks: dict[str, dict[str, int]] = {}
-    for fields, tags in found[0] if found else ():
+    for tags, fields in quizzes:
         key = re.search(r"acupressure::quiz::(\S+)", tags)
         parts = fields.split("\x1f")
-        numbers = [int(n) for n in re.findall(r"\{\{c(\d+)::image-occlusion", parts[0])]
+        numbers = [int(n) for n in CLOZE.findall(parts[0])]
         codes = re.findall(r"<b>([^<]+)</b>", parts[3]) if len(parts) > 3 else []
         if key and len(codes) == len(numbers):
             masks[key.group(1)] = dict(zip(codes, numbers))

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import NamedTuple
@@ -31,6 +32,9 @@ FORMAT = 3  # 3 adds each note's search; a format-2 file is read, and its notes 
 _FORMAT_2_NAMES = {"1095279300": "Acupressure: name ↔ code", "1417354982": "Acupressure: code ↔ location",
                    "1157813920": "Acupressure: point ↔ indication"}
 MAX_TIME = 2**40  # seconds: far beyond any real clock, far below 2**63
+# How far a note time may lie ahead of the clock: builds in quick succession give each change a
+# time one second newer than the last, so a burst of them runs a little ahead; an hour never is.
+AHEAD = 3600
 
 
 class Stamp(NamedTuple):
@@ -196,6 +200,8 @@ class Changes:
     notes_changed: int
     first_build: bool
     recovered: bool  # the state did not describe the old .apkg, so every note counts as changed
+    emptied: tuple[tuple[str, str], ...] = ()  # (point code, quiz) of quiz cards left empty
+    doubt: str | None = None  # why the state was not trusted: it was treated as lost
 
 
 def _note_type_hash(model: genanki.Model) -> str:
@@ -210,18 +216,48 @@ def _anki_schema(model: genanki.Model) -> str:
                       ensure_ascii=False)
 
 
-def _previous(previous: State | None, output: Path, on_disk: str | None, now: int) -> tuple[State | None, int, bool]:
+def doubt(previous: State | None, held: package.Contents | None, on_disk: str | None, now: int) -> str | None:
+    """Why the state cannot be trusted (a hand edit, most likely), or None: its note times must not
+    lie ahead, no two points may share a card of one region quiz, and what it says of the package
+    it describes must be what that package holds."""
+    if previous is None:
+        return None
+    ahead = max((s.mod for s in (*previous.notes.values(), *previous.note_types.values())), default=0)
+    if ahead > now + AHEAD:
+        return "it gives notes times later than now"
+    for quiz, numbers in sorted(previous.masks.items()):
+        if len(set(numbers.values())) != len(numbers):
+            return f"it gives two points the same card of the region quiz {quiz}"
+    if held is None or previous.package != on_disk:
+        return None  # it does not claim to describe the package on disk: `_previous` deals with that
+    if {guid: s.mod for guid, s in previous.notes.items()} != held.notes or any(
+            held.note_types.get(key) != s.mod for key, s in previous.note_types.items()):
+        return "its notes or their times are not those of the deck"
+    if set(previous.points) != held.points:
+        return "its points are not those of the deck"
+    if previous.counts and previous.counts != {"points": len(held.points), "notes": len(held.notes),
+                                               "cards": held.cards, "images": held.images}:
+        return "its counts are not those of the deck"
+    for quiz, numbers in held.masks.items():
+        by_code = {previous.points.get(point): n for point, n in previous.masks.get(quiz, {}).items()}
+        if any(by_code.get(code) != n for code, n in numbers.items()):
+            return f"its card numbers of the region quiz {quiz} are not those of the deck"
+    return None
+
+
+def _previous(previous: State | None, held: package.Contents | None, on_disk: str | None,
+              now: int) -> tuple[State | None, int, bool]:
     """The last build's state, the time for changed notes, and whether the state had to be distrusted.
 
-    If the .apkg on disk (`on_disk`, its SHA-256) is not the one the state describes (a build
-    stopped between writing the two, or the state file was lost), a collection may hold any note
-    of that .apkg: every note then gets a time newer than all of them, so the next import brings
-    everything up to date.
+    If the .apkg on disk (`on_disk`, its SHA-256; `held`, what it holds) is not the one the state
+    describes (a build stopped between writing the two, or the state file was lost or distrusted), a
+    collection may hold any note of that .apkg: every note then gets a time newer than all of them,
+    so the next import brings everything up to date.
     """
     if on_disk is None or (previous is not None and previous.package == on_disk):
         return previous, now, False
     known = previous or State()
-    floor = max(package.newest_mod(output), known.newest) + 1
+    floor = max(held.newest if held is not None else 0, known.newest) + 1
     return (State(schemas=known.schemas, points=known.points, conditions=known.conditions, masks=known.masks),
             max(now, floor), True)
 
@@ -234,12 +270,14 @@ def _narrowed(search: str) -> str:
     return search
 
 
-def changes(previous: State | None, output: Path, on_disk: str | None, dataset: Dataset, notes: list[NoteSpec],
-            models: tuple[genanki.Model, ...], media: list[str], now: int) -> Changes:
+def changes(previous: State | None, held: package.Contents | None, on_disk: str | None, dataset: Dataset,
+            notes: list[NoteSpec], models: tuple[genanki.Model, ...], media: list[str], now: int,
+            left_out: frozenset[str] = frozenset()) -> Changes:
     """Compare this build with the state of the last one (`read` from its file; None if there is
-    none): each note keeps its time unless it changed. `on_disk`: the SHA-256 of the .apkg at
-    `output`, or None."""
-    previous, now, recovered = _previous(previous, output, on_disk, now)
+    none): each note keeps its time unless it changed. `on_disk`: the SHA-256 of the .apkg the
+    build replaces, or None; `held`: what it holds. `left_out`: the owners ("point:kunlun") the
+    data has and an --only selection leaves out, which are not removed."""
+    previous, now, recovered = _previous(previous, held, on_disk, now)
     first_build = previous is None
     previous = previous or State()
     current = State()
@@ -270,20 +308,41 @@ def changes(previous: State | None, output: Path, on_disk: str | None, dataset: 
     current.conditions = {c.id: c.name for c in dataset.conditions}
     current.media = sorted(media)
 
-    def gone(before: dict[str, str], after: dict[str, str]) -> tuple[tuple[str, str], ...]:
-        return tuple(sorted((key, value) for key, value in before.items() if key not in after))
+    def gone(before: dict[str, str], after: dict[str, str], kind: str) -> tuple[tuple[str, str], ...]:
+        return tuple(sorted((key, value) for key, value in before.items()
+                            if key not in after and f"{kind}:{key}" not in left_out))
 
     changed = tuple(sorted((p.id, p.code) for p in dataset.points if f"point:{p.id}" in changed_owners))
-    removed_points = gone(previous.points, current.points)
-    removed_conditions = gone(previous.conditions, current.conditions)
+    removed_points = gone(previous.points, current.points, "point")
+    removed_conditions = gone(previous.conditions, current.conditions, "condition")
     # Notes of a removed point or condition are found by its tag; any other note no longer built
     # (a card design that split or replaced notes) by the search its last build recorded.
     owners = {f"tag:acupressure::point::{key}" for key, _ in removed_points}
     owners |= {f"tag:acupressure::condition::{key}" for key, _ in removed_conditions}
     dropped = [guid for guid in previous.notes if guid not in current.notes]
     searches = [_narrowed(previous.searches[g]) for g in dropped if g in previous.searches]
-    removed_notes = tuple(sorted({s for s in searches if not any(owner in s.split() for owner in owners)}))
-    unnamed = sum(1 for g in dropped if g not in previous.searches)
+    removed_notes = tuple(sorted({s for s in searches if not any(owner in s.split() for owner in owners)
+                                  and not _owners(s) & left_out}))
+    unnamed = sum(1 for g in dropped if g not in previous.searches) if not left_out else 0
     return Changes(stamped, stamped_models, current, changed, removed_points, removed_conditions,
                    tuple(note_types_changed), tuple(schema_changed), removed_notes, unnamed,
-                   len(set(previous.media) - set(media)), notes_changed, first_build, recovered)
+                   # a selection leaves pictures out that the notes it leaves out still use
+                   0 if left_out else len(set(previous.media) - set(media)), notes_changed, first_build, recovered,
+                   _emptied(held, notes))
+
+
+def _owners(search: str) -> set[str]:
+    """What a recorded search names: {"point:kunlun", "condition:sciatica", "quiz:back-bl"}."""
+    return {f"{kind}:{key}" for kind, key in re.findall(r"tag:acupressure::(point|condition|quiz)::(\S+)", search)}
+
+
+def _emptied(held: package.Contents | None, notes: list[NoteSpec]) -> tuple[tuple[str, str], ...]:
+    """(point code, quiz) of each region-quiz card the last package asked and this one leaves
+    without a mask: Anki keeps such a card, empty, until Tools → Empty Cards deletes it."""
+    found = []
+    for spec in notes:
+        quiz = spec.owner.removeprefix("quiz:")
+        if held is not None and quiz != spec.owner:
+            asked = set(map(int, package.CLOZE.findall(spec.fields[0])))
+            found += [(code, quiz) for code, n in held.masks.get(quiz, {}).items() if n not in asked]
+    return tuple(sorted(found))

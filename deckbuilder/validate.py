@@ -17,7 +17,7 @@ import unicodedata
 from pathlib import Path
 from typing import Any, Callable
 
-from . import atlas, categories, codes
+from . import atlas, cautions, categories, codes, measures
 from .errors import DataError, Problem
 from .load import DataFiles, YamlList
 from .media import image_problem
@@ -409,6 +409,10 @@ def _point(check: _Checker, entry: dict, sources: dict[str, Source | None],
         check.report(_line(entry), "the point has no picture", point=label, field="diagram",
                      hint="add a diagram: {view, from: landmark, right: cun} or images: [a file in media/]")
 
+    for field in ("location", "how_to_find"):
+        for problem in measures.problems(values.get(field) or ""):
+            check.report(check.line(entry, field), problem, point=label, field=field, hint=measures.RULE)
+
     if location and code and pinyin and english:
         folded = location.casefold()
         for giveaway in (code, pinyin, *english, *(c.code for c in values["legacy_codes"])):
@@ -594,6 +598,7 @@ def validate(files: DataFiles, media_dir: Path) -> Dataset:
         if condition is not None:
             conditions.append(condition)
 
+    problems += cautions.check(path.parent, points.values(), files.points, sources)
     if problems:
         raise DataError(problems)
     return Dataset(tuple(points.values()), tuple(conditions), tuple(s for s in sources.values() if s))

@@ -79,7 +79,7 @@ def test_a_landmark_only_point_has_no_uses_card(project):
     path = project / "data" / "points" / "small-intestine.yaml"
     text = path.read_text(encoding="utf-8")
     start = text.index("  indications:")
-    path.write_text(text[:start] + text[text.index("  cautions:"):], encoding="utf-8")
+    path.write_text(text[:start] + text[text.index("  diagram:"):], encoding="utf-8")
     deck = prepare(project / "data", project / "media")
     kinds = {n.model.name for n in deck.notes if n.owner == "point:tianzong"}
     assert kinds == {"Acupressure: name ↔ code", "Acupressure: code ↔ location"}

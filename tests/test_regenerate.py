@@ -8,6 +8,7 @@ with its own clock, and a future build time once hid exactly that.
 from __future__ import annotations
 
 import json
+import shutil
 import re
 import time
 from pathlib import Path
@@ -22,7 +23,7 @@ from deckbuilder import cards, cli, notetypes, package, state
 from deckbuilder.build import build
 from deckbuilder.errors import DataError, OutputError
 
-from .conftest import import_apkg, package_rows
+from .conftest import DATA, MEDIA, import_apkg, package_rows
 
 
 def edit(path: Path, old: str, new: str) -> None:
@@ -283,12 +284,33 @@ def test_eight_weeks_of_edits_in_one_collection(loop, capsys, monkeypatch):
     out = loop.cli_build(capsys)
     assert "Removed since the last build: SI11 (tianzong)" in out
     assert "3 pictures are no longer used by the deck" in out  # its 2 markers, the back's SI quiz
+    assert ("No longer built (no point is left on its picture): after importing, find it in Anki with the search  "
+            "tag:acupressure::kind::region-quiz tag:acupressure::quiz::back-si  and delete what it finds.") in out
     reviews = col.db.scalar("select count() from revlog")
     assert loop.delete_as_told(out) == 3 + 1 + 1  # name, location, uses; its shoulder-tension card; the quiz
     loop.import_and_check()  # Check Media finds those three (deleted as told)
     built = {row[0] for row in package_rows(loop.output, loop.project)["notes"]}
     assert set(col.db.list("select guid from notes")) == built
     assert col.db.scalar("select count() from revlog") == reviews  # Anki keeps the log of deleted cards
+
+    # Week 5, later: BL57, which shares the knee's Bladder quiz with BL40, removed. Its quiz card
+    # stays in the collection, empty; the build says so, and Tools → Empty Cards deletes it alone.
+    edit_yaml(loop.points, lambda ps: ps.remove(point(ps, "chengshan")))
+    edit_yaml(loop.conditions, lambda cs: point(cs, "sciatica")["points"].remove("chengshan"))
+    out = loop.cli_build(capsys)
+    assert "Removed since the last build: BL57 (chengshan)" in out
+    assert "run Tools → Empty Cards: it deletes the card of BL57 in the region quiz  " \
+           "tag:acupressure::quiz::knee-back-bl  (left empty" in out
+    cards_before, reviews = loop.history()
+    assert loop.delete_as_told(out) == 3 + 1  # name, location, uses; its sciatica card
+    loop.import_and_check()
+    (empty,) = col.get_empty_cards().notes
+    assert col.get_note(empty.note_id).has_tag("acupressure::quiz::knee-back-bl") and not empty.will_delete_note
+    assert [col.get_card(cid).ord for cid in empty.card_ids] == [57 - 1]
+    col.remove_cards_and_orphaned_notes(list(empty.card_ids))
+    cards_after, reviews_after = loop.history()
+    assert {cid: cards_before[cid] for cid in cards_after} == cards_after and reviews_after == reviews
+    assert not col.get_empty_cards().notes
 
     # Week 6: a condition changed: its notes and the tags of the points it names.
     edit_yaml(loop.conditions, lambda cs: point(cs, "neck-stiffness")["points"].append("weizhong"))
@@ -334,6 +356,7 @@ def test_eight_weeks_of_edits_in_one_collection(loop, capsys, monkeypatch):
     # At the end: every note equals the last package (checked by each import), no review was
     # lost, and Check Database and Check Media find nothing to fix.
     assert col.db.scalar("select count() from revlog") > reviews_at_start  # week 2's new cards were studied
+    assert not col.get_empty_cards().notes  # no card left without a question
     message, ok = col.fix_integrity()
     assert ok, message
     assert not col.media.check().unused and not col.media.check().missing
@@ -491,3 +514,80 @@ def test_damaged_state_is_not_trusted(project, stamp):
     path.write_text(json.dumps(stored), encoding="utf-8")
     assert state.read(path) is None
     assert build(project / "data", project / "media", output).changes.recovered
+
+
+def review(col, card_ids) -> None:
+    """Answer these cards now, as a learner does when they come up (Good, then Easy on relearning)."""
+    for cid in card_ids:
+        card = col.get_card(cid)
+        card.start_timer()
+        states = col._backend.get_scheduling_states(cid)
+        col.sched.answer_card(col.sched.build_answer(card=card, states=states, rating=CardAnswer.EASY))
+
+
+def _without_tianzong(conditions: list) -> None:
+    for condition in conditions:
+        condition["points"] = [p for p in condition["points"] if p != "tianzong"]
+        if "article_only" in condition:
+            condition["article_only"] = [e for e in condition["article_only"] if e["point"] != "tianzong"]
+            if not condition["article_only"]:
+                del condition["article_only"]
+    conditions[:] = [c for c in conditions if c["points"]]
+
+
+def test_a_removed_point_that_shares_its_quiz_picture_leaves_no_empty_card(tmp_path, collection, capsys):
+    """SI11 shares the Small Intestine quiz of the back with six points: removing it leaves its quiz
+    card empty (the note stays, for the others). The build says to run Empty Cards, and doing as it
+    says leaves no empty card and every other review as it was."""
+    shutil.copytree(DATA, tmp_path / "data")
+    shutil.copytree(MEDIA, tmp_path / "media")
+    loop = Loop(tmp_path, collection)
+    out = loop.cli_build(capsys)
+    loop.import_and_check(new_cards=int(re.search(r"(\d+) cards", out).group(1)))
+    review(collection, collection.find_cards("tag:acupressure::quiz::back-si or tag:acupressure::point::tianzong "
+                                             "or tag:acupressure::meridian::bladder"))
+    edit_yaml(tmp_path / "data" / "points" / "small-intestine.yaml",
+              lambda points: points.remove(point(points, "tianzong")))
+    edit_yaml(loop.conditions, _without_tianzong)
+    out = loop.cli_build(capsys)
+    assert ("Removed since the last build: SI11 (tianzong). In Anki, find its notes with the search  "
+            "tag:acupressure::point::tianzong  and delete them. Then, after importing, run Tools → Empty Cards: "
+            "it deletes the card of SI11 in the region quiz  tag:acupressure::quiz::back-si  (left empty, its "
+            "mask gone; the quiz's other cards stay).") in out
+    cards_before, revlog_before = loop.history()
+    told = set(collection.find_cards("tag:acupressure::point::tianzong"))  # its notes, its complaint cards
+    assert loop.delete_as_told(out) == 3 + 1  # name, location, uses; its card of the one complaint naming it
+    loop.import_and_check()  # Check Media then finds the pictures of the notes deleted
+    (quiz,) = collection.find_notes("tag:acupressure::quiz::back-si")
+    (empty,) = collection.get_empty_cards().notes  # as Tools → Empty Cards lists them
+    assert empty.note_id == quiz and not empty.will_delete_note
+    assert [collection.get_card(cid).ord for cid in empty.card_ids] == [11 - 1]  # cloze 11, SI11's
+    collection.remove_cards_and_orphaned_notes(list(empty.card_ids))  # its Delete button
+    assert not collection.get_empty_cards().notes
+    cards_after, revlog_after = loop.history()
+    assert set(cards_before) - set(cards_after) == told | set(empty.card_ids)
+    assert {cid: cards_before[cid] for cid in cards_after} == cards_after
+    assert revlog_after == revlog_before  # Anki keeps the log of deleted cards
+    assert len(collection.get_note(quiz).cards()) == 6
+
+
+def test_a_point_moved_to_another_picture_leaves_no_empty_card(loop, capsys):
+    """BL53 moves from the back (its quiz shared with BL23) to the lower back: its old quiz card is
+    left empty, the build says to run Empty Cards, and doing so keeps every other review."""
+    edit(loop.points, "diagram: {view: back, from: S2-foramen-level, right: 3}",
+         "diagram: {view: lower-back, from: below-L3, right: 3}")
+    out = loop.cli_build(capsys)
+    assert ("After importing, run Tools → Empty Cards: it deletes the card of BL53 in the region quiz  "
+            "tag:acupressure::quiz::back-bl  (left empty: BL53 is no longer on that picture; the quiz's other "
+            "cards stay).") in out
+    assert "Removed" not in out
+    loop.import_and_check(new_cards=1)  # its card in the lower back's Bladder quiz
+    cards_before, reviews = loop.history()
+    (empty,) = loop.col.get_empty_cards().notes
+    assert loop.col.get_note(empty.note_id).has_tag("acupressure::quiz::back-bl")
+    assert [loop.col.get_card(cid).ord for cid in empty.card_ids] == [53 - 1]
+    loop.col.remove_cards_and_orphaned_notes(list(empty.card_ids))
+    assert not loop.col.get_empty_cards().notes
+    cards_after, reviews_after = loop.history()
+    assert set(cards_before) - set(cards_after) == set(empty.card_ids) and reviews_after == reviews
+    assert {cid: cards_before[cid] for cid in cards_after} == cards_after

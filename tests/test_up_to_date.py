@@ -66,9 +66,9 @@ def test_a_replaced_picture_is_read(project):
 
 
 def test_another_option_or_a_lost_deck_is_built_again(project):
-    build_in(project)
-    assert build_in(project, only="point:kunlun").deck is not None
-    assert build_in(project, only="point:kunlun").deck is None
+    build_in(project, only="point:kunlun")
+    assert build_in(project, only="point:kunlun,point:BL23").deck is not None
+    assert build_in(project, only="point:kunlun,point:BL23").deck is None
     apkg = project / "dist" / "deck.apkg"
     apkg.unlink()
     assert build_in(project, only="point:kunlun").deck is not None and apkg.exists()
