@@ -65,14 +65,14 @@ def prepare(data_dir: Path = DEFAULT_DATA, media_dir: Path = DEFAULT_MEDIA,
     atlas.read_views(lambda text: cache.parsed("view", text, atlas.parse_view))
     dataset = validate(load(Path(data_dir), cache), Path(media_dir))
     closeups = media.closeups(dataset.points)  # from the whole deck: a smaller one draws the same pictures
-    everything = _owners(dataset)
+    everything = _owners(dataset, masks_before or {})
     if only is not None:
         dataset = select(dataset, only)
     diagrams = DiagramCache(cache)
     photos = functools.cache(functools.partial(media.photo, Path(media_dir)))  # points may share a photo
     images = {p.id: media.point_images(p, photos, diagrams, closeups.get(p.id, media.Closeup()))
               for p in dataset.points}
-    quizzes = media.quizzes(dataset.points, diagrams)
+    quizzes = media.quizzes(dataset.points, diagrams, masks_before or {})
     cache.save()
     masks = cards.mask_numbers(quizzes, masks_before or {})
     notes = cards.notes(dataset, images, quizzes, masks)
@@ -82,13 +82,13 @@ def prepare(data_dir: Path = DEFAULT_DATA, media_dir: Path = DEFAULT_MEDIA,
             if item is not None:
                 files[item.name] = item
     return Deck(dataset, notes, sorted(files.values(), key=lambda m: m.name), diagrams.rendered, masks,
-                everything - _owners(dataset))
+                everything - _owners(dataset, masks_before or {}))
 
 
-def _owners(dataset: Dataset) -> frozenset[str]:
+def _owners(dataset: Dataset, masks_before: media.Masks) -> frozenset[str]:
     """What the notes of a dataset are about, in the form of `NoteSpec.owner`."""
     return frozenset({f"point:{p.id}" for p in dataset.points} | {f"condition:{c.id}" for c in dataset.conditions}
-                     | {f"quiz:{key}" for key in media.quiz_keys(dataset.points)})
+                     | {f"quiz:{key}" for key in media.quiz_keys(dataset.points, masks_before)})
 
 
 def build(data_dir: Path = DEFAULT_DATA, media_dir: Path = DEFAULT_MEDIA,

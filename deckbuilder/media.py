@@ -11,7 +11,7 @@ import hashlib
 import json
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import Callable
+from typing import Callable, Mapping
 
 from . import atlas
 from .cache import Cache, files_digest
@@ -250,26 +250,70 @@ def quiz_key(view: str, group: str, part: int = 1) -> str:
     return f"{view}-{group.lower()}" + (f"-{part}" if part > 1 else "")
 
 
-def quiz_keys(points: tuple[Point, ...]) -> set[str]:
+Masks = Mapping[str, Mapping[str, int]]   # quiz key -> point id (or code) -> cloze number
+
+
+def _fits(view: str, members: list[Point]) -> bool:
+    return all(box is not None for box in _boxes(view, tuple(_tags(members))))
+
+
+def _split(view: str, group: str, members: list[Point], before: Masks) -> dict[int, tuple[list[Point], list]]:
+    """The parts of a stretch (part number -> its points and their boxes). A stretch split before
+    stays split as it was, so that no point's card moves: a point stays in the picture it was in,
+    a new one goes to the first picture it fits in; only a picture that no longer fits is split
+    again, its new parts numbered after the others."""
+    earlier = []
+    while quiz_key(view, group, len(earlier) + 2) in before:
+        earlier.append(before[quiz_key(view, group, len(earlier) + 2)])
+    if not earlier:
+        return dict(enumerate(_parts(view, members), start=1))
+    assigned: list[list[Point]] = [[] for _ in range(len(earlier) + 1)]
+    new = []
+    for point in members:
+        # a point moved to a later picture stays numbered in the first: the last picture naming it has it
+        where = next((i + 2 for i in reversed(range(len(earlier)))
+                      if point.id in earlier[i] or point.code in earlier[i]), None)
+        first = before.get(quiz_key(view, group), {})
+        if where is None and (point.id in first or point.code in first):
+            where = 1
+        (assigned[where - 1] if where else new).append(point)
+    for point in new:
+        part = next((part for part in assigned if _fits(view, [*part, point])), None)
+        if part is None:
+            assigned.append(part := [])
+        part.append(point)
+    found, extra = {}, []
+    for number, part in enumerate(assigned, start=1):
+        if part:
+            kept, *more = _parts(view, [p for p in members if p in part])
+            found[number] = kept
+            extra += more
+    for piece in extra:
+        found[max(found) + 1] = piece
+    return found
+
+
+def quiz_keys(points: tuple[Point, ...], before: Masks) -> set[str]:
     """The keys of the quizzes these points make (back-bl, back-bl-2 where it is split)."""
     return {quiz_key(view, group, part) for (view, group), members in _groups(points).items()
-            for part in range(1, len(_parts(view, members)) + 1)}
+            for part in _split(view, group, members, before)}
 
 
-def quizzes(points: tuple[Point, ...], cache: DiagramCache) -> list[Quiz]:
+def quizzes(points: tuple[Point, ...], cache: DiagramCache, before: Masks | None = None) -> list[Quiz]:
     """One quiz for each meridian on each view: a picture with one channel's points stays legible
     as the atlas fills, and adding a meridian to a view leaves the quizzes already studied alone.
-    Where the tags do not fit beside their points, the stretch is split into pictures."""
+    Where the tags do not fit beside their points, the stretch is split into pictures (`before`:
+    the last build's cloze numbers, which say how it was split)."""
     found = []
     for (view, group), members in _groups(points).items():
         width, height = atlas.quiz_size(view)
-        parts = _parts(view, members)
-        for part, (shown, placed) in enumerate(parts, start=1):
+        parts = _split(view, group, members, before or {})
+        for part, (shown, placed) in sorted(parts.items()):
             if any(box is None for box in placed):
                 raise ValueError(f"no room for a tag on {view}")  # one point alone always has room
             boxes = tuple((x / width, y / height, w / width, h / height) for x, y, w, h in placed)
             title = f"{atlas.VIEWS[view].title}: {group_name(group)}"
             if len(parts) > 1:
-                title += f" ({part} of {len(parts)})"
+                title += f" ({part} of {max(parts)})"
             found.append(Quiz(view, group, title, cache.quiz(view, _tags(shown)), tuple(shown), boxes, part))
     return found

@@ -128,3 +128,27 @@ def test_a_split_quiz_keeps_the_cards_of_the_points_that_stay(project, collectio
     empty = collection.get_empty_cards()
     assert [card for note in empty.notes for card in note.card_ids] == [ords[53]]
     assert split.deck is not None
+
+
+def test_a_split_stays_as_it_was_when_points_come_and_go():
+    """Regrouping the parts by layout alone would move cards between notes on every edit: a point
+    stays in its picture, a removed one leaves the others where they were, a new one joins the
+    first picture with room for it."""
+    from deckbuilder.cards import mask_numbers
+    from deckbuilder.media import _fits, _split
+
+    members = [p for p in DECK.dataset.points if p.diagram and p.diagram.view == "upper-back"
+               and p.code.startswith("BL")]
+    before = mask_numbers(list(QUIZZES.values()), {})
+    parts = {n: {p.code for p in shown} for n, (shown, _) in _split("upper-back", "BL", members, before).items()}
+    assert parts == {1: {p.code for p in QUIZZES["upper-back-bl"].points},
+                     2: {p.code for p in QUIZZES["upper-back-bl-2"].points}}
+    gone = sorted(parts[2])[0]
+    after = _split("upper-back", "BL", [p for p in members if p.code != gone], before)
+    assert {n: {p.code for p in shown} for n, (shown, _) in after.items()} == {1: parts[1], 2: parts[2] - {gone}}
+    point = next(p for p in members if p.code == gone)
+    unknown = {key: {k: n for k, n in numbers.items() if k != point.id} for key, numbers in before.items()}
+    new = _split("upper-back", "BL", members, unknown)
+    first = [p for p in members if p.code in parts[1]]
+    joined = 1 if _fits("upper-back", [*first, point]) else 2
+    assert {p.code for p in new[joined][0]} == parts[joined] | {gone}
