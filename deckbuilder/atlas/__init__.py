@@ -1,7 +1,7 @@
 """The body atlas: drawings of the body as data (views/), placed by anatomy, drawn as SVG.
 
 `geometry` holds the outlines, `views` reads the view files and places points on them, `labels`
-lays out text, and `svg` draws.
+lays out text (sized by `fontwidths`), `svg` draws, and `closeups` zooms where points crowd.
 """
 
 from . import closeups
