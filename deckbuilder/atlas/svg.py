@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import functools
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Mapping, Sequence
 
 from .geometry import Point, Shape, Transform, fmt
 from .labels import ANSWER_FONT, FONT, LINE_H, Ink, answer_box, ink, layout_column, text_w, wrap
-from .views import FIGURES, VIEWS, Position
+from .views import FIGURES, VIEWS, Landmark, Position
 
 # A part of a view to show instead of its whole close-up window (x0, y0, x1, y1, in the view's
 # units; None: the whole window): a question zoomed where points crowd.
@@ -202,6 +202,22 @@ class _Layout:
     ink: tuple[Ink, ...]                      # drawn structures an answer label should not hide
 
 
+def _named_in(lm: Landmark, bounds: tuple[float, float, float, float], zoomed: bool) -> Landmark | None:
+    """The structure as this window names it, or None: a zoomed window names what it shows, tied
+    to a point of its drawing inside the window where its usual anchor lies outside."""
+    if not lm.label or lm.anchor is None:
+        return None
+    x0, y0, x1, y1 = bounds
+    if x0 <= lm.anchor[0] <= x1 and y0 <= lm.anchor[1] <= y1:
+        return lm
+    mx, my = (x1 - x0) * 0.04, (y1 - y0) * 0.04
+    inside = [p for p in lm.shape.polygon(4) if x0 + mx <= p[0] <= x1 - mx and y0 + my <= p[1] <= y1 - my]
+    if not zoomed or not inside:
+        return None
+    centre = ((x0 + x1) / 2, (y0 + y1) / 2)
+    return replace(lm, anchor=min(inside, key=lambda p: (math.dist(p, centre), p)))
+
+
 @functools.cache
 def _layout(view: str, window: Window = None) -> _Layout:
     v = VIEWS[view]
@@ -255,13 +271,9 @@ def _layout(view: str, window: Window = None) -> _Layout:
         (cap_x0, cap_y - CAPTION_FONT, cap_w0, CAPTION_FONT + 3),
         (cap_x1 - cap_w1, cap_y - CAPTION_FONT, cap_w1, CAPTION_FONT + 3)]
     leaders: list[tuple[Point, Point]] = []
-    def shown(lm) -> bool:
-        """Named here: a zoomed window names only what lies in it."""
-        return bool(lm.label) and lm.anchor is not None and (
-            bounds[0] <= lm.anchor[0] <= bounds[2] and bounds[1] <= lm.anchor[1] <= bounds[3])
-
+    named = [lm for lm in (_named_in(lm, bounds, window is not None) for lm in v.drawing) if lm is not None]
     for side in ("left", "right"):
-        lms = [lm for lm in v.drawing if shown(lm) and lm.side == side and lm.label_at is None]
+        lms = [lm for lm in named if lm.side == side and lm.label_at is None]
         lms.sort(key=lambda lm: (tf(lm.anchor)[1], lm.key))  # type: ignore[arg-type]
         if not lms:
             continue
@@ -289,8 +301,8 @@ def _layout(view: str, window: Window = None) -> _Layout:
             out.append(f'<circle cx="{fmt(ax)}" cy="{fmt(ay)}" r="1.6" fill="{INK}"/>')
             out.append(_text(tx, top + FONT * 0.8, lines, anchor))
 
-    for lm in v.drawing:
-        if shown(lm) and lm.label_at is not None:
+    for lm in named:
+        if lm.label_at is not None:
             lines = lm.label.split("\n")
             ax, ay = tf(lm.anchor)
             # as far from its anchor as on the whole view's picture, whatever the zoom
