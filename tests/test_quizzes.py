@@ -27,8 +27,11 @@ MASK = re.compile(r"\{\{c(\d+)::image-occlusion:rect:left=([\d.]+):top=([\d.]+):
 
 
 def _parts(svg: bytes):
-    """The dots, the tags (x, y, w, h) and the boxes of the other texts (the drawing's names)."""
+    """The dots, the leader lines, the tags (x, y, w, h) and the boxes of the other texts (the
+    drawing's names)."""
     root = ET.fromstring(svg)
+    leaders = [tuple(float(v) for v in re.findall(r"[\d.]+", p.get("d"))) for p in root.iter(f"{SVG}path")
+               if p.get("stroke") == drawing.MARKER]
     dots = [(float(c.get("cx")), float(c.get("cy"))) for c in root.iter(f"{SVG}circle")
             if c.get("fill") == drawing.MARKER and float(c.get("r")) == drawing.DOT_R]
     tags = [tuple(float(r.get(k)) for k in ("x", "y", "width", "height")) for r in root.iter(f"{SVG}rect")
@@ -45,7 +48,7 @@ def _parts(svg: bytes):
         x0 = {"start": x, "end": x - w, "middle": x - w / 2}[el.get("text-anchor")]
         top = float(el.get("y")) - 0.78 * size
         names.append((x0, top, w, (len(lines) - 1) * 1.1 * size + size))
-    return dots, tags, names
+    return dots, leaders, tags, names
 
 
 def _overlap(a, b) -> bool:
@@ -62,8 +65,8 @@ def _dot_under(tag, dot) -> bool:
 def test_quiz_picture_reads_on_a_phone(key):
     quiz = QUIZZES[key]
     width, height = drawing.quiz_size(quiz.view)
-    dots, tags, names = _parts(quiz.picture.data)
-    assert len(dots) == len(tags) == len(quiz.points)
+    dots, leaders, tags, names = _parts(quiz.picture.data)
+    assert len(dots) == len(tags) == len(leaders) == len(quiz.points)
     for i, (tag, dot) in enumerate(zip(tags, dots)):
         code = quiz.points[i].code
         assert abs(tag[1] + tag[3] / 2 - dot[1]) <= tag[3], f"{code}'s tag is off its point's level"
@@ -71,6 +74,11 @@ def test_quiz_picture_reads_on_a_phone(key):
             assert j == i or not _dot_under(tag, other), f"{code}'s tag covers {quiz.points[j].code}'s dot"
         for j, other in enumerate(tags[i + 1:], start=i + 1):
             assert not _overlap(tag, other), f"{code}'s tag overlaps {quiz.points[j].code}'s"
+        x0, y0, x1, y1 = leaders[i]
+        assert math.hypot(x1 - x0, y1 - y0) >= 5, f"{code}'s tag hides the line to it"
+        for j, other in enumerate(tags):   # a line half under another mask ties the dot to the wrong one
+            assert j == i or not any(_overlap((x0 + (x1 - x0) * t / 20, y0 + (y1 - y0) * t / 20, 0, 0), other)
+                                     for t in range(21)), f"{code}'s line runs under {quiz.points[j].code}'s tag"
         for name in names:
             assert not _overlap(tag, name), f"{code}'s tag covers a name of the drawing at {name}"
         assert tag[0] >= drawing.CU_X - 4, f"{code}'s tag covers the overview"

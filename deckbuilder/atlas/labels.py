@@ -64,7 +64,7 @@ def _apart(a: Point, b: Point, box: tuple[float, float, float, float]) -> bool:
     return max(a[0], b[0]) < x or min(a[0], b[0]) > x + w or max(a[1], b[1]) < y or min(a[1], b[1]) > y + h
 
 
-def _seg_hits_box(a: Point, b: Point, box: tuple[float, float, float, float]) -> bool:
+def seg_hits_box(a: Point, b: Point, box: tuple[float, float, float, float]) -> bool:
     """Does segment a-b cross the rectangle? (sampled; leaders are short)."""
     if _apart(a, b, box):
         return False  # every sample lies in the segment's bounding box
@@ -128,7 +128,7 @@ def answer_box(mx: float, my: float, lines: Sequence[str], boxes: Sequence[tuple
         for ax, ay, aw, ah in boxes:
             if x < ax + aw and ax < x + w and y < ay + ah and ay < y + h:
                 cost += 1000
-        cost += 300 * sum(_seg_hits_box(a, b, box) for a, b in near_leaders)
+        cost += 300 * sum(seg_hits_box(a, b, box) for a, b in near_leaders)
         for (left, top, right, bottom), near, count in near_ink:  # how much of each drawn structure is hidden
             if left > x + w or right < x or top > y + h or bottom < y:
                 continue  # nowhere near this spot

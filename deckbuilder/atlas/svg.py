@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from typing import Mapping, Sequence
 
 from .geometry import Point, Shape, Transform, fmt
-from .labels import ANSWER_FONT, FONT, LINE_H, Ink, answer_box, ink, layout_column, text_w, wrap
+from .labels import ANSWER_FONT, FONT, LINE_H, Ink, answer_box, ink, layout_column, seg_hits_box, text_w, wrap
 from .views import FIGURES, VIEWS, Landmark, Position
 
 # A part of a view to show instead of its whole close-up window (x0, y0, x1, y1, in the view's
@@ -503,15 +503,35 @@ def quiz_boxes(view: str, points: Sequence[tuple[float, float, str]]) -> list[Bo
     Anki's masks are the tags, so a mask hides one tag and nothing else.
     """
     layout = _layout(view)
+    dots = [layout.frame.closeup((float(x), float(y))) for x, y, _ in points]
+    h = ANSWER_FONT + 8
+    crowd = [sum(1 for q in dots if abs(q[1] - p[1]) < h) for p in dots]
+    # the most crowded rows first (they have the fewest spots to choose from); where that leaves a
+    # tag without a spot, other orders, before the caller splits the picture
+    orders = [sorted(range(len(points)), key=lambda i: (-crowd[i], dots[i][1], dots[i][0])),
+              sorted(range(len(points)), key=lambda i: (dots[i][1], dots[i][0])),
+              sorted(range(len(points)), key=lambda i: (-dots[i][1], dots[i][0])),
+              sorted(range(len(points)), key=lambda i: (-abs(dots[i][0] - W / 2), dots[i][1]))]
+    best: list[Box | None] = []
+    for order in orders:
+        boxes = _place(layout, points, dots, order)
+        if not best or sum(b is None for b in boxes) < sum(b is None for b in best):
+            best = boxes
+        if all(b is not None for b in best):
+            break
+    return best
+
+
+def _place(layout: _Layout, points: Sequence[tuple[float, float, str]], dots: list[Point],
+           order: list[int]) -> list[Box | None]:
+    """The tags placed one by one in this order, each at the best spot the ones before it leave."""
     frame = layout.frame
-    dots = [frame.closeup((float(x), float(y))) for x, y, _ in points]
     blocked = [*layout.label_boxes, (0.0, 0.0, W, TOP)]
     boxes: list[Box | None] = [None] * len(points)
     placed: list[Box] = []
+    leaders: list[tuple[Point, Point]] = []
     h = ANSWER_FONT + 8
-    # the most crowded rows first: they have the fewest spots to choose from
-    crowd = [sum(1 for q in dots if abs(q[1] - p[1]) < h) for p in dots]
-    for i in sorted(range(len(points)), key=lambda i: (-crowd[i], dots[i][1], dots[i][0])):
+    for i in order:
         mx, my = dots[i]
         w = text_w(points[i][2], ANSWER_FONT, bold=True) + 10
         best: tuple[float, Box] | None = None
@@ -535,7 +555,9 @@ def quiz_boxes(view: str, points: Sequence[tuple[float, float, str]]) -> list[Bo
                         break
                     box = (x, top, w, h)
                     end = _leader_end((mx, my), box)
-                    if any(_crosses_dot((mx, my), end, q) for j, q in enumerate(dots) if j != i):
+                    if (any(_crosses_dot((mx, my), end, q) for j, q in enumerate(dots) if j != i)
+                            or any(seg_hits_box((mx, my), end, other) for other in placed)
+                            or any(seg_hits_box(a, b, box) for a, b in leaders)):   # a line under a mask
                         x += direction * _STEP
                         continue
                     cost = math.hypot(end[0] - mx, end[1] - my) + 2 * abs(dy) + 4 * _ink_hidden(box, layout.ink)
@@ -545,6 +567,7 @@ def quiz_boxes(view: str, points: Sequence[tuple[float, float, str]]) -> list[Bo
         if best is not None:
             boxes[i] = best[1]
             placed.append(best[1])
+            leaders.append(((mx, my), _leader_end((mx, my), best[1])))
     return boxes
 
 
