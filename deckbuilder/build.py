@@ -12,21 +12,24 @@ from pathlib import Path
 
 import genanki
 
-from . import atlas, cards, media, package, state
+from . import atlas, cards, media, package, state, translate
 from .cache import Cache
 from .cards import NoteSpec
-from .errors import OutputError, SelectionError
-from .files import remove_leftovers
+from .errors import OutputError, Problem, SelectionError
+from .files import remove_leftovers, scratch_fits
 from .load import load
 from .media import DiagramCache, MediaFile
-from .notetypes import DECK_NAME, NOTE_TYPES, deck_id, description
+from .notetypes import NOTE_TYPES, Language, deck_id, description, language
 from .records import Dataset
 from .select import select
+from .translate import ENGLISH, Gap
 from .validate import validate
 
 DEFAULT_DATA = Path("data")
 DEFAULT_MEDIA = Path("media")
 DEFAULT_OUTPUT = Path("dist/acupressure.apkg")
+# A deck in another language is a deck of its own: its own file, and so its own state file.
+DEFAULT_OUTPUTS = {"en": DEFAULT_OUTPUT, "de": Path("dist/akupressur.apkg")}
 
 
 @dataclass(frozen=True)
@@ -40,6 +43,11 @@ class Deck:
     masks: dict[str, dict[str, int]]  # region quiz -> point id -> cloze number
     # what the data has and an --only selection leaves out ("point:kunlun", "condition:…", "quiz:…")
     left_out: frozenset[str] = frozenset()
+    language: Language = language()
+    description: str = ""
+    gaps: tuple[Gap, ...] = ()        # texts a translated deck shows in English (marked)
+    leftovers: tuple[Problem, ...] = ()  # translations of what the English does not have: not shown
+    skipped: tuple[tuple[Path, str], ...] = ()  # editors' leftovers in points/, not read (load.leftover)
 
     @functools.cached_property
     def card_count(self) -> int:
@@ -58,50 +66,65 @@ class BuildResult:
 
 def prepare(data_dir: Path = DEFAULT_DATA, media_dir: Path = DEFAULT_MEDIA,
             cache_dir: Path | None = None, only: str | None = None,
-            masks_before: dict[str, dict[str, int]] | None = None) -> Deck:
+            masks_before: dict[str, dict[str, int]] | None = None, lang: str = "en") -> Deck:
     """Everything but writing: what `deckbuilder check` runs. `masks_before`: the region quizzes'
-    cloze numbers of the last build, which points keep."""
+    cloze numbers of the last build, which points keep. `lang`: the deck's language (translations
+    from data/translations/<lang>/)."""
     cache = Cache(cache_dir, whole=only is None)
     atlas.read_views(lambda text: cache.parsed("view", text, atlas.parse_view))
-    dataset = validate(load(Path(data_dir), cache), Path(media_dir))
+    files = load(Path(data_dir), cache)
+    dataset = validate(files, Path(media_dir))
+    texts, translation = ENGLISH, None
+    if lang != "en":
+        translation = translate.read(Path(data_dir), lang, cache)
+        dataset = translate.translate(dataset, files, translation)
+        texts = translate.texts(translation)
     closeups = media.closeups(dataset.points)  # from the whole deck: a smaller one draws the same pictures
-    everything = _owners(dataset, masks_before or {})
+    pictured = translate.picture_words(texts)
+    everything = _owners(dataset, masks_before or {}, pictured)
     if only is not None:
         dataset = select(dataset, only)
-    diagrams = DiagramCache(cache)
+    diagrams = DiagramCache(cache, pictured)
     photos = functools.cache(functools.partial(media.photo, Path(media_dir)))  # points may share a photo
     images = {p.id: media.point_images(p, photos, diagrams, closeups.get(p.id, media.Closeup()))
               for p in dataset.points}
-    quizzes = media.quizzes(dataset.points, diagrams, masks_before or {})
+    quizzes = media.quizzes(dataset.points, diagrams, masks_before or {}, texts)
     cache.save()
     masks = cards.mask_numbers(quizzes, masks_before or {})
-    notes = cards.notes(dataset, images, quizzes, masks)
-    files: dict[str, MediaFile] = {quiz.picture.name: quiz.picture for quiz in quizzes}
+    words = language(texts)
+    notes = cards.notes(dataset, images, quizzes, masks, words)
+    about = description(dataset, texts)
+    gaps = () if translation is None else (*translation.gaps, *translate.text_gaps(texts))
+    leftovers = () if translation is None else tuple(translation.leftovers)
+    media_files: dict[str, MediaFile] = {quiz.picture.name: quiz.picture for quiz in quizzes}
     for found in images.values():
         for item in (found.drawing, found.question, found.answer, *found.photos):
             if item is not None:
-                files[item.name] = item
-    return Deck(dataset, notes, sorted(files.values(), key=lambda m: m.name), diagrams.rendered, masks,
-                everything - _owners(dataset, masks_before or {}))
+                media_files[item.name] = item
+    return Deck(dataset, notes, sorted(media_files.values(), key=lambda m: m.name), diagrams.rendered, masks,
+                everything - _owners(dataset, masks_before or {}, pictured), words, about, gaps, leftovers,
+                files.skipped)
 
 
-def _owners(dataset: Dataset, masks_before: media.Masks) -> frozenset[str]:
+def _owners(dataset: Dataset, masks_before: media.Masks, words: media.Words = ()) -> frozenset[str]:
     """What the notes of a dataset are about, in the form of `NoteSpec.owner`."""
     return frozenset({f"point:{p.id}" for p in dataset.points} | {f"condition:{c.id}" for c in dataset.conditions}
-                     | {f"quiz:{key}" for key in media.quiz_keys(dataset.points, masks_before)})
+                     | {f"quiz:{key}" for key in media.quiz_keys(dataset.points, masks_before, words)})
 
 
 def build(data_dir: Path = DEFAULT_DATA, media_dir: Path = DEFAULT_MEDIA,
-          output: Path = DEFAULT_OUTPUT, *, now: int | None = None, only: str | None = None) -> BuildResult:
+          output: Path = DEFAULT_OUTPUT, *, now: int | None = None, only: str | None = None,
+          lang: str = "en") -> BuildResult:
     """Build the .apkg; the previous file and state stay untouched unless the whole build succeeds."""
     output = Path(output)
     target = package.target(output)  # an output that can never be written is said before any work
+    scratch_fits(target, state.state_path(output))  # and so is a name too long
     remove_leftovers(target.parent)  # of a build that was killed
     state_file = state.state_path(output)
     previous = state.read(state_file)
     now = int(time.time()) if now is None else now
     # Taken before reading: a file edited during this build makes the next one read it again.
-    inputs = state.inputs(Path(data_dir), Path(media_dir), only)
+    inputs = state.inputs(Path(data_dir), Path(media_dir), only if lang == "en" else f"{lang}:{only}")
     on_disk = package.digest(output)
     held = package.contents(output) if on_disk is not None else None
     doubt = state.doubt(previous, held, on_disk, now)
@@ -111,15 +134,17 @@ def build(data_dir: Path = DEFAULT_DATA, media_dir: Path = DEFAULT_MEDIA,
         return BuildResult(output, state_file, previous.counts, None, None)
     # the quizzes' cloze numbers: from the state, or (state lost) from the deck last written
     masks_before = previous.masks if previous is not None else held.masks if held is not None else {}
-    deck = prepare(Path(data_dir), Path(media_dir), output.parent / ".deckbuilder-cache", only, masks_before)
+    deck = prepare(Path(data_dir), Path(media_dir), output.parent / ".deckbuilder-cache", only, masks_before, lang)
     if only is not None and held is not None:
         _check_selection(output, held, deck)
-    changes = state.changes(previous, held, on_disk, deck.dataset, deck.notes, NOTE_TYPES,
+    note_types = NOTE_TYPES if deck.language.texts.english else deck.language.note_types
+    changes = state.changes(previous, held, on_disk, deck.dataset, deck.notes, note_types,
                             [m.name for m in deck.media], now, deck.left_out)
     if doubt is not None:
         changes = dataclasses.replace(changes, doubt=doubt)
-    names = [DECK_NAME, *sorted({note.deck for note in deck.notes} - {DECK_NAME})]
-    decks = [genanki.Deck(deck_id(name), name, description=description(deck.dataset) if name == DECK_NAME else "")
+    root = deck.language.root
+    names = [root, *sorted({note.deck for note in deck.notes} - {root})]
+    decks = [genanki.Deck(deck_id(name), name, description=deck.description if name == root else "")
              for name in names]
     current = changes.state
     current.decks = hashlib.sha256(json.dumps([[d.name, d.description] for d in decks]).encode()).hexdigest()

@@ -16,10 +16,14 @@ import json
 import os
 import sqlite3
 import stat
+import sys
 from pathlib import Path
 from typing import Any, Callable
 
 import genanki
+import yaml
+
+from .files import other_kind
 
 FILE = "cache.sqlite"
 SCHEMA = 1  # PRAGMA user_version: a cache of another layout is started again
@@ -107,7 +111,10 @@ class Cache:
 
     @staticmethod
     def _writable(path: Path) -> sqlite3.Connection:
-        """The cache file, started again if it is of another layout or not a database at all."""
+        """The cache file, started again if it is of another layout or not a database at all (a
+        pipe or a device in its place is removed: SQLite would wait on it or read it for ever)."""
+        if other_kind(path):
+            path.unlink()
         db = sqlite3.connect(path)
         try:
             if db.execute("pragma user_version").fetchone()[0] == SCHEMA:
@@ -143,9 +150,11 @@ def _exact_json(value: Any) -> str:
 
 @functools.cache
 def code_version() -> str:
-    """deckbuilder's own files (code, views, style) and genanki's version: a new release of
-    either may build another deck from the same data."""
-    return hashlib.sha256(genanki.__version__.encode() + files_digest(Path(__file__).parent, (".py", ".yaml", ".css"))
+    """deckbuilder's own files (code, views, style), genanki's and PyYAML's versions (with
+    libyaml or not: they refuse different mistakes) and Python's: a new release of any may build
+    another deck from the same data, or find a mistake in it."""
+    versions = f"{genanki.__version__} {yaml.__version__} {yaml.__with_libyaml__} {sys.version_info[:2]}"
+    return hashlib.sha256(versions.encode() + files_digest(Path(__file__).parent, (".py", ".yaml", ".css"))
                           ).hexdigest()
 
 
@@ -164,7 +173,8 @@ def files_digest(root: Path, suffixes: tuple[str, ...] | None = None) -> bytes:
             raise ValueError(f"{folder} contains itself")
         for entry in sorted(os.scandir(folder), key=lambda e: e.name):
             name = relative + entry.name
-            if entry.is_dir():
+            if entry.is_dir():  # an empty folder counts too: points/x.yaml as a folder is a mistake
+                found.update(f"{name}/\0".encode())
                 walk(Path(entry.path), name + "/", above | {here})
             elif suffixes is None or entry.name.endswith(suffixes):
                 found.update(f"{name}\0".encode())

@@ -16,15 +16,13 @@ from typing import Mapping, NamedTuple, Sequence
 
 import genanki
 
-from .categories import describe, reverse
-from .codes import channel_title
 from .errors import DataError, Problem
 from .markup import bullet_list, inline, plain
 from . import media
 from .media import MediaFile, PointImages, Quiz
-from .notetypes import (COMPLAINT_DECK, INDICATION, LOCATION, NAME_CODE, NOTE_TYPES, QUIZ_DECK, REGION_QUIZ,
-                        SPECIAL, SPECIAL_DECK, START_DECK, meridian_deck)
+from .notetypes import Language, language
 from .records import Condition, Dataset, Point
+from .translate import Texts, plain_marked, visible
 
 GUID_NAMESPACE = "deckbuilder-acupressure"
 START_CONDITION = "lower-back-pain"  # the seed of the deck: its points are studied first
@@ -84,20 +82,22 @@ def _spec(model: genanki.Model, note_guid: str, fields: tuple[str, ...], tags: t
     return NoteSpec(model, note_guid, fields + ("",) * (len(model.fields) - len(fields)), tags, owner, deck)
 
 
-def guid(kind: str, stable_id: str) -> str:
-    """GUIDs come from the permanent id only, so correcting a code or a text updates in place."""
-    return genanki.guid_for(GUID_NAMESPACE, kind, stable_id)
+def guid(kind: str, stable_id: str, namespace: str = GUID_NAMESPACE) -> str:
+    """GUIDs come from the permanent id only, so correcting a code or a text updates in place; a deck
+    in another language has a namespace of its own, so a collection may hold both."""
+    return genanki.guid_for(namespace, kind, stable_id)
 
 
 def _tag(text: str) -> str:
     return "-".join(text.lower().split())
 
 
-def _point_tags(point: Point, condition_ids: list[str]) -> set[str]:
+def _point_tags(point: Point, condition_ids: list[str], texts: Texts) -> set[str]:
     tags = {f"acupressure::point::{point.id}",
             f"acupressure::meridian::{_tag(point.meridian)}",
             f"acupressure::region::{point.region}"}
     tags.update(f"acupressure::condition::{c}" for c in condition_ids)
+    tags.update(filter(None, [texts.code_tag(point.code)]))
     return tags
 
 
@@ -113,18 +113,19 @@ def _caution(point: Point) -> str:
     return bullet_list(point.cautions) if point.cautions else ""
 
 
-def _aliases(point: Point) -> str:
+def _aliases(point: Point, texts: Texts) -> str:
     by_system: dict[str, list[str]] = defaultdict(list)
     for legacy in point.legacy_codes:
         by_system[legacy.system.name].append(legacy.code)
     if not by_system:
         return ""
-    return "Also written: " + "; ".join(f"{plain(', '.join(found))} ({plain(system)})"
-                                        for system, found in by_system.items())
+    return texts("Also written:") + " " + "; ".join(f"{plain(', '.join(found))} "
+                                                    f"({plain(texts(system, 'numbering_systems'))})"
+                                                    for system, found in by_system.items())
 
 
 def _img(media: MediaFile | None, alt: str) -> str:
-    return f'<img src="{escape(media.name)}" alt="{escape(alt)}">' if media else ""
+    return f'<img src="{escape(media.name)}" alt="{escape(plain_marked(alt))}">' if media else ""
 
 
 def _diagram(drawing: MediaFile | None, marker: MediaFile | None, alt: str) -> str:
@@ -134,75 +135,80 @@ def _diagram(drawing: MediaFile | None, marker: MediaFile | None, alt: str) -> s
     return f'<div class="diagram">{_img(drawing, "")}{_img(marker, alt)}</div>'
 
 
-def _sides(point: Point) -> str:
+def _sides(point: Point, texts: Texts) -> str:
     if point.meridian in ("governor vessel", "conception vessel"):
-        return "A single point, on the midline."
+        return texts("A single point, on the midline.")
     if point.meridian == "extra":  # one on the midline, or several on each side: the location says
-        return "An extra point: the location says how many there are."
-    return "On both sides of the body."
+        return texts("An extra point: the location says how many there are.")
+    return texts("On both sides of the body.")
 
 
 def _name(point: Point) -> str:
     return f"{plain(point.pinyin)} · {plain(point.english[0])}"
 
 
-def _point_line(point: Point) -> str:
-    return f"<b>{plain(point.code)}</b> {_name(point)}"
+def _point_line(point: Point, texts: Texts) -> str:
+    return f"<b>{plain(texts.code(point.code))}</b> {_name(point)}"
 
 
-def _point_notes(point: Point, condition_ids: list[str], images: PointImages, deck: str) -> list[NoteSpec]:
-    tags = _point_tags(point, condition_ids)
+def _point_notes(point: Point, condition_ids: list[str], images: PointImages, deck: str,
+                 lang: Language) -> list[NoteSpec]:
+    texts, space = lang.texts, lang.guid_namespace
+    tags = _point_tags(point, condition_ids, texts)
     owner = f"point:{point.id}"
-    code, caution, sources = plain(point.code), _caution(point), _sources(point.sources)
-    meridian = "Extra point (off the meridians)" if point.meridian == "extra" else plain(channel_title(point.meridian))
+    code, caution, sources = plain(texts.code(point.code)), _caution(point), _sources(point.sources)
+    meridian = plain(texts.meridian(point))
     article = inline(point.article) if point.article else ""
-    photos = "".join(_img(photo, "Photo of the point's area") for photo in images.photos)
+    photos = "".join(_img(photo, texts("Photo of the point's area")) for photo in images.photos)
     main, more = point.indications[:GRADED_USES], point.indications[GRADED_USES:]
     found = [
-        _spec(NAME_CODE, guid("name-code", point.id),
+        _spec(lang.name_code, guid("name-code", point.id, space),
                  (code, plain(point.pinyin), plain(point.hanzi), plain(point.hanzi_traditional or ""),
-                  plain(point.english[0]), plain(", ".join(point.english[1:])), _aliases(point), meridian,
+                  plain(point.english[0]), plain(", ".join(point.english[1:])), _aliases(point, texts), meridian,
                   article, sources), _kind(tags, "name"), owner, deck),
-        _spec(LOCATION, guid("location", point.id),
+        _spec(lang.location, guid("location", point.id, space),
                  (code, _name(point), inline(point.location),
-                  "Landmarks: " + plain(", ".join(point.landmarks)), inline(point.how_to_find),
-                  _diagram(images.drawing, images.question, "Where the point is")
-                  + (f'<div class="meridian">{plain(images.tell_apart)}</div>' if images.tell_apart else ""),
-                  _diagram(images.drawing, images.answer, f"{point.code} {point.pinyin} marked"), photos,
-                  _sides(point), caution, sources), _kind(tags, "location"), owner, deck),
+                  texts("Landmarks:") + " " + plain(", ".join(point.landmarks)), inline(point.how_to_find),
+                  _diagram(images.drawing, images.question, texts("Where the point is"))
+                  + (f'<div class="meridian">{plain(texts.meridian(point))}</div>' if images.tell_apart else ""),
+                  _diagram(images.drawing, images.answer, texts("{point} marked").format(
+                      point=f"{point.code} {point.pinyin}")), photos,
+                  _sides(point, texts), caution, sources), _kind(tags, "location"), owner, deck),
     ]
     if point.indications:  # a landmark-only point (ST17) has no uses to learn
-        found.append(_spec(INDICATION, guid("uses", point.id),
+        found.append(_spec(lang.indication, guid("uses", point.id, space),
                            (code, code, _name(point), bullet_list(main), plain(", ".join(more)), "", "", "", "",
                             article, caution, sources), _kind(tags, "uses"), owner, deck))
+    meridian_code = "EX" if point.code.startswith("EX-") else point.code[:2]
     for category in point.categories:
         key = "/".join(filter(None, (point.id, category.kind, category.detail)))
-        question, answer = reverse(category, point.meridian)
+        question, answer = texts.reverse(category, meridian_code, point.meridian)
         category_tag = f"acupressure::category::{category.kind}"
         found.append(_spec(
-            SPECIAL, guid("special", key),
-            (f"{code} {plain(category.kind)}", plain(describe(category, point.meridian)),
-             plain(question[0].upper() + question[1:]), _point_line(point), plain(answer),
-             sources), _kind(tags | {category_tag}, "special"), owner, SPECIAL_DECK))
+            lang.special, guid("special", key, space),
+            (f"{code} {plain(category.kind)}", plain(texts.describe(category, meridian_code, point.meridian)),
+             plain(question[0].upper() + question[1:]), _point_line(point, texts), plain(answer),
+             sources), _kind(tags | {category_tag}, "special"), owner, lang.subdeck("3 Special points")))
     return found
 
 
-def _complaint_notes(condition: Condition) -> list[NoteSpec]:
+def _complaint_notes(condition: Condition, lang: Language) -> list[NoteSpec]:
     """One note per point of the complaint: the others are shown, the one left out is asked."""
-    article = "<br>".join(f"Not standard: {_point_line(extra.point)}. {inline(extra.note)}"
+    texts = lang.texts
+    article = "<br>".join(f"{texts('Not standard:')} {_point_line(extra.point, texts)}. {inline(extra.note)}"
                           for extra in condition.article_only)
     found = []
-    codes = [plain(p.code) for p in condition.points]
+    codes = [plain(texts.code(p.code)) for p in condition.points]
     for index, point in enumerate(condition.points):
         others = ", ".join(codes[:index] + codes[index + 1:])
         tags = {f"acupressure::condition::{condition.id}", f"acupressure::region::{condition.region}",
                 f"acupressure::point::{point.id}"}
         found.append(_spec(
-            INDICATION, guid("complaint", f"{condition.id}/{point.id}"),
-            (f"{plain(condition.name)} {plain(point.code)}", "", "", "", "", plain(condition.name.capitalize()),
-             others, plain(point.region.replace("-", " ")), _point_line(point), article, _caution(point),
-             _sources(condition.sources)),
-            _kind(tags, "complaint"), f"condition:{condition.id}", COMPLAINT_DECK))
+            lang.indication, guid("complaint", f"{condition.id}/{point.id}", lang.guid_namespace),
+            (f"{plain(condition.name)} {plain(point.code)}", "", "", "", "",
+             plain(texts.first_upper(condition.name)), others, plain(texts.region(point.region)),
+             _point_line(point, texts), article, _caution(point), _sources(condition.sources)),
+            _kind(tags, "complaint"), f"condition:{condition.id}", lang.subdeck("4 Complaints")))
     return found
 
 
@@ -228,17 +234,18 @@ def mask_numbers(quizzes: Sequence[Quiz], before: Mapping[str, Mapping[str, int]
     return numbers
 
 
-def _quiz_note(quiz: Quiz, numbers: Mapping[str, int]) -> NoteSpec:
+def _quiz_note(quiz: Quiz, numbers: Mapping[str, int], lang: Language) -> NoteSpec:
     """Anki's image occlusion: a mask over each point's tag; the learner names the masked point."""
     masks = " ".join(f"{{{{c{numbers[point.id]}::image-occlusion:rect:left={left:.4f}:"
                      f"top={top:.4f}:width={width:.4f}:height={height:.4f}:oi=1}}}}"
                      for point, (left, top, width, height) in zip(quiz.points, quiz.boxes))
-    names = "<br>".join(_point_line(point) for point in quiz.points)
+    texts = lang.texts
+    names = "<br>".join(_point_line(point, texts) for point in quiz.points)
     key = quiz_key(quiz)
     tags = (f"acupressure::view::{quiz.view}", f"acupressure::quiz::{key}", "acupressure::kind::region-quiz")
-    return _spec(REGION_QUIZ, guid("region-quiz", key),
-                 (masks, _img(quiz.picture, quiz.title), f"Region quiz: {plain(quiz.title)}. Which point?", names,
-                  ""), tags, f"quiz:{key}", QUIZ_DECK)
+    return _spec(lang.region_quiz, guid("region-quiz", key, lang.guid_namespace),
+                 (masks, _img(quiz.picture, quiz.title), texts("Region quiz: {title}. Which point?").format(
+                     title=plain(quiz.title)), names, ""), tags, f"quiz:{key}", lang.subdeck("5 Region quiz"))
 
 
 _FIELD_REF = re.compile(r"\{\{[#^/]?\s*(?:[^}:]*:)*([^}:]+?)\s*\}\}")
@@ -251,13 +258,13 @@ def _question_fields(model: genanki.Model, template: dict) -> list[int]:
     return [names.index(name) for name in used if name in names]
 
 
-def _check_ambiguous(notes: list[NoteSpec], owners: dict[str, tuple]) -> None:
+def _check_ambiguous(notes: list[NoteSpec], owners: dict[str, tuple], note_types: Sequence[genanki.Model]) -> None:
     """A question that fits two notes cannot be answered; report it rather than write the card."""
     problems = []
     by_model: dict[genanki.Model, list[NoteSpec]] = defaultdict(list)
     for note in notes:
         by_model[note.model].append(note)
-    for model in NOTE_TYPES:
+    for model in note_types:
         for template in model.templates:
             shown = itemgetter(*_question_fields(model, template))  # one field's text, or a tuple of them
             no_question = shown(("",) * len(model.fields))
@@ -294,10 +301,11 @@ def study_order(dataset: Dataset) -> list[Point]:
 
 
 def notes(dataset: Dataset, images: dict[str, PointImages], quizzes: Sequence[Quiz] = (),
-          masks: Mapping[str, Mapping[str, int]] | None = None) -> list[NoteSpec]:
+          masks: Mapping[str, Mapping[str, int]] | None = None, lang: Language | None = None) -> list[NoteSpec]:
     """All notes of the deck in study order: every point's notes, then the complaints, then the
-    region quizzes (`masks`: their cloze numbers, from `mask_numbers`)."""
+    region quizzes (`masks`: their cloze numbers, from `mask_numbers`); in English unless `lang` says."""
     masks = mask_numbers(quizzes, {}) if masks is None else masks
+    lang = lang or language()
     found: list[NoteSpec] = []
     owners: dict[str, tuple] = {}
     condition_ids: dict[str, list[str]] = defaultdict(list)
@@ -307,14 +315,16 @@ def notes(dataset: Dataset, images: dict[str, PointImages], quizzes: Sequence[Qu
     seed = {p.id for c in dataset.conditions if c.id == START_CONDITION
             for p in (*c.points, *(extra.point for extra in c.article_only))}
     for point in study_order(dataset):
-        deck = START_DECK if point.id in seed else meridian_deck(point)
-        found.extend(_point_notes(point, condition_ids[point.id], images[point.id], deck))
+        deck = lang.subdeck("1 Start here: lower back pain") if point.id in seed else lang.meridian_deck(point)
+        found.extend(_point_notes(point, condition_ids[point.id], images[point.id], deck, lang))
         owners[f"point:{point.id}"] = (point.file, point.line, point.code)
     for condition in dataset.conditions:
-        found.extend(_complaint_notes(condition))
+        found.extend(_complaint_notes(condition, lang))
         owners[f"condition:{condition.id}"] = (condition.file, condition.line, condition.name)
     for quiz in quizzes:
-        found.append(_quiz_note(quiz, masks[quiz_key(quiz)]))
+        found.append(_quiz_note(quiz, masks[quiz_key(quiz)], lang))
         owners[f"quiz:{quiz_key(quiz)}"] = (None, None, quiz.title)
-    _check_ambiguous(found, owners)
+    _check_ambiguous(found, owners, lang.note_types)
+    if not lang.texts.english:  # the English stand-ins marked as such, now that the text is HTML
+        found = [note._replace(fields=tuple(map(visible, note.fields))) for note in found]
     return found

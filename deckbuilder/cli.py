@@ -6,20 +6,29 @@ Exit codes: 0 success, 1 a problem in the data, the output path or the system, 2
 
 from __future__ import annotations
 
-import argparse
-import contextlib
 import sys
-from pathlib import Path
 
-from . import __version__
-from .build import DEFAULT_DATA, DEFAULT_MEDIA, DEFAULT_OUTPUT, build, prepare
-from .errors import DataError, DeckbuilderError, Problem, SelectionError, shown
+# Nothing else at the top: until run() is running, a Ctrl-C ends in a traceback, so this module
+# imports the pipeline (and argparse, pathlib...) only inside the functions that use it.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    import argparse
+    from types import ModuleType
+
+    from .build import Deck
+    from .errors import DataError, Problem
 
 EXIT_OK, EXIT_DATA, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
-DEFAULT_PREVIEW = Path("dist/preview")
+DEFAULT_PREVIEW = "dist/preview"
 
 
 def _parser() -> argparse.ArgumentParser:
+    import argparse
+    from pathlib import Path
+
+    from . import __version__, translate
+    from .build import DEFAULT_DATA, DEFAULT_MEDIA, DEFAULT_OUTPUTS
+
     parser = argparse.ArgumentParser(prog="deckbuilder",
                                      description="Build an Anki deck of acupressure points from YAML data.")
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
@@ -30,11 +39,15 @@ def _parser() -> argparse.ArgumentParser:
                              help=f"folder with points/, conditions.yaml, sources.yaml (default: {DEFAULT_DATA})")
         command.add_argument("--media", type=Path, default=DEFAULT_MEDIA, metavar="DIR",
                              help=f"folder with the images points refer to (default: {DEFAULT_MEDIA})")
+        command.add_argument("--lang", choices=translate.LANGUAGES, default=None,
+                             help="the deck's language: en (the default) or de, German, from "
+                             "data/translations/de/")
 
     build_cmd = commands.add_parser("build", help="build the .apkg")
     data_options(build_cmd)
-    build_cmd.add_argument("-o", "--output", type=Path, default=DEFAULT_OUTPUT, metavar="FILE",
-                           help=f"where to write the deck (default: {DEFAULT_OUTPUT})")
+    build_cmd.add_argument("-o", "--output", type=Path, default=None, metavar="FILE",
+                           help="where to write the deck (default: "
+                           + ", ".join(f"{path} for --lang {lang}" for lang, path in DEFAULT_OUTPUTS.items()) + ")")
     build_cmd.add_argument("--only", metavar="SPEC",
                            help="build a smaller deck: comma-separated meridian:BL, condition:lower-back-pain, "
                            "region:knee, point:kunlun, category:back-shu (notes keep their ids, so the full "
@@ -44,8 +57,9 @@ def _parser() -> argparse.ArgumentParser:
     data_options(check_cmd)
     preview_cmd = commands.add_parser("preview", help="write an HTML page showing every card")
     data_options(preview_cmd)
-    preview_cmd.add_argument("-o", "--output", type=Path, default=DEFAULT_PREVIEW, metavar="DIR",
-                             help=f"folder for the page and its images (default: {DEFAULT_PREVIEW})")
+    preview_cmd.add_argument("-o", "--output", type=Path, default=None, metavar="DIR",
+                             help=f"folder for the page and its images (default: {DEFAULT_PREVIEW}, "
+                             f"{DEFAULT_PREVIEW}-de for --lang de)")
     return parser
 
 
@@ -70,22 +84,73 @@ def _report_data_error(error: DataError, limit: int = 30) -> None:
               file=sys.stderr)
 
 
+def _check(args: argparse.Namespace) -> int:
+    """The data; with --lang, that language's deck and every text it still shows in English; without,
+    every translation under data/translations/, its outdated texts first."""
+    from . import translate
+    from .build import prepare
+
+    deck = prepare(args.data, args.media, lang=args.lang or "en")
+    _say_skipped(deck)
+    print(f"OK: {len(deck.dataset.points)} points, {len(deck.notes)} notes, "
+          f"{deck.card_count} cards, {len(deck.media)} images")
+    if args.lang not in (None, "en"):
+        _report_gaps(args.lang, deck, limit=None)
+        for problem in translate.unused(deck.language.texts):  # harmless, but likely a typo
+            print(f"  note: {problem}")
+        return EXIT_DATA if deck.gaps or deck.leftovers else EXIT_OK
+    for lang in translate.LANGUAGES[1:]:
+        if translate.folder(args.data, lang).is_dir():
+            _report_gaps(lang, prepare(args.data, args.media, lang=lang), limit=30)
+    return EXIT_OK
+
+
+def _report_gaps(lang: str, deck: Deck, limit: int | None) -> None:
+    """Outdated translations first (their English changed), then the texts not translated yet, then the
+    entries for English that is gone."""
+    from .errors import Problem, shown
+
+    gaps, leftovers = deck.gaps, deck.leftovers
+    outdated = sum(gap.outdated for gap in gaps)
+    if not gaps and not leftovers:
+        print(f"Translation '{lang}': every text is translated and up to date")
+        return
+    print(f"Translation '{lang}': {outdated} outdated, {len(gaps) - outdated} not translated yet (the deck shows "
+          f"them in English, marked [EN]), {len(leftovers)} for English that is not there (not shown)")
+    ordered = [*sorted(gaps, key=lambda gap: (not gap.outdated, str(gap.file), gap.line or 0)),
+               *sorted(leftovers, key=Problem.sort_key)]
+    for item in ordered[:limit]:
+        print("  " + shown(str(item)).replace("\n", "\n  "))
+    if limit is not None and len(ordered) > limit:
+        print(f"  ... and {len(ordered) - limit} more: deckbuilder check --lang {lang} lists them all")
+
+
+def _say_skipped(deck: Deck) -> None:
+    for path, what in deck.skipped:
+        print(f"deckbuilder: note: {path} was not read ({what})", file=sys.stderr)
+
+
 def main(argv: list[str] | None = None) -> int:
+    from pathlib import Path
+
+    from .build import DEFAULT_OUTPUTS, build, prepare
+    from .errors import DataError, DeckbuilderError, SelectionError, shown
+
     args = _parser().parse_args(argv)
+    lang = args.lang or "en"
     try:
         if args.command == "check":
-            deck = prepare(args.data, args.media)
-            print(f"OK: {len(deck.dataset.points)} points, {len(deck.notes)} notes, "
-                  f"{deck.card_count} cards, {len(deck.media)} images")
-            return EXIT_OK
+            return _check(args)
         if args.command == "preview":
             from . import preview  # only this command needs it
 
-            deck = prepare(args.data, args.media)
-            page = preview.write(deck, args.output)
+            deck = prepare(args.data, args.media, lang=lang)
+            _say_skipped(deck)
+            folder = args.output or Path(DEFAULT_PREVIEW if lang == "en" else f"{DEFAULT_PREVIEW}-{lang}")
+            page = preview.write(deck, folder)
             print(f"Preview of {len(preview.cards(deck))} cards: {page} (night mode: {page.parent / 'night.html'})")
             return EXIT_OK
-        result = build(args.data, args.media, args.output, only=args.only)
+        result = build(args.data, args.media, args.output or DEFAULT_OUTPUTS[lang], only=args.only, lang=lang)
     except DataError as error:
         _report_data_error(error)
         return EXIT_DATA
@@ -95,12 +160,19 @@ def main(argv: list[str] | None = None) -> int:
     except DeckbuilderError as error:  # OutputError: the deck or preview cannot be written there
         print(f"deckbuilder: {shown(str(error))}", file=sys.stderr)
         return EXIT_DATA
+    if result.deck is not None:
+        _say_skipped(result.deck)
     counts, changes = result.counts, result.changes
     print(f"Built {counts['points']} point{'s' if counts['points'] != 1 else ''}: {counts['notes']} notes, "
           f"{counts['cards']} cards, {counts['images']} images -> {result.output}")
     if changes is None:
         print("Nothing changed since the last build")
         return EXIT_OK
+    if result.deck is not None and (result.deck.gaps or result.deck.leftovers):
+        gaps, outdated = result.deck.gaps, sum(gap.outdated for gap in result.deck.gaps)
+        print(f"{len(gaps)} texts are shown in English, marked [EN] ({outdated} outdated, {len(gaps) - outdated} "
+              f"not translated yet); {len(result.deck.leftovers)} translations are of English that is not there: "
+              f"deckbuilder check --lang {lang} lists them")
     if changes.doubt:  # a state edited by hand, most likely: treated as lost
         print(f"{result.state_file} is not trusted ({changes.doubt}): " + (
             f"it was rebuilt from the previous {result.output.name}, every note is marked as changed, and the "
@@ -161,20 +233,45 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def run() -> None:
-    """The console entry: messages, not tracebacks, for what the system refuses or the user stops."""
-    for stream in (sys.stdout, sys.stderr):
-        if hasattr(stream, "reconfigure"):  # a file name that the terminal cannot encode is printed escaped
-            stream.reconfigure(errors="backslashreplace")
+    """The console entry: messages, not tracebacks, for what the system refuses or the user stops.
+
+    A Ctrl-C is caught from the first line on, and the pipeline is imported only after, so that it
+    ends with one line and exit code 130 at any moment (Python's own start-up and its finding this
+    module are the only part that is not ours)."""
     try:
-        code = main()
-        if sys.stdout is not None:
-            sys.stdout.flush()
-    except KeyboardInterrupt:
-        print("deckbuilder: stopped; nothing was changed", file=sys.stderr)
+        import contextlib
+        import signal
+
+        for stream in (sys.stdout, sys.stderr):
+            if hasattr(stream, "reconfigure"):  # a file name that the terminal cannot encode is printed escaped
+                stream.reconfigure(errors="backslashreplace")
+        try:
+            code = main()
+            _settled(signal)
+            if sys.stdout is not None:
+                sys.stdout.flush()
+        except OSError as exc:
+            if exc.filename is not None:  # what the library did not foresee, e.g. a name too long to look up
+                from .errors import shown
+
+                print(f"deckbuilder: cannot use {shown(str(exc.filename))}: {exc.strerror or exc}", file=sys.stderr)
+            else:  # standard output closed or full: the work is done, the summary is lost
+                sys.stdout = None  # what is still buffered for it must not fail again at exit
+                with contextlib.suppress(OSError):
+                    print(f"deckbuilder: cannot print to standard output ({exc.strerror or exc})", file=sys.stderr)
+            code = EXIT_DATA
+    except KeyboardInterrupt as stop:
+        _settled(sys.modules.get("signal"))
+        left = stop.args[0] if stop.args and isinstance(stop.args[0], str) else "nothing was changed"
+        try:
+            print(f"deckbuilder: stopped; {left}", file=sys.stderr)
+        except OSError:
+            pass
         code = EXIT_INTERRUPTED
-    except OSError as exc:  # standard output closed or full: the work is done, the summary is lost
-        sys.stdout = None  # what is still buffered for it must not fail again at exit
-        with contextlib.suppress(OSError):
-            print(f"deckbuilder: cannot print to standard output ({exc.strerror or exc})", file=sys.stderr)
-        code = EXIT_DATA
     sys.exit(code)
+
+
+def _settled(signal: ModuleType | None) -> None:
+    """The outcome is decided: a second Ctrl-C while it is printed must not become a traceback."""
+    if signal is not None:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -10,9 +11,37 @@ _UNSEEN = {"Cc", "Cf", "Co", "Cn", "Cs", "Zl", "Zp", "Zs"}  # controls, format m
 
 
 def shown(text: str) -> str:
-    """The text with every character a reader cannot see written as an escape, e.g. BL\\u200b60."""
+    """The text with every character a reader cannot see written as an escape, e.g. BL\\u200b60,
+    and a run of more than 200 characters without a space (a pasted value, a name) shortened."""
+    if len(text) > _LONGEST:
+        text = _RUN.sub(_shortened, text)
     return "".join(ch if ch in " \n" or unicodedata.category(ch) not in _UNSEEN
                    else f"\\u{ord(ch):04x}" if ord(ch) <= 0xFFFF else f"\\U{ord(ch):08x}" for ch in text)
+
+
+_LONGEST = 200
+_RUN = re.compile(rf"[^ \n]{{{_LONGEST + 1},}}")
+
+
+def _shortened(run: re.Match) -> str:
+    text = run.group(0)
+    return f"{text[:100]}…({len(text) - 130:,} characters left out)…{text[-30:]}"
+
+
+# The control characters have no Unicode name, only these short ones (and, from U+0080, none).
+_CONTROLS = ("NUL SOH STX ETX EOT ENQ ACK BEL BS HT LF VT FF CR SO SI DLE DC1 DC2 DC3 DC4 NAK SYN ETB CAN EM SUB "
+             "ESC FS GS RS US").split()
+
+
+def character_name(ch: str) -> str:
+    """A character's name as a person can look it up: NUL and BEL are control characters, not
+    unassigned ones, which is all that unicodedata.name could say of them."""
+    if ch < " " or ch == "\x7f":
+        return f"{_CONTROLS[ord(ch)] if ch < ' ' else 'DEL'}, a control character"
+    category = unicodedata.category(ch)
+    default = {"Cc": "a control character", "Co": "a private-use character",
+               "Cs": "half of a character"}.get(category, "an unassigned character")
+    return unicodedata.name(ch, default)
 
 
 @dataclass(frozen=True)

@@ -9,10 +9,50 @@ from __future__ import annotations
 
 import contextlib
 import os
+import stat
 import tempfile
 from pathlib import Path
 
+from .errors import OutputError
+
 _MARK = ".deckbuilder-"
+
+
+def kind(mode: int) -> str:
+    """What a file that is not a regular one is, in a person's words."""
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    if stat.S_ISFIFO(mode):
+        return "a named pipe (FIFO)"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "a special file"
+
+
+def other_kind(path: Path) -> str | None:
+    """What `path` is if it exists and is not a regular file (links followed): a pipe would block
+    a reader or a writer for ever, and a device such as /dev/zero never ends."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:  # missing, or a link to nowhere: nothing to block on
+        return None
+    return None if stat.S_ISREG(mode) else kind(mode)
+
+
+def read_text(path: Path, why: str) -> str:
+    """The UTF-8 text of `path`; OutputError (saying `why` the file matters) if it is not a regular
+    file, found without blocking: a pipe is opened without waiting for a writer, then refused."""
+    handle = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    try:
+        mode = os.fstat(handle).st_mode
+        if not stat.S_ISREG(mode):
+            raise OutputError(f"{path} is {kind(mode)}, not a regular file: {why}")
+        opened = open(handle, "rb")  # noqa: SIM115 - it owns the descriptor from here
+    except BaseException:
+        os.close(handle)
+        raise
+    with opened:
+        return opened.read().decode("utf-8")
 
 
 def scratch(target: Path) -> Path:
@@ -21,6 +61,23 @@ def scratch(target: Path) -> Path:
                                     suffix=".tmp")
     os.close(handle)
     return Path(name)
+
+
+def scratch_fits(target: Path, *beside: Path) -> None:
+    """OutputError, before any work, if the scratch file of `target` or of a file written `beside`
+    it would have a longer name than the file system allows (a 250-byte output name failed only
+    once the whole deck was built)."""
+    folder = next((p for p in (target.parent, *target.parent.parents) if p.is_dir()), Path("."))
+    try:
+        limit = os.pathconf(folder, "PC_NAME_MAX")
+    except (OSError, ValueError):
+        limit = 255
+    overhead = len(os.fsencode(f".{_MARK}{os.getpid()}-12345678.tmp"))  # mkstemp adds 8 characters
+    excess = max(len(os.fsencode(path.name)) for path in (target, *beside)) + overhead - limit
+    if excess > 0:
+        raise OutputError(f"the output name '{target.name}' is too long for this file system: a file name may "
+                          f"have {limit} bytes, and deckbuilder writes the deck and its state through scratch files "
+                          f"with longer names; shorten it by {excess} bytes")
 
 
 def _alive(pid: int) -> bool:
@@ -33,8 +90,9 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def remove_leftovers(folder: Path) -> None:
-    """Delete the scratch files in `folder` of builds whose process has ended."""
+def remove_leftovers(folder: Path, *, own: bool = False) -> None:
+    """Delete the scratch files in `folder` of builds whose process has ended (`own`: of this
+    process, which was stopped and gives up what it was writing)."""
     try:
         names = os.listdir(folder)
     except OSError:
@@ -43,6 +101,6 @@ def remove_leftovers(folder: Path) -> None:
         if _MARK not in name or not name.endswith(".tmp"):
             continue
         pid = name.split(_MARK, 1)[1].split("-", 1)[0]
-        if pid.isdigit() and int(pid) != os.getpid() and not _alive(int(pid)):
+        if pid.isdigit() and (int(pid) == os.getpid() if own else int(pid) != os.getpid() and not _alive(int(pid))):
             with contextlib.suppress(OSError):
                 os.unlink(folder / name)

@@ -18,7 +18,7 @@ from typing import Any
 import yaml
 
 from .cache import Cache
-from .errors import DataError, Problem
+from .errors import DataError, Problem, character_name
 
 DATA_HINT = "pass --data with the folder that holds points/, conditions.yaml and sources.yaml"
 
@@ -44,6 +44,20 @@ class DataFiles:
     points: list[tuple[Path, Any]]
     conditions: tuple[Path, Any]
     sources: tuple[Path, Any]
+    skipped: tuple[tuple[Path, str], ...] = ()  # editors' and systems' leftovers: each with what it is
+
+
+def leftover(name: str) -> str | None:
+    """What a file in points/ is, if an editor or the system left it there: never data."""
+    if name.startswith(".#"):
+        return "an editor's lock file"
+    if name.startswith("._"):
+        return "a macOS metadata file"
+    if name.endswith("~"):
+        return "an editor's backup copy"
+    if name.startswith(".") and name.endswith((".swp", ".swo", ".swx")):
+        return "an editor's swap file"
+    return None
 
 
 # "\ud800" in double quotes: half of a character, which no text file or Anki field can hold.
@@ -52,8 +66,72 @@ HALF_MESSAGE = "this \\u escape is not a character (\\ud800 to \\udfff are halve
 HALF_HINT = "type the character itself, or give its whole code, e.g. \\u00e9 for é"
 
 
+# A point file holds about 4,000 values, 5 levels deep. Aliases (*name) repeat a value without
+# copying it, but whatever walks the values (the cache, validation) walks every repetition: 9
+# levels of 9 aliases are 400 million values. So the shape is checked on the parsed nodes first.
+MOST_VALUES = 200_000
+DEEPEST = 50
+
+
+def _shape_problem(root: yaml.Node) -> Problem | None:
+    """Values nested too deeply, or more values than a data file holds once aliases are counted
+    as the copies they stand for; found without expanding anything (each node is seen once)."""
+    values: dict[int, int] = {}  # node -> the values it stands for, itself included
+    height: dict[int, int] = {}  # node -> its levels, itself included
+    stack: list[tuple[yaml.Node, int, bool]] = [(root, 1, False)]
+    while stack:
+        node, depth, children_done = stack.pop()
+        if isinstance(node, yaml.ScalarNode) or (id(node) in values and not children_done):
+            continue
+        children = [part for item in node.value for part in (item if isinstance(item, tuple) else (item,))]
+        if not children_done:
+            if depth > DEEPEST:
+                return _nested(node)
+            values[id(node)] = 0  # on the path: an anchor inside itself is left to the constructor
+            stack.append((node, depth, True))
+            stack.extend((child, depth + 1, False) for child in children)
+            continue
+        values[id(node)] = 1 + sum(values.get(id(child), 1) for child in children)
+        height[id(node)] = 1 + max((height.get(id(child), 1) for child in children), default=0)
+        if height[id(node)] > DEEPEST:
+            return _nested(node)
+        if values[id(node)] > MOST_VALUES:
+            return Problem(None, node.start_mark.line + 1,
+                           f"with the aliases (*name) in it, this value stands for more than {MOST_VALUES:,} "
+                           "values, far more than any data file holds",
+                           hint="write the values out instead of repeating them with & and *",
+                           column=node.start_mark.column + 1)
+    return None
+
+
+def _nested(node: yaml.Node) -> Problem:
+    return Problem(None, node.start_mark.line + 1, f"the values here are nested more than {DEEPEST} levels deep "
+                   "(lists in lists, or fields in fields)", hint=NESTED_HINT, column=node.start_mark.column + 1)
+
+
+NESTED_HINT = "a point file is a list of points, each with its fields; check the brackets and the indentation"
+
+
 class _Kept:
     """What a PyYAML safe loader adds for us: no duplicate keys, the lines kept, our own messages."""
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        # An alias needs an anchor (&name): a text without '&' repeats nothing, and is checked
+        # only if building its values runs too deep (about 5 ms saved per point file).
+        self.may_repeat = not isinstance(stream, str) or "&" in stream
+
+    def construct_document(self, node: yaml.Node) -> Any:
+        problem = _shape_problem(node) if self.may_repeat else None
+        if problem is not None:
+            raise DataError([problem])
+        try:
+            return super().construct_document(node)
+        except RecursionError:
+            problem = _shape_problem(node)
+            if problem is None:
+                raise
+            raise DataError([problem]) from None
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> YamlMap:
         result = YamlMap()
@@ -192,14 +270,18 @@ def _parse(path: Path, text: str) -> Any:
         raise DataError([Problem(path, p.line, p.message, p.point, p.field, p.hint, p.entry, p.column)
                          for p in err.problems]) from None
     except RecursionError:
-        raise DataError([Problem(path, None, "the file is nested too deeply to read",
-                                 hint="a point file is a list of points, each a list of fields")]) from None
+        raise DataError([Problem(path, None, "the file is nested too deeply to read", hint=NESTED_HINT)]) from None
     except yaml.constructor.ConstructorError as exc:  # e.g. an anchor that contains itself
         mark = exc.problem_mark
         raise DataError([Problem(path, mark.line + 1 if mark else None, f"the value cannot be read ({exc.problem})",
                                  hint="write the value out instead of referring to it with * or &")]) from None
     except yaml.YAMLError as exc:
         refused = exc
+    if isinstance(refused, yaml.MarkedYAMLError) and "maximum nesting depth" in str(refused.problem):
+        mark = refused.problem_mark  # libyaml stops at 1,000 levels; PyYAML's own parser would recurse
+        raise DataError([Problem(path, mark.line + 1 if mark else None, f"the values here are nested more than "
+                                 f"{DEEPEST} levels deep (lists in lists, or fields in fields)", hint=NESTED_HINT,
+                                 column=mark.column + 1 if mark else None)])
     # libyaml and PyYAML's own parser find the same mistakes; the latter's messages and marks
     # are the ones the wording below is written for.
     try:
@@ -208,9 +290,9 @@ def _parse(path: Path, text: str) -> Any:
         raise DataError([_syntax_problem(path, exc, text.splitlines())]) from None
     except yaml.reader.ReaderError as exc:
         line = text.count("\n", 0, exc.position) + 1
-        raise DataError([Problem(path, line, f"the file contains a control character (#x{exc.character:04x}) "
-                                 "that YAML does not allow", hint="delete it; it is usually invisible, so "
-                                 "retype the line")]) from None
+        raise DataError([Problem(path, line, "the file contains a character that YAML does not allow "
+                                 f"(U+{exc.character:04X} {character_name(chr(exc.character))})",
+                                 hint="delete it; it is usually invisible, so retype the line")]) from None
     except (yaml.YAMLError, RecursionError) as exc:
         raise DataError([Problem(path, None, f"the file cannot be read as YAML ({exc})")]) from None
     if isinstance(refused, yaml.MarkedYAMLError):  # what only libyaml refuses, e.g. "\\ud800"
@@ -309,13 +391,16 @@ def load(data_dir: Path, cache: Cache | None = None) -> DataFiles:
                                  "conditions.yaml or sources.yaml)", hint=DATA_HINT)])
     problems: list[Problem] = []
     point_files: list[Path] = []
+    skipped: list[tuple[Path, str]] = []
     unreadable = _folder_problem(points_dir) if points_dir.is_dir() else None
     if unreadable:
         problems.append(unreadable)
     elif points_dir.is_dir():
         for path in sorted(points_dir.iterdir()):
             suffix = path.suffix
-            if suffix == ".yaml":
+            if leftover(path.name):
+                skipped.append((path, leftover(path.name)))
+            elif suffix == ".yaml":
                 point_files.append(path)
             elif suffix.lower() in (".yaml", ".yml"):
                 problems.append(Problem(path, None, "this file is not read: point files must end in .yaml "
@@ -346,4 +431,4 @@ def load(data_dir: Path, cache: Cache | None = None) -> DataFiles:
         raise DataError(problems)
     return DataFiles(points=[(path, values[path]) for path in point_files],
                      conditions=(conditions_path, values[conditions_path]),
-                     sources=(sources_path, values[sources_path]))
+                     sources=(sources_path, values[sources_path]), skipped=tuple(skipped))

@@ -6,17 +6,23 @@ name: Anki keeps a file it already has under its old name and would otherwise sh
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import json
+import os
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import Callable, Mapping
+from typing import TYPE_CHECKING, Callable, Mapping
 
 from . import atlas
 from .cache import Cache, files_digest
 from .codes import EXTRA_REGIONS, MERIDIANS, channel_title
 from .records import Diagram, Point
+
+if TYPE_CHECKING:
+    from .translate import Texts
 
 IMAGE_TYPES = {
     ".png": lambda head: head.startswith(b"\x89PNG\r\n\x1a\n"),
@@ -26,7 +32,52 @@ IMAGE_TYPES = {
     ".webp": lambda head: head[:4] == b"RIFF" and head[8:12] == b"WEBP",
     ".svg": lambda head: head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith((b"<?xml", b"<svg")),
 }
+
+
+def _png_whole(data: bytes) -> bool:
+    """The IHDR chunk first (a size that is not 0 by 0), the IEND chunk last."""
+    return (data[8:16] == b"\x00\x00\x00\x0dIHDR" and len(data) >= 45 and data[16:20] != b"\0" * 4
+            and data[20:24] != b"\0" * 4 and b"IEND" in data[-32:])
+
+
+def _jpeg_whole(data: bytes) -> bool:
+    """Segments from the start marker to a frame header (SOF: the size), and the end marker."""
+    at = 2
+    while at + 4 <= len(data) and data[at] == 0xFF:
+        marker = data[at + 1]
+        if marker in (0xC0, 0xC1, 0xC2, 0xC3, 0xC5, 0xC6, 0xC7, 0xC9, 0xCA, 0xCB, 0xCD, 0xCE, 0xCF):
+            return at + 9 <= len(data) and b"\xff\xd9" in data[-32:]
+        at += 2 + int.from_bytes(data[at + 2:at + 4], "big")
+    return False
+
+
+# What a picture needs beyond its first bytes to be shown: a file cut short (a copy or a
+# download stopped) starts like an image but is not one. Checked here, without an image library.
+IMAGE_WHOLE = {
+    ".png": _png_whole,
+    ".jpg": _jpeg_whole,
+    ".jpeg": _jpeg_whole,
+    ".gif": lambda data: len(data) >= 23 and b"\0\0" not in (data[6:8], data[8:10]) and b"," in data[13:],
+    ".webp": lambda data: len(data) >= 20 and int.from_bytes(data[4:8], "little") + 8 <= len(data)
+    and data[12:15] == b"VP8",
+    ".svg": lambda data: b"</svg>" in data or b"/>" in data.rstrip()[-2:],
+}
 PREFIX = "acupressure-"
+
+
+def on_disk(media_dir: Path, relative: PurePosixPath | Path) -> Path:
+    """The file in media/ that `relative` names, with each part matched as Unicode text: the same
+    accented name can be stored composed (NFC, as typed) or decomposed (NFD, as macOS often
+    writes it), and `ls` shows both alike."""
+    found = media_dir
+    for part in relative.parts:
+        if not os.path.lexists(found / part):
+            wanted = unicodedata.normalize("NFC", part)
+            with contextlib.suppress(OSError):
+                part = next((name for name in sorted(os.listdir(found))
+                             if unicodedata.normalize("NFC", name) == wanted), part)
+        found = found / part
+    return found
 
 
 def image_problem(name: str, media_dir: Path) -> tuple[str, str] | None:
@@ -45,7 +96,7 @@ def image_problem(name: str, media_dir: Path) -> tuple[str, str] | None:
         return (f"the media folder {media_dir} {found}",
                 "create it and put the image there, or pass --media with the folder that holds it")
     try:
-        real = (media_dir / pure).resolve(strict=True)
+        real = on_disk(media_dir, pure).resolve(strict=True)
         if not real.is_relative_to(media_dir.resolve()):
             return (f"the image '{name}' is a link to a file outside the media folder",
                     "copy the file itself into media/")
@@ -53,17 +104,19 @@ def image_problem(name: str, media_dir: Path) -> tuple[str, str] | None:
             return (f"'{name}' is a folder, not an image", "name an image file in media/")
         if not real.is_file():
             return (f"'{name}' is not a regular file (a device, a pipe or a socket)", "name an image file in media/")
-        with real.open("rb") as handle:
-            head = handle.read(64)
+        data = real.read_bytes()
     except FileNotFoundError:
         return (f"the image '{name}' does not exist in {media_dir}",
                 "check the spelling (capitals count), or copy the file into the media folder")
     except (OSError, RuntimeError, ValueError) as exc:  # unreadable, a link loop, a NUL in the name
         reason = getattr(exc, "strerror", None) or "the name cannot be used"
         return (f"the image '{name}' cannot be read ({reason})", "check the file in the media folder")
-    if not IMAGE_TYPES[suffix](head):
+    if not IMAGE_TYPES[suffix](data[:64]):
         return (f"'{name}' is not a {suffix[1:].upper()} image (its content does not match its name)",
                 "open it in an image viewer and save it again in that format")
+    if not IMAGE_WHOLE[suffix](data):
+        return (f"'{name}' is a {suffix[1:].upper()} image cut short or damaged: it cannot be shown",
+                "open it in an image viewer; copy it again from where it came, or save it again")
     return None
 
 
@@ -81,7 +134,7 @@ class PointImages:
     question: MediaFile | None  # the point's marker, to show over the drawing: no text naming it
     answer: MediaFile | None    # the same marker, labelled
     photos: tuple[MediaFile, ...]
-    tell_apart: str = ""        # what the question says where another point shares the place
+    tell_apart: bool = False    # another point shares the place: the question names the point's channel
 
 
 @dataclass(frozen=True)
@@ -89,13 +142,7 @@ class Closeup:
     """How a point's location question is drawn so that it has one answer."""
 
     window: atlas.Window = None   # the zoomed part of its view (None: the whole view)
-    tell_apart: str = ""          # where no zoom parts it from another point: what does
-
-
-def _channel(point: Point) -> str:
-    if point.meridian == "extra":
-        return "An extra point (off the meridians)"
-    return f"A point of the {channel_title(point.meridian)}"
+    tell_apart: bool = False      # no zoom parts it from another point: its channel does
 
 
 def closeups(points: tuple[Point, ...]) -> dict[str, Closeup]:
@@ -104,14 +151,13 @@ def closeups(points: tuple[Point, ...]) -> dict[str, Closeup]:
     question names each one's channel, which tells them apart."""
     placed = {p.id: (p.diagram.view, p.diagram.x, p.diagram.y) for p in points if p.diagram is not None}
     windows = atlas.closeups.windows(placed)
-    by_id = {p.id: p for p in points}
     found = {}
     for key, window in windows.items():
         view, x, y = placed[key]
         near = [other for other, (v, ox, oy) in placed.items() if other != key and v == view
                 and atlas.closeups.shows(window, (ox, oy))
                 and atlas.closeups.px_apart(view, (x, y), (ox, oy), window) < atlas.closeups.MIN_APART_PX]
-        found[key] = Closeup(window, _channel(by_id[key]) if near else "")
+        found[key] = Closeup(window, bool(near))
     return found
 
 
@@ -132,30 +178,37 @@ class DiagramCache:
     that shapes them, so a rebuild renders only what changed. A picture's name holds a hash of its
     content, and what is read back is checked against it: a damaged entry is rendered again."""
 
-    def __init__(self, cache: Cache):
+    def __init__(self, cache: Cache, words: tuple[tuple[str, str], ...] = ()):
+        """`words`: (English, translation) of the texts the pictures show, for a deck in another language."""
         self.rendered = 0
         self._cache = cache
         self._bases: dict[tuple[str, atlas.Window], MediaFile] = {}
+        self.words = words
+        self._said = dict(words)
+        self._words_key = hashlib.sha256(json.dumps(words).encode()).hexdigest()[:16] if words else None
 
     def base(self, view: str, window: atlas.Window = None) -> MediaFile:
         """The view's drawing (or a zoomed window of it), shared by every point on it (looked up
         once)."""
         if (view, window) not in self._bases:
-            self._bases[view, window] = self._file([drawing_code(), atlas.VIEWS[view].digest, window],
-                                                   lambda: atlas.base(view, window))
+            self._bases[view, window] = self._file([drawing_code(), atlas.VIEWS[view].digest, window,
+                                                    self._words_key], lambda: atlas.base(view, window, self.words))
         return self._bases[view, window]
 
     def overlay(self, diagram: Diagram, label: str | None, window: atlas.Window = None) -> MediaFile:
         """One point's marker (and label and measure), shown over the view's drawing."""
-        position = atlas.Position(diagram.view, diagram.x, diagram.y, diagram.origin, diagram.measure)
+        measure = diagram.measure
+        if measure is not None and self.words:  # "1.5 cun" in the deck's language: "1,5 Cun"
+            measure = self._said.get(".", ".").join(measure.split(".")).replace("cun", self._said.get("cun", "cun"))
+        position = atlas.Position(diagram.view, diagram.x, diagram.y, diagram.origin, measure)
         return self._file([drawing_code(), atlas.VIEWS[diagram.view].digest, diagram.x, diagram.y,
-                           diagram.origin, diagram.measure, label, window],
-                          lambda: atlas.overlay(diagram.view, position, label=label, window=window))
+                           diagram.origin, measure, label, window, self._words_key],
+                          lambda: atlas.overlay(diagram.view, position, label=label, window=window, words=self.words))
 
     def quiz(self, view: str, points: list[tuple[float, float, str]]) -> MediaFile:
         """The view with every point's code tagged, for the region quiz."""
-        return self._file([drawing_code(), atlas.VIEWS[view].digest, "quiz", points],
-                          lambda: atlas.quiz(view, points))
+        return self._file([drawing_code(), atlas.VIEWS[view].digest, "quiz", points, self._words_key],
+                          lambda: atlas.quiz(view, points, self.words))
 
     def _file(self, shaped_by: list, render: Callable[[], bytes]) -> MediaFile:
         """From the cache if it is intact there, or rendered."""
@@ -172,7 +225,7 @@ class DiagramCache:
 
 def photo(media_dir: Path, relative: Path) -> MediaFile:
     """A picture from media/, named after its content."""
-    data = (media_dir / relative).read_bytes()
+    data = on_disk(media_dir, relative).read_bytes()
     stem = "".join(ch if ch.isalnum() else "-" for ch in relative.stem.lower()) + "-"
     return MediaFile(_hashed(stem, data, relative.suffix.lower()), data)
 
@@ -219,22 +272,25 @@ def _tags(members: list[Point]) -> list[tuple[float, float, str]]:
     return [(p.diagram.x, p.diagram.y, p.code) for p in members]
 
 
+Words = tuple[tuple[str, str], ...]   # the texts of the pictures in the deck's language (atlas.svg.Words)
+
+
 @functools.lru_cache(maxsize=4096)
-def _boxes(view: str, tags: tuple[tuple[float, float, str], ...]) -> tuple:
+def _boxes(view: str, tags: tuple[tuple[float, float, str], ...], words: Words) -> tuple:
     """atlas.quiz_boxes, once per build for each set of tags (the owners of a selection ask too)."""
-    return tuple(atlas.quiz_boxes(view, tags))
+    return tuple(atlas.quiz_boxes(view, tags, words))
 
 
-def _parts(view: str, members: list[Point]) -> list[tuple[list[Point], list]]:
+def _parts(view: str, members: list[Point], words: Words = ()) -> list[tuple[list[Point], list]]:
     """The points in pictures where every tag finds a spot beside its point, with their boxes: all
     in one where they fit, else every other point (from the top) in the first, the rest in the next."""
-    boxes = list(_boxes(view, tuple(_tags(members))))
+    boxes = list(_boxes(view, tuple(_tags(members)), words))
     if all(box is not None for box in boxes) or len(members) == 1:
         return [(members, boxes)]
     ordered = sorted(members, key=lambda p: (p.diagram.y, p.diagram.x))
     first = {id(p) for p in ordered[::2]}   # every other point, from the top: each picture half as dense
-    return [*_parts(view, [p for p in members if id(p) in first]),
-            *_parts(view, [p for p in members if id(p) not in first])]
+    return [*_parts(view, [p for p in members if id(p) in first], words),
+            *_parts(view, [p for p in members if id(p) not in first], words)]
 
 
 def _groups(points: tuple[Point, ...]) -> dict[tuple[str, str], list[Point]]:
@@ -253,11 +309,12 @@ def quiz_key(view: str, group: str, part: int = 1) -> str:
 Masks = Mapping[str, Mapping[str, int]]   # quiz key -> point id (or code) -> cloze number
 
 
-def _fits(view: str, members: list[Point]) -> bool:
-    return all(box is not None for box in _boxes(view, tuple(_tags(members))))
+def _fits(view: str, members: list[Point], words: Words = ()) -> bool:
+    return all(box is not None for box in _boxes(view, tuple(_tags(members)), words))
 
 
-def _split(view: str, group: str, members: list[Point], before: Masks) -> dict[int, tuple[list[Point], list]]:
+def _split(view: str, group: str, members: list[Point], before: Masks,
+           words: Words = ()) -> dict[int, tuple[list[Point], list]]:
     """The parts of a stretch (part number -> its points and their boxes). A stretch split before
     stays split as it was, so that no point's card moves: a point stays in the picture it was in,
     a new one goes to the first picture it fits in; only a picture that no longer fits is split
@@ -266,7 +323,7 @@ def _split(view: str, group: str, members: list[Point], before: Masks) -> dict[i
     while quiz_key(view, group, len(earlier) + 2) in before:
         earlier.append(before[quiz_key(view, group, len(earlier) + 2)])
     if not earlier:
-        return dict(enumerate(_parts(view, members), start=1))
+        return dict(enumerate(_parts(view, members, words), start=1))
     assigned: list[list[Point]] = [[] for _ in range(len(earlier) + 1)]
     new = []
     for point in members:
@@ -278,14 +335,14 @@ def _split(view: str, group: str, members: list[Point], before: Masks) -> dict[i
             where = 1
         (assigned[where - 1] if where else new).append(point)
     for point in new:
-        part = next((part for part in assigned if _fits(view, [*part, point])), None)
+        part = next((part for part in assigned if _fits(view, [*part, point], words)), None)
         if part is None:
             assigned.append(part := [])
         part.append(point)
     found, extra = {}, []
     for number, part in enumerate(assigned, start=1):
         if part:
-            kept, *more = _parts(view, [p for p in members if p in part])
+            kept, *more = _parts(view, [p for p in members if p in part], words)
             found[number] = kept
             extra += more
     for piece in extra:
@@ -293,13 +350,14 @@ def _split(view: str, group: str, members: list[Point], before: Masks) -> dict[i
     return found
 
 
-def quiz_keys(points: tuple[Point, ...], before: Masks) -> set[str]:
+def quiz_keys(points: tuple[Point, ...], before: Masks, words: Words = ()) -> set[str]:
     """The keys of the quizzes these points make (back-bl, back-bl-2 where it is split)."""
     return {quiz_key(view, group, part) for (view, group), members in _groups(points).items()
-            for part in _split(view, group, members, before)}
+            for part in _split(view, group, members, before, words)}
 
 
-def quizzes(points: tuple[Point, ...], cache: DiagramCache, before: Masks | None = None) -> list[Quiz]:
+def quizzes(points: tuple[Point, ...], cache: DiagramCache, before: Masks | None = None,
+            texts: Texts | None = None) -> list[Quiz]:
     """One quiz for each meridian on each view: a picture with one channel's points stays legible
     as the atlas fills, and adding a meridian to a view leaves the quizzes already studied alone.
     Where the tags do not fit beside their points, the stretch is split into pictures (`before`:
@@ -307,12 +365,13 @@ def quizzes(points: tuple[Point, ...], cache: DiagramCache, before: Masks | None
     found = []
     for (view, group), members in _groups(points).items():
         width, height = atlas.quiz_size(view)
-        parts = _split(view, group, members, before or {})
+        parts = _split(view, group, members, before or {}, cache.words)
         for part, (shown, placed) in sorted(parts.items()):
             if any(box is None for box in placed):
                 raise ValueError(f"no room for a tag on {view}")  # one point alone always has room
             boxes = tuple((x / width, y / height, w / width, h / height) for x, y, w, h in placed)
-            title = f"{atlas.VIEWS[view].title}: {group_name(group)}"
+            title = f"{atlas.VIEWS[view].title}: {group_name(group)}" if texts is None or texts.english else (
+                f"{texts.plain(atlas.VIEWS[view].title, 'views')}: {texts.group(group)}")
             if len(parts) > 1:
                 title += f" ({part} of {max(parts)})"
             found.append(Quiz(view, group, title, cache.quiz(view, _tags(shown)), tuple(shown), boxes, part))

@@ -7,8 +7,11 @@ Adding, renaming or retiring a field or a template changes the note type's schem
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
+import re
+from dataclasses import dataclass
 from html import escape
 from importlib import resources
 
@@ -16,6 +19,7 @@ import genanki
 
 from .codes import MERIDIANS
 from .records import Dataset, Point
+from .translate import ENGLISH, UNTRANSLATED_CSS, Texts, plain_marked, visible
 
 DECK_ID = 1579481825
 DECK_NAME = "Acupressure points"
@@ -205,27 +209,107 @@ NOTE_TYPES = (NAME_CODE, LOCATION, INDICATION, SPECIAL, REGION_QUIZ)
 
 
 
-def description(dataset: Dataset) -> str:
+def description(dataset: Dataset, texts: Texts = ENGLISH) -> str:
     """The text Anki shows on the deck's overview screen."""
     sources = "".join(f"<li>{escape(s.citation())}</li>" for s in dataset.sources)
-    return (
-        f"<p>{len(dataset.points)} acupressure points: their names and codes, where they are, and "
+    paragraphs = [
+        "{count} acupressure points: their names and codes, where they are, and "
         "what they are used for. Codes follow the WHO 2008 standard; older codes (such as the "
-        "pre-standard bladder-line numbers) are shown as aliases, with their numbering.</p>"
-        "<p>Study it whole, or pick a subdeck: start with the five points for lower back pain, "
+        "pre-standard bladder-line numbers) are shown as aliases, with their numbering.",
+        "Study it whole, or pick a subdeck: start with the five points for lower back pain, "
         "then a meridian, the special points or the complaints. New cards come point by point: "
-        "name and code first, then location, then uses.</p>"
-        "<p><b>Information, not medical advice.</b> Press gently and stop if it hurts; see a "
+        "name and code first, then location, then uses.",
+        "<b>Information, not medical advice.</b> Press gently and stop if it hurts; see a "
         "doctor for pain that is severe, lasting or unexplained. Some points are traditionally "
-        "avoided during pregnancy: the location and uses cards show a point's cautions.</p>"
-        f"<p>Facts from (in the deck's own words):</p><ul>{sources}</ul>"
-    )
+        "avoided during pregnancy: the location and uses cards show a point's cautions.",
+        "Facts from (in the deck's own words):",
+    ]
+    text = "".join(f"<p>{texts(p, 'description')}</p>" for p in paragraphs).format(count=len(dataset.points))
+    return visible(text + f"<ul>{sources}</ul>")
 
 
 def meridian_deck(point: Point) -> str:
     code = "EX" if point.code.startswith("EX-") else point.code[:2]
     name = "Extra points" if code == "EX" else f"{MERIDIANS[code][0].title()} ({code})"
     return f"{DECK_NAME}::2 Meridians::{name}"
+
+
+_SEGMENTS = re.compile(r"(\{\{[^}]*\}\}|<script>.*?</script>|<[^>]*>)", re.S)
+_WORDS = re.compile(r"[^\W\d_]")  # a segment with a letter in it says something
+
+
+def _said(template: str, texts: Texts) -> str:
+    """A template's text in the language of `texts`, field references and HTML left as they are."""
+    def one(segment: str) -> str:
+        if segment.startswith("<script>"):  # only its message: a marked stand-in would break the script
+            return re.sub(r'"([^"]*)"', lambda m: m.group(0) if " " not in m.group(1) else
+                          '"' + plain_marked(texts(m.group(1), "templates")).removeprefix("[EN] ") + '"', segment)
+        if segment.startswith(("{{", "<")) or not _WORDS.search(segment):
+            return segment
+        core = segment.strip()
+        start = segment.index(core)
+        return segment[:start] + texts(core, "templates") + segment[start + len(core):]
+    return visible("".join(one(part) for part in _SEGMENTS.split(template)))
+
+
+def _css(css: str, texts: Texts) -> str:
+    """The style with the words it adds (content: "How to find it: ") in the language of `texts`."""
+    return re.sub(r'content: "([^"]+)"', lambda m: f'content: "{plain_marked(texts(m.group(1), "css"))}"',
+                  css) + UNTRANSLATED_CSS
+
+
+def _translated(model: genanki.Model, texts: Texts) -> genanki.Model:
+    """A note type of its own for the language: its own name and id, its templates in its words."""
+    live = [t for t in model.templates if t["afmt"] != "{{FrontSide}}"]
+    retired = tuple((t["name"], t["qfmt"][3:t["qfmt"].index("}}")]) for t in model.templates if t not in live)
+    templates = [{"name": plain_marked(texts(t["name"], "card_types")), "qfmt": _said(t["qfmt"], texts),
+                  "afmt": _said(t["afmt"], texts)} for t in live]
+    found = _model(plain_marked(texts(model.name, "note_types")), [f["name"] for f in model.fields], templates,
+                   retired_templates=retired, sort_field_index=model.sort_field_index, model_type=model.model_type,
+                   css=_css(model.css, texts))
+    if model.model_id in ANKI_EXTRAS:
+        ANKI_EXTRAS[found.model_id] = ANKI_EXTRAS[model.model_id]
+    return found
+
+
+@dataclass(frozen=True)
+class Language:
+    """A deck's note types, decks and words in one language (English: the ones above)."""
+
+    texts: Texts
+    name_code: genanki.Model
+    location: genanki.Model
+    indication: genanki.Model
+    special: genanki.Model
+    region_quiz: genanki.Model
+    root: str
+    guid_namespace: str
+
+    @property
+    def note_types(self) -> tuple[genanki.Model, ...]:
+        return (self.name_code, self.location, self.indication, self.special, self.region_quiz)
+
+    def subdeck(self, english: str) -> str:
+        """A subdeck by its English name, e.g. '3 Special points'."""
+        return f"{self.root}::{plain_marked(self.texts(english, 'decks'))}"
+
+    def meridian_deck(self, point: Point) -> str:
+        if self.texts.english:
+            return meridian_deck(point)
+        code = "EX" if point.code.startswith("EX-") else point.code[:2]
+        name = self.texts("Extra points", "decks") if code == "EX" else (
+            f"{self.texts.meridian(point)} ({code}, {self.texts(code, 'codes')})")
+        return f"{self.subdeck('2 Meridians')}::{plain_marked(name)}"
+
+
+@functools.cache
+def language(texts: Texts = ENGLISH) -> Language:
+    """The note types and decks of a deck in the language of `texts`."""
+    if texts.english:
+        return Language(texts, NAME_CODE, LOCATION, INDICATION, SPECIAL, REGION_QUIZ, DECK_NAME,
+                        "deckbuilder-acupressure")
+    models = [_translated(m, texts) for m in NOTE_TYPES]
+    return Language(texts, *models, plain_marked(texts(DECK_NAME, "decks")), f"deckbuilder-acupressure-{texts.lang}")
 
 
 def deck_id(name: str) -> int:

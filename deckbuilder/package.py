@@ -58,11 +58,11 @@ def _write_collection(path: Path, decks: list[genanki.Deck], notes: list[tuple[N
 def target(output: Path) -> Path:
     """The file the deck goes to: `output`, or the file it links to; it must be a regular .apkg
     file or a new one, so that a build never replaces a device, a pipe or a folder."""
-    output = Path(os.path.realpath(output)) if output.is_symlink() else output
-    problem = _output_problem(output)
+    real = Path(os.path.realpath(output)) if output.is_symlink() else output
+    problem = _output_problem(output) or _output_problem(real)  # the name given first: -o /dev/stdout
     if problem:
         raise OutputError(problem)
-    return output
+    return real
 
 
 def _output_problem(output: Path) -> str | None:
@@ -201,7 +201,8 @@ def _masks(quizzes: list[tuple]) -> dict[str, dict[str, int]]:
         key = re.search(r"acupressure::quiz::(\S+)", tags)
         parts = fields.split("\x1f")
         numbers = [int(n) for n in CLOZE.findall(parts[0])]
-        codes = re.findall(r"<b>([^<]+)</b>", parts[3]) if len(parts) > 3 else []
+        # the code is the first word: a deck in another language adds its own, "<b>HT7 (He 7)</b>"
+        codes = re.findall(r"<b>([^<\s]+)[^<]*</b>", parts[3]) if len(parts) > 3 else []
         if key and len(codes) == len(numbers):
             masks[key.group(1)] = dict(zip(codes, numbers))
     return masks

@@ -9,6 +9,7 @@ the elements its review script draws. tests/test_preview.py checks the result ag
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 from html import escape
@@ -17,7 +18,9 @@ from pathlib import Path
 from .build import Deck
 from .cards import NoteSpec
 from .errors import OutputError
-from .notetypes import CSS, OCCLUSION_CSS
+from .files import other_kind, remove_leftovers, scratch
+from .notetypes import OCCLUSION_CSS
+from .translate import plain_marked
 
 _TAG = re.compile(r"\{\{([#^/]?)\s*([^}]*?)\s*\}\}")
 _EMPTY = re.compile(r"^(?:\s|<br\s*/?>|<div>\s*</div>|&nbsp;)*$", re.IGNORECASE)
@@ -160,7 +163,7 @@ def _page(deck: Deck, night: bool) -> str:
                 f'{as_drawn(card.question)}</div></section><section><h4>Answer</h4>'
                 f'<div class="card card{card.ord + 1}{mode}">{as_drawn(card.answer)}</div></section></div></article>')
         sections.append(f'<section class="owner" id="{escape(owner.replace(":", "-"))}">'
-                        f'<h2>{escape(titles[owner])}</h2>{"".join(rows)}</section>')
+                        f'<h2>{escape(plain_marked(titles[owner]))}</h2>{"".join(rows)}</section>')
     other = "index.html" if night else "night.html"
     other_label = "day mode" if night else "night mode"
     page_bg = "#121214" if night else "#eceef1"
@@ -169,7 +172,7 @@ def _page(deck: Deck, night: bool) -> str:
 <html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Acupressure deck preview</title>
-<style>{CSS}{OCCLUSION_CSS}</style>
+<style>{deck.language.name_code.css}{OCCLUSION_CSS}</style>
 <style>
 body.preview {{ margin: 0; padding: 16px; background: {page_bg}; color: {page_fg};
   font-family: system-ui, sans-serif; }}
@@ -190,14 +193,46 @@ body.preview {{ margin: 0; padding: 16px; background: {page_bg}; color: {page_fg
 
 
 def write(deck: Deck, folder: Path) -> Path:
-    """Write index.html (day), night.html and the images; returns the day page."""
+    """Write index.html (day), night.html and the images; returns the day page.
+
+    Like the build: every file goes to a scratch file beside it, and only when all are written are
+    they renamed over the old ones (the day page last), so a full disk leaves the old page set
+    whole, and a Ctrl-C says what it left."""
+    files = [*((item.name, item.data) for item in deck.media),
+             ("night.html", _page(deck, night=True).encode()), ("index.html", _page(deck, night=False).encode())]
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        for item in deck.media:
-            (folder / item.name).write_bytes(item.data)
-        (folder / "index.html").write_text(_page(deck, night=False), encoding="utf-8")
-        (folder / "night.html").write_text(_page(deck, night=True), encoding="utf-8")
     except OSError as exc:
         raise OutputError(f"cannot write the preview to {folder}: {exc.strerror}") from None
+    for name, _ in files:
+        other = other_kind(folder / name)
+        if other:
+            raise OutputError(f"{folder / name} is {other}, not a file the preview wrote: remove it, or write "
+                              "the preview to another folder (-o)")
+    remove_leftovers(folder)
+    written: list[tuple[Path, Path]] = []
+    try:
+        for name, data in files:
+            written.append((scratch(folder / name), folder / name))
+            written[-1][0].write_bytes(data)
+            os.chmod(written[-1][0], 0o644)  # as the files written directly were (scratch files are private)
+        for temporary, target in written:
+            os.replace(temporary, target)
+    except OSError as exc:
+        renamed = _tidy(folder, written)
+        kept = "the previous preview is as it was" if renamed == 0 else f"{renamed} of its {len(files)} files are new"
+        raise OutputError(f"cannot write the preview to {folder} ({exc.strerror}); {kept}") from None
+    except KeyboardInterrupt:
+        renamed = _tidy(folder, written)
+        if renamed == 0:
+            raise KeyboardInterrupt(f"the preview in {folder} is as it was") from None
+        raise KeyboardInterrupt(f"{renamed} of the {len(files)} files of the preview in {folder} are new, the "
+                                "others old: run the preview again") from None
     return folder / "index.html"
 
+
+def _tidy(folder: Path, written: list[tuple[Path, Path]]) -> int:
+    """Remove the scratch files not yet renamed; how many were."""
+    renamed = sum(not temporary.exists() for temporary, _ in written)
+    remove_leftovers(folder, own=True)  # with one made but not yet listed in `written`
+    return renamed

@@ -21,7 +21,7 @@ import genanki
 from . import package
 from .cache import code_version, files_digest
 from .cards import NoteSpec
-from .files import scratch
+from .files import read_text, scratch
 from .notetypes import DECK_ID
 from .records import Dataset
 
@@ -82,7 +82,8 @@ def state_path(output: Path) -> Path:
 def read(path: Path) -> State | None:
     """None if missing or unreadable: then nothing is known about what was built before."""
     try:
-        raw = json.loads(path.read_text(encoding="utf-8"))
+        raw = json.loads(read_text(path, "deckbuilder keeps the state of the last build there; remove it "
+                                   "(the next build then marks every note as changed)"))
         if raw.get("format") not in (2, FORMAT):
             return None
         found = State(

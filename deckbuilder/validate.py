@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from . import atlas, cautions, categories, codes, measures
-from .errors import DataError, Problem
+from .errors import DataError, Problem, character_name
 from .load import DataFiles, YamlList
 from .media import image_problem
 from .records import (Category, Condition, ConditionPoint, Dataset, Diagram, LegacyCode, NumberingSystem,
@@ -107,7 +107,7 @@ class _Checker:
         hidden = None if value.replace("\n", " ").isprintable() else next(
             (ch for ch in value if unicodedata.category(ch) in ("Cf", "Cc", "Co", "Cn") and ch != "\n"), None)
         if hidden is not None:
-            name = unicodedata.name(hidden, "an unassigned character")
+            name = character_name(hidden)
             self.report(line, f"the text contains an invisible character (U+{ord(hidden):04X} {name})",
                         point=point, field=key, entry=label,
                         hint="delete it: retype the text around it, or copy it from a plain-text source")

@@ -857,9 +857,11 @@ def _assert_safe_svg(svg: bytes) -> None:
     assert root.get("font-family") == "sans-serif"
     for el in root.iter():
         tag = el.tag.split("}")[-1]
-        assert tag not in ("script", "foreignObject", "image", "use", "style", "a")
+        assert tag not in ("script", "foreignObject", "use", "style", "a")
         for attr, value in el.attrib.items():
-            assert not attr.endswith("href"), (tag, attr)
+            # the one link allowed: a rendered body's picture, inside the file itself (a PNG data URI)
+            assert not attr.endswith("href") or (tag, attr) == ("image", "href") and re.fullmatch(
+                r"data:image/png;base64,[A-Za-z0-9+/=]+", value), (tag, attr)
             assert not attr.startswith("on"), (tag, attr)
             if "url(" in value:
                 assert re.fullmatch(r"url\(#[\w-]+\)", value), value

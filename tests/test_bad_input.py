@@ -232,7 +232,8 @@ def test_invisible_control_character(scenario, capsys):
                     encoding="utf-8")
     code, err = run(capsys, "check")
     assert code == 1
-    assert "data/conditions.yaml, line 2: the file contains a control character (#x0007)" in err
+    assert ("data/conditions.yaml, line 2: the file contains a character that YAML does not allow "
+            "(U+0007 BEL, a control character)") in err
 
 
 def test_many_problems_are_capped(scenario, capsys):

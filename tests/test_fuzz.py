@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import contextlib
 import io
+import re
 import shutil
 import tempfile
+import time
 from pathlib import Path
 
 import pytest
@@ -14,6 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from deckbuilder.cli import main
+from deckbuilder.markup import inline, plain
 
 BASE = Path(__file__).parent / "bad_input" / "_base"
 FILES = ["data/points/bladder.yaml", "data/conditions.yaml", "data/sources.yaml"]
@@ -124,3 +127,24 @@ def test_any_bytes_spliced_in(workdir, file, data, junk):
     raw = (BASE / file).read_bytes()
     at = data.draw(st.integers(0, len(raw)))
     check(workdir, file, raw[:at] + junk + raw[at:])
+
+
+# The markup as first written, as regexes: quadratic on many unclosed marks, but right.
+_STRONG = re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*")
+_EMPHASIS = re.compile(r"\*(?=\S)(.+?)(?<=\S)\*")
+
+
+@settings(max_examples=1000, deadline=None)
+@given(text=st.text(alphabet="*** ab\n\t\u00a0<[", max_size=30))
+def test_markup_reads_as_the_regexes_did(text):
+    escaped = plain(text)
+    assert inline(text) == _EMPHASIS.sub(r"<em>\1</em>", _STRONG.sub(r"<strong>\1</strong>", escaped)).replace(
+        "\n", "<br>")
+
+
+def test_markup_takes_linear_time():
+    """40 kB of unclosed ** took 12 s; 160 kB over two minutes."""
+    for text in ("**a " * 10_000, "*a " * 13_000, "a**" * 13_000 + "\n" + "* " * 20_000):  # 40 kB each
+        started = time.perf_counter()
+        inline(text)
+        assert time.perf_counter() - started < 1.5, text[:10]

@@ -4,11 +4,13 @@ in one clear message and exit code 1 (130 for Ctrl-C), and changes nothing else.
 from __future__ import annotations
 
 import os
+import re
 import signal
 import sqlite3
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 import pytest
@@ -16,6 +18,8 @@ import pytest
 from deckbuilder import package
 from deckbuilder.build import build
 from deckbuilder.cli import main
+
+from .conftest import ROOT
 
 BASE = Path(__file__).parent / "bad_input" / "_base"
 
@@ -33,8 +37,8 @@ def site(tmp_path, monkeypatch) -> Path:
 
 def cli(*args: str, **kwargs) -> subprocess.CompletedProcess:
     """The installed command, as a person runs it."""
-    return subprocess.run([sys.executable, "-m", "deckbuilder", *args], capture_output=True, text=True,
-                          timeout=60, **kwargs)
+    kwargs.setdefault("timeout", 60)
+    return subprocess.run([sys.executable, "-m", "deckbuilder", *args], capture_output=True, text=True, **kwargs)
 
 
 def dist(folder: Path) -> dict[str, bytes]:
@@ -137,8 +141,12 @@ def test_ctrl_c_during_a_build_changes_nothing(site, monkeypatch, capsys):
     monkeypatch.setattr(sys, "argv", ["deckbuilder", "build"])
     from deckbuilder import cli as cli_module
 
-    with pytest.raises(SystemExit) as stop:
-        cli_module.run()
+    handler = signal.getsignal(signal.SIGINT)
+    try:
+        with pytest.raises(SystemExit) as stop:
+            cli_module.run()
+    finally:  # run() ends a process, which ignores a second Ctrl-C once it knows how; this one goes on
+        signal.signal(signal.SIGINT, handler)
     assert stop.value.code == 130
     assert "stopped; nothing was changed" in capsys.readouterr().err
     assert dist(site) == before
@@ -270,3 +278,235 @@ def test_a_full_disk_is_a_message_and_leaves_nothing(site, full_disk):
     assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
     assert f"cannot write {full_disk / 'deck.apkg'}" in result.stderr and "full" in result.stderr
     assert [p.name for p in full_disk.iterdir() if p.name != ".deckbuilder-cache"] == []
+
+
+def interrupted_at(command: list[str], delay: float) -> subprocess.CompletedProcess:
+    """Run `command` with -X importtime and send SIGINT `delay` seconds after it imports argparse,
+    the first module deckbuilder's own code asks for: from there on every moment is ours."""
+    process = subprocess.Popen([sys.executable, "-X", "importtime", *command], stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True)
+    lines = []
+    for line in process.stderr:
+        lines.append(line)
+        if line.split("|")[-1].strip() == "argparse":
+            break
+    time.sleep(delay)
+    process.send_signal(signal.SIGINT)
+    out, err = process.communicate(timeout=60)
+    return subprocess.CompletedProcess(process.args, process.returncode, out, "".join(lines) + err)
+
+
+@pytest.mark.parametrize("entry", ["console script", "python -m"])
+def test_ctrl_c_at_any_moment_is_one_line_and_130(tmp_path, entry):
+    """Early moments, while the pipeline is still being imported, as well as later ones."""
+    script = Path(sys.executable).with_name("deckbuilder")
+    if entry == "console script" and not script.exists():
+        pytest.skip("deckbuilder is not installed in this environment (CI installs it)")
+    command = [str(script)] if entry == "console script" else ["-m", "deckbuilder"]
+    data = ["--data", str(ROOT / "data"), "--media", str(ROOT / "media")]
+    for delay in (0, 0.02, 0.05, 0.1, 0.2):
+        result = interrupted_at([*command, "build", *data, "-o", str(tmp_path / f"{delay}/deck.apkg")], delay)
+        said = [line for line in result.stderr.splitlines() if not line.startswith("import time:")]
+        assert (result.returncode, said) == (130, ["deckbuilder: stopped; nothing was changed"]), \
+            (delay, result.stderr[-2000:])
+
+
+def alias_bomb(levels: int = 9) -> str:
+    """A field whose value is 9 levels of 9 aliases: 9**9 values once expanded, 90 in the file."""
+    lines, previous = ['    a: &a ["x","x","x","x","x","x","x","x","x"]'], "a"
+    for name in "bcdefghijklmnop"[:levels - 1]:
+        lines.append(f"    {name}: &{name} [" + ",".join([f"*{previous}"] * 9) + "]")
+        previous = name
+    return "  bomb:\n" + "\n".join(lines) + "\n"
+
+
+@pytest.mark.parametrize("command", ["check", "build"])
+def test_an_alias_bomb_is_refused_before_anything_expands_it(site, command):
+    """Under a field no point has: `check` stops at the unknown field, but the build's cache
+    stored the value (expanding it) before validation ran: over 60 s and 2.5 GB."""
+    points = site / "data/points/bladder.yaml"
+    points.write_text(points.read_text(encoding="utf-8").replace("  sources: [who-2008]\n",
+                                                                 "  sources: [who-2008]\n" + alias_bomb(), 1),
+                      encoding="utf-8")
+    before = dist(site)
+    result = cli(command, timeout=20)
+    assert result.returncode == 1, result.stderr
+    assert "data/points/bladder.yaml, line 21, column 8: with the aliases (*name) in it, this value stands for " \
+           "more than 200,000 values" in result.stderr
+    assert dist(site) == before
+
+
+@pytest.mark.parametrize("command", ["check", "build", "preview"])
+def test_many_unclosed_stars_take_no_time(site, command):
+    """40 kB of `**a ` in one text took 12 s in each command (the markup regex was quadratic)."""
+    points = site / "data/points/bladder.yaml"
+    points.write_text(points.read_text(encoding="utf-8").replace(
+        "location: Behind the outer ankle bone, in front of the Achilles tendon.",
+        'location: "' + "**a " * 10_000 + '"', 1), encoding="utf-8")
+    assert cli(command, timeout=8).returncode == 0
+
+
+@pytest.mark.parametrize("kind", ["zero", "fifo", "folder"])
+@pytest.mark.parametrize("where", ["dist/acupressure.state.json", "dist/preview/index.html", "dist/preview/night.html"])
+def test_a_state_or_page_that_is_not_a_regular_file(site, kind, where):
+    """Reading a pipe waited for ever, and /dev/zero ate memory; writing a pipe waited for a reader."""
+    command = "preview" if "preview" in where else "build"
+    cli("preview")
+    path = site / where
+    path.unlink()
+    if kind == "zero":
+        path.symlink_to("/dev/zero")
+    elif kind == "fifo":
+        os.mkfifo(path)
+    else:
+        path.mkdir()
+    before = dist(site)
+    result = cli(command, timeout=20)
+    what = {"zero": "a device", "fifo": "a named pipe (FIFO)", "folder": "a folder"}[kind]
+    assert result.returncode == 1 and f"{where} is {what}, not a regular file" in result.stderr.replace(
+        "not a file the preview wrote", "not a regular file"), result.stderr
+    assert dist(site) == before and "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("kind", ["zero", "fifo"])
+def test_a_picture_cache_that_is_not_a_regular_file_is_replaced(site, kind):
+    """The cache is the build's own (it may be deleted at any time): what is in its place goes."""
+    cache = site / "dist/.deckbuilder-cache/cache.sqlite"
+    cache.unlink()
+    cache.symlink_to("/dev/zero") if kind == "zero" else os.mkfifo(cache)
+    (site / "dist/acupressure.apkg").unlink()  # so that the build reads everything
+    assert cli("build", timeout=20).returncode == 0
+    assert cache.is_file() and not cache.is_symlink()
+    with sqlite3.connect(cache) as db:
+        assert db.execute("select count(*) from parsed").fetchone()[0] > 0
+
+
+@pytest.fixture
+def small_disk():
+    """A real file system of 100 kB (tmpfs): room for one preview of the base data, not for two."""
+    folder = Path(tempfile.mkdtemp(prefix="deckbuilder-small-"))
+    if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=100k", "tmpfs", str(folder)],
+                      capture_output=True).returncode != 0:
+        folder.rmdir()
+        pytest.skip("mounting a small file system needs root (CI runs as root)")
+    yield folder
+    subprocess.run(["umount", str(folder)], check=True)
+    folder.rmdir()
+
+
+def test_a_preview_that_fills_the_disk_leaves_the_old_pages_whole(site, small_disk):
+    """Before, index.html was replaced by a truncated page while night.html stayed old."""
+    preview = small_disk / "preview"
+    assert cli("preview", "-o", str(preview)).returncode == 0
+    before = {p.name: p.read_bytes() for p in preview.iterdir()}
+    points = site / "data/points/bladder.yaml"
+    points.write_text(points.read_text(encoding="utf-8").replace(
+        "In the middle of the crease behind the knee.", "In the middle of the crease. " * 1500), encoding="utf-8")
+    result = cli("preview", "-o", str(preview))
+    assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
+    assert f"cannot write the preview to {preview} (No space left on device); the previous preview is as it was" \
+        in result.stderr
+    assert {p.name: p.read_bytes() for p in preview.iterdir()} == before
+
+
+@pytest.mark.parametrize(("stop_after", "said"), [
+    ("scratch", "stopped; the preview in dist/preview is as it was"),
+    ("replace", "stopped; 1 of the 4 files of the preview in dist/preview are new, the others old: run the "
+                "preview again")])
+def test_ctrl_c_during_a_preview_says_what_it_left(site, monkeypatch, capsys, stop_after, said):
+    """Before, it said 'nothing was changed' after writing hundreds of files."""
+    from deckbuilder import cli as cli_module
+    from deckbuilder import preview
+
+    assert cli("preview").returncode == 0
+    before = {p.name: p.read_bytes() for p in (site / "dist/preview").iterdir()}
+    original = getattr(preview, stop_after) if stop_after == "scratch" else os.replace
+    calls = []
+
+    def interrupted(*args):
+        found = original(*args)
+        calls.append(args)
+        if len(calls) == 1:
+            os.kill(os.getpid(), signal.SIGINT)
+        return found
+
+    monkeypatch.setattr(*(preview, "scratch") if stop_after == "scratch" else (os, "replace"), interrupted)
+    points = site / "data/points/bladder.yaml"
+    points.write_text(points.read_text(encoding="utf-8").replace("Middle Crook", "Bend Middle"), encoding="utf-8")
+    monkeypatch.setattr(sys, "argv", ["deckbuilder", "preview"])
+    handler = signal.getsignal(signal.SIGINT)
+    try:
+        with pytest.raises(SystemExit) as stop:
+            cli_module.run()
+    finally:
+        signal.signal(signal.SIGINT, handler)
+    assert stop.value.code == 130 and capsys.readouterr().err == f"deckbuilder: {said}\n"
+    after = {p.name: p.read_bytes() for p in (site / "dist/preview").iterdir()}
+    assert after == before  # no scratch file left; the one renamed is a picture, the same as before
+
+
+@pytest.mark.parametrize(("made", "path"), [("folder", "data/points/x.yaml"), ("folder", "data/points/x.yml"),
+                                           ("link to nowhere", "data/points/x.yaml"),
+                                           ("folder", "data/points/.#x.yaml"), ("folder", "media/x.png")])
+def test_build_and_check_agree_after_a_change(site, made, path):
+    """The up-to-date digest ignored empty folders: `check` refused, `build` said Nothing changed."""
+    (site / path).mkdir() if made == "folder" else (site / path).symlink_to(site / "nowhere")
+    checked, built = cli("check"), cli("build")
+    assert checked.returncode == built.returncode and checked.stderr == built.stderr, (checked.stderr, built.stderr)
+    assert (checked.returncode == 1) == path.startswith("data/points/x."), checked.stderr
+
+
+@pytest.mark.parametrize("command", ["check", "build", "preview"])
+def test_editor_and_system_leftovers_are_skipped_with_a_note(site, command):
+    """An Emacs lock (a link to nowhere) or a macOS ._ file stopped every build."""
+    points = site / "data/points"
+    (points / ".#bladder.yaml").symlink_to("someone@host.4242:1700000000")
+    (points / "._bladder.yaml").write_bytes(b"\x00\x05\x16\x07\x00\x02\x00\x00Mac OS X        \xff")
+    (points / "bladder.yaml~").write_text("- id: [", encoding="utf-8")
+    (points / ".bladder.yaml.swp").write_bytes(b"b0VIM 9.0\xff")
+    result = cli(command)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.splitlines() == [
+        "deckbuilder: note: data/points/.#bladder.yaml was not read (an editor's lock file)",
+        "deckbuilder: note: data/points/._bladder.yaml was not read (a macOS metadata file)",
+        "deckbuilder: note: data/points/.bladder.yaml.swp was not read (an editor's swap file)",
+        "deckbuilder: note: data/points/bladder.yaml~ was not read (an editor's backup copy)"]
+
+
+@pytest.mark.parametrize(("in_data", "on_disk"), [("NFC", "NFD"), ("NFD", "NFC")])
+def test_an_image_name_matches_however_its_accents_are_stored(site, in_data, on_disk):
+    """macOS often stores 'é' as 'e' and a combining accent; `ls` shows both alike, and so
+    the build reported the picture missing."""
+    import unicodedata
+
+    name = "cheville-côté-éè.png"
+    (site / "media" / unicodedata.normalize(on_disk, name)).write_bytes((site / "media/ankle.png").read_bytes())
+    points = site / "data/points/bladder.yaml"
+    points.write_text(points.read_text(encoding="utf-8").replace(
+        "images: [ankle.png]", f"images: [{unicodedata.normalize(in_data, name)}]"), encoding="utf-8")
+    result = cli("build")
+    assert result.returncode == 0, result.stderr
+    assert "Changed since the last build: BL60 (kunlun)" in result.stdout
+
+
+def test_output_names_are_said_as_given_and_checked_first(site):
+    """-o /dev/stdout was named /proc/<pid>/fd/pipe:[…]; a 250-byte name failed after the whole build."""
+    piped = cli("build", "-o", "/dev/stdout")
+    assert piped.returncode == 1 and "the output '/dev/stdout' does not end in .apkg" in piped.stderr, piped.stderr
+    long_name = "a" * 245 + ".apkg"
+    result = cli("build", "-o", f"out/{long_name}")
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "is too long for this file system: a file name may have 255 bytes" in result.stderr, result.stderr
+    assert re.search(r"shorten it by 3\d bytes", result.stderr)  # 245 + .state.json + the scratch name's 32 or so
+    assert not (site / "out").exists()  # said before any work
+
+
+def test_long_values_are_shortened_in_messages(site):
+    """A 100,000-character --only value was echoed whole; a name too long to look up was taken
+    for a failure to print."""
+    only = cli("build", "--only", "point:" + "x" * 100_000)
+    assert only.returncode == 2 and len(only.stderr) < 400, len(only.stderr)
+    assert "characters left out)" in only.stderr
+    data = cli("check", "--data", "d" * 300)
+    assert data.returncode == 1 and data.stderr.startswith("deckbuilder: cannot use ddd"), data.stderr
+    assert data.stderr.rstrip().endswith(": File name too long") and len(data.stderr) < 300

@@ -87,3 +87,21 @@ def test_a_colon_only_libyaml_refuses_is_worded_and_located(tmp_path):
     """libyaml refuses 'b:' inside a [list] that PyYAML's own parser reads as a mapping."""
     problem = the_problem(tmp_path / "points.yaml", "- id: kunlun\n  sources: [who-2008, who-1991:, deadman]\n")
     assert (problem.line, problem.column) == (2, 31) and "colon" in problem.message
+
+
+@pytest.mark.parametrize("text", ["- " * 999 + "x\n",  # within libyaml's limit: Python would recurse
+                                  "- " * 50_000 + "x\n",  # beyond it
+                                  "- x: " + "[" * 50_000 + "]" * 50_000 + "\n"])
+def test_values_nested_too_deeply_are_refused_with_their_line(tmp_path, text):
+    problem = the_problem(tmp_path / "points.yaml", "- id: kunlun\n  code: BL60\n" + text)
+    assert problem.line == 3 and "nested more than 50 levels deep" in problem.message
+
+
+def test_aliases_are_counted_as_the_values_they_stand_for(tmp_path):
+    """Repeating a value is allowed (it reads as written out), but not a million times."""
+    path = tmp_path / "points.yaml"
+    assert read_yaml(path.write_text("- a: &x [1, 2]\n  b: *x\n") and path) == [{"a": [1, 2], "b": [1, 2]}]
+    lines = ["- a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
+    lines += [f"  a{n}: &a{n} [" + ", ".join([f"*a{n - 1}"] * 10) + "]" for n in range(1, 7)]
+    problem = the_problem(path, "\n".join(lines) + "\n")
+    assert problem.line == 6 and "stands for more than 200,000 values" in problem.message  # a5: 10**6 values

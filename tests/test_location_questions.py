@@ -81,6 +81,6 @@ def test_no_location_question_has_two_answers():
 def test_the_question_says_what_tells_two_points_at_one_place_apart():
     """EX-UE11 (the ten fingertips) takes in PC9's place (the middle one): each names its channel."""
     _, told = measure()
-    assert told["PC9"] == "A point of the Pericardium meridian"
-    assert told["EX-UE11"] == "An extra point (off the meridians)"
+    assert told["PC9"] == "Pericardium meridian"
+    assert told["EX-UE11"] == "Extra point (off the meridians)"
     assert told["BL23"] == ""   # alone at its place: the picture asks

@@ -119,10 +119,10 @@ def test_a_split_quiz_keeps_the_cards_of_the_points_that_stay(project, collectio
 
     whole = media._parts
 
-    def too_dense(view, members):   # as if BL23's and BL53's tags no longer fitted one picture
+    def too_dense(view, members, words=()):   # as if BL23's and BL53's tags no longer fitted one picture
         if view == "back" and len(members) == 2 and all(p.code.startswith("BL") for p in members):
-            return [*whole(view, members[:1]), *whole(view, members[1:])]
-        return whole(view, members)
+            return [*whole(view, members[:1], words), *whole(view, members[1:], words)]
+        return whole(view, members, words)
 
     monkeypatch.setattr(media, "_parts", too_dense)
     monkeypatch.setattr(state, "code_version", lambda: "a release that splits the back's Bladder quiz")

@@ -1,6 +1,7 @@
 """Screenshots of cards for docs/, taken with headless Chromium from the preview renderer.
 
     python tools/screenshots.py [DIR]      # writes docs/screenshots/*.png (or DIR/*.png)
+    python tools/screenshots.py --lang de [DIR]   # the German deck's cards: docs/screenshots/de-*.png
 
 Each card side is put alone on a page the way Anki shows it (the card HTML inside
 <body class="card">, night mode adding Anki's nightMode class), then photographed at phone
@@ -22,7 +23,7 @@ sys.path.insert(0, str(ROOT))
 
 from deckbuilder import preview  # noqa: E402
 from deckbuilder.build import prepare  # noqa: E402
-from deckbuilder.notetypes import CSS, OCCLUSION_CSS  # noqa: E402
+from deckbuilder.notetypes import OCCLUSION_CSS  # noqa: E402
 
 # (the note's first field, template, side) for each picture; the location cards have the diagrams.
 SHOTS = [
@@ -36,6 +37,9 @@ SHOTS = [
 ]
 # (region quiz, the point whose mask is asked, side): Anki's image occlusion, masks drawn.
 QUIZ_SHOTS = [("lower-back-bl", "BL25", "question"), ("lower-back-bl", "BL25", "answer")]
+# The German deck: (the note's first field, template, side, size, night) for each picture.
+GERMAN_SHOTS = [("BL40 (Bl 40)", "Lage → Code", "answer", "phone", False),
+                ("HT7 (He 7)", "Punkt → Anwendungen", "answer", "phone", True)]
 SIZES = {"phone": (360, 900), "desktop": (900, 1000)}
 DENSEST = 10   # region quizzes shown in docs/quizzes.md
 
@@ -58,15 +62,36 @@ def shoot(html: str, out: Path, size: tuple[int, int], workdir: Path) -> None:
         check=True, capture_output=True, timeout=120)
 
 
-def card_page(body: str, night: bool) -> str:
+def card_page(body: str, night: bool, css: str) -> str:
     mode = " nightMode night_mode" if night else ""
     return (f'<!doctype html><html><head><meta charset="utf-8">'
             f'<meta name="viewport" content="width=device-width, initial-scale=1">'
-            f"<style>{CSS}{OCCLUSION_CSS}{preview.DRAWN_CSS}</style></head>"
+            f"<style>{css}{OCCLUSION_CSS}{preview.DRAWN_CSS}</style></head>"
             f"<body class=\"card card1{mode}\">{preview.as_drawn(body)}</body></html>")
 
 
+def german(out_dir: Path) -> None:
+    """Two cards of the German deck, the answer opened (its "Mehr" folded as Anki shows it)."""
+    deck = prepare(ROOT / "data", ROOT / "media", lang="de")
+    by_key = {(card.note.fields[0], card.template): card for card in preview.cards(deck)}
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        for item in deck.media:
+            (work / item.name).write_bytes(item.data)
+        for first, template, side, size_name, night in GERMAN_SHOTS:
+            card = by_key[(first, template)]
+            slug = f"de-{first.split()[0]}-{template}-{side}-{size_name}-{'night' if night else 'day'}"
+            name = re.sub(r"[^a-z0-9]+", "-", slug.lower().replace("→", "to")).strip("-") + ".png"
+            body = card.question if side == "question" else card.answer
+            shoot(card_page(body, night, deck.language.name_code.css), out_dir / name, SIZES[size_name], work)
+            print(out_dir / name)
+
+
 def main() -> None:
+    args = sys.argv[1:]
+    if args[:2] == ["--lang", "de"]:
+        german(Path(args[2]) if len(args) > 2 else ROOT / "docs" / "screenshots")
+        return
     deck = prepare(ROOT / "data", ROOT / "media")
     by_key = {}
     for card in preview.cards(deck):
@@ -92,7 +117,7 @@ def main() -> None:
             for size_name, size in SIZES.items():
                 for night in (False, True):
                     name = f"{slug.replace(' ', '-')}-{size_name}-{'night' if night else 'day'}.png"
-                    shoot(card_page(body, night), out_dir / name, size, work)
+                    shoot(card_page(body, night, deck.language.name_code.css), out_dir / name, size, work)
                     print(out_dir / name)
         densest(deck, by_key, out_dir, work)
 

@@ -8,6 +8,7 @@ and cun dimension line (`overlay`). Output is byte-identical from run to run.
 
 from __future__ import annotations
 
+import base64
 import functools
 import math
 from dataclasses import dataclass, replace
@@ -218,9 +219,16 @@ def _named_in(lm: Landmark, bounds: tuple[float, float, float, float], zoomed: b
     return replace(lm, anchor=min(inside, key=lambda p: (math.dist(p, centre), p)))
 
 
+Words = tuple[tuple[str, str], ...]  # (English, translation) of the texts a picture shows
+
+
 @functools.cache
-def _layout(view: str, window: Window = None) -> _Layout:
+def _layout(view: str, window: Window = None, words: Words = ()) -> _Layout:
     v = VIEWS[view]
+    if words:  # a deck in another language: the same drawing, its texts translated
+        said = dict(words)
+        v = replace(v, title=said.get(v.title, v.title), orientation=tuple(said.get(o, o) for o in v.orientation),
+                    drawing=tuple(replace(lm, label=said.get(lm.label, lm.label)) for lm in v.drawing))
     frame = _frame(view, window)
     bounds = frame.bounds
     whole = _frame(view)
@@ -253,7 +261,13 @@ def _layout(view: str, window: Window = None) -> _Layout:
     out.append(f'<defs><clipPath id="closeup"><rect x="{fmt(wx0)}" y="{fmt(wy0)}" '
                f'width="{fmt(wx1 - wx0)}" height="{fmt(wy1 - wy0)}" rx="4"/></clipPath></defs>')
     out.append('<g clip-path="url(#closeup)">')
-    out += _silhouette(v.outline, tf, s, 1.1)
+    if v.picture:   # the body as rendered from the view's camera, whose crop is the view's window (a zoomed
+        # window shows a part of it: the rest lies outside the clip)
+        (px0, py0), (px1, py1) = tf((v.bounds[0], v.bounds[1])), tf((v.bounds[2], v.bounds[3]))
+        out.append(f'<image x="{fmt(px0)}" y="{fmt(py0)}" width="{fmt(px1 - px0)}" height="{fmt(py1 - py0)}" '
+                   f'preserveAspectRatio="none" href="data:image/png;base64,{base64.b64encode(v.picture).decode()}"/>')
+    else:
+        out += _silhouette(v.outline, tf, s, 1.1)
     for lm in v.drawing:
         for attrs in _STYLES[lm.style]:
             out.append(_shape_el(lm.shape, tf, s, attrs))
@@ -358,13 +372,13 @@ def _svg(height: float, elements: Sequence[str]) -> bytes:
         *elements, "</svg>"]) + "\n").encode("utf-8")
 
 
-def base(view: str, window: Window = None) -> bytes:
+def base(view: str, window: Window = None, words: Words = ()) -> bytes:
     """SVG bytes (UTF-8) of the view with no point on it: the body, its landmarks and their names.
 
     Cards show it under an `overlay` of the same size, so a deck holds each view's drawing once
     (and each zoomed `window` of it once, shared by the points it is drawn for).
     """
-    layout = _layout(view, window)
+    layout = _layout(view, window, words)
     return _svg(layout.frame.height, layout.drawing)
 
 
@@ -410,7 +424,8 @@ def _measure_spot(origin: Point, marker: Point, tw: float, size: float, taken: S
     return best[1] if best else spots[0]
 
 
-def overlay(view: str, position: Position, *, label: str | None = None, window: Window = None) -> bytes:
+def overlay(view: str, position: Position, *, label: str | None = None, window: Window = None,
+            words: Words = ()) -> bytes:
     """SVG bytes (UTF-8), transparent but for the point: its markers in both panels and, with a
     label ('BL60 Kunlun', answer side), that label beside the close-up marker and the cun
     dimension line from the landmark it was measured from. label=None is the question side:
@@ -431,13 +446,13 @@ def overlay(view: str, position: Position, *, label: str | None = None, window: 
             out.append(f'<circle cx="{fmt(ox)}" cy="{fmt(oy)}" r="2.4" fill="{MARKER}"/>')
         size = FONT   # a fact of the answer: as large as the names
         tw = text_w(position.measure, size, bold=True)
-        tx, ty = _measure_spot((ox, oy), (mx, my), tw, size, _layout(view, window).label_boxes, frame.panel)
+        tx, ty = _measure_spot((ox, oy), (mx, my), tw, size, _layout(view, window, words).label_boxes, frame.panel)
         measured.append((tx - tw / 2 - 1, ty - size * 0.8 - 1, tw + 2, size + 2))
         out.append(_text(tx, ty, [position.measure], "middle", size, MARKER,
                          f' font-weight="bold" stroke="{HALO}" stroke-width="3" paint-order="stroke"'))
     out += _marker(mx, my, big=True)
     if label is not None:
-        layout = _layout(view, window)  # the label keeps clear of what the view draws
+        layout = _layout(view, window, words)  # the label keeps clear of what the view draws
         lines = [label]
         taken = [*layout.label_boxes, *measured]
         (bx, by, bw, bh), cost = answer_box(mx, my, lines, taken, layout.leaders, layout.ink, frame.panel)
@@ -493,7 +508,7 @@ def _free_x(x: float, direction: int, forbidden: list[tuple[float, float]], lo: 
     return x if lo <= x <= hi else None
 
 
-def quiz_boxes(view: str, points: Sequence[tuple[float, float, str]]) -> list[Box | None]:
+def quiz_boxes(view: str, points: Sequence[tuple[float, float, str]], words: Words = ()) -> list[Box | None]:
     """Where `quiz` puts each point's tag: (left, top, width, height) in the picture's units, or
     None where no spot is left (the caller then splits the picture).
 
@@ -502,7 +517,7 @@ def quiz_boxes(view: str, points: Sequence[tuple[float, float, str]]) -> list[Bo
     little as it can over what the view draws (the vertebrae and creases a learner counts by).
     Anki's masks are the tags, so a mask hides one tag and nothing else.
     """
-    layout = _layout(view)
+    layout = _layout(view, None, words)
     dots = [layout.frame.closeup((float(x), float(y))) for x, y, _ in points]
     h = ANSWER_FONT + 8
     crowd = [sum(1 for q in dots if abs(q[1] - p[1]) < h) for p in dots]
@@ -591,13 +606,13 @@ def on_picture(view: str, p: Point, window: Window = None) -> Point:
     return _frame(view, window).closeup(p)
 
 
-def quiz(view: str, points: Sequence[tuple[float, float, str]]) -> bytes:
+def quiz(view: str, points: Sequence[tuple[float, float, str]], words: Words = ()) -> bytes:
     """The view with every point marked and its code in a tag beside it: the picture of Anki's
     image occlusion, whose masks are the tags (`quiz_boxes`, every one of which must be placed)."""
-    layout = _layout(view)
+    layout = _layout(view, None, words)
     out = list(layout.drawing)
     lines, dots, tags = [], [], []
-    for box, (x, y, label) in zip(quiz_boxes(view, points), points):
+    for box, (x, y, label) in zip(quiz_boxes(view, points, words), points):
         if box is None:
             raise ValueError(f"no room for the tag of {label} on {view}: split the quiz")
         bx, by, w, h = box

@@ -76,6 +76,8 @@ class View:
     curves: tuple[Curve, ...] = ()        # measured lines, for placing points along them
     digest: str = ""                      # of the view's file (and its base's, and the figures):
                                           # part of every cached picture's key
+    picture: bytes = b""                  # `picture: body`: the close-up is the rendered body, this PNG
+                                          # (body/pictures/, made by tools/render_atlas.py)
 
     def units_per_cun(self, axis: str) -> float:
         """View units per B-cun along an axis, from the first scale that measures it."""
@@ -168,8 +170,10 @@ def read(through: Callable[[str], Any] = parse) -> None:
     views: dict[str, View] = {}
     for name in sorted(raws, key=lambda n: ("close_up_of" in raws[n], n)):  # base views first
         base = views[raws[name]["close_up_of"]].digest if "close_up_of" in raws[name] else ""
-        digest = hashlib.sha256((base + texts[name] + figures_text).encode()).hexdigest()[:16]
-        views[name] = replace(_load(name, raws[name], views), digest=digest)
+        picture = (folder.joinpath(f"body/pictures/{name}.png").read_bytes()
+                   if raws[name].get("picture") == "body" else b"")
+        digest = hashlib.sha256((base + texts[name] + figures_text).encode() + picture).hexdigest()[:16]
+        views[name] = replace(_load(name, raws[name], views), digest=digest, picture=picture)
     views = dict(sorted(views.items()))
     figures = {name: (tuple(shape(s) for s in fig["shapes"]), tuple(float(b) for b in fig["bounds"]))
                for name, fig in through(figures_text).items()}
