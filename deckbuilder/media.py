@@ -191,8 +191,9 @@ class DiagramCache:
         """The view's drawing (or a zoomed window of it), shared by every point on it (looked up
         once)."""
         if (view, window) not in self._bases:
-            self._bases[view, window] = self._file([drawing_code(), atlas.VIEWS[view].digest, window,
-                                                    self._words_key], lambda: atlas.base(view, window, self.words))
+            self._bases[view, window] = self._file(
+                [drawing_code(), atlas.VIEWS[view].digest, window, self._words_key],
+                lambda: atlas.base(view, self.words, window=window))
         return self._bases[view, window]
 
     def overlay(self, diagram: Diagram, label: str | None, window: atlas.Window = None) -> MediaFile:
@@ -373,6 +374,7 @@ def quizzes(points: tuple[Point, ...], cache: DiagramCache, before: Masks | None
             title = f"{atlas.VIEWS[view].title}: {group_name(group)}" if texts is None or texts.english else (
                 f"{texts.plain(atlas.VIEWS[view].title, 'views')}: {texts.group(group)}")
             if len(parts) > 1:
-                title += f" ({part} of {max(parts)})"
+                of = "({part} of {parts})" if texts is None else texts("({part} of {parts})")
+                title += " " + of.format(part=part, parts=max(parts))
             found.append(Quiz(view, group, title, cache.quiz(view, _tags(shown)), tuple(shown), boxes, part))
     return found

@@ -44,7 +44,7 @@ def render(view: str, x: float, y: float, *, label: str | None = None, window: a
            measured: tuple = (None, None)) -> bytes:
     """The drawing with the overlay on top, as one SVG document (`measured`: the landmark the point
     is measured from and the measure's text)."""
-    drawing = base(view, window).decode("utf-8").splitlines()
+    drawing = base(view, window=window).decode("utf-8").splitlines()
     marker = overlay(view, Position(view, x, y, *measured), label=label, window=window).decode("utf-8").splitlines()
     return "\n".join(drawing[:-1] + marker[1:]).encode("utf-8")
 

@@ -55,7 +55,7 @@ def measure(zoomed: bool = True) -> tuple[list[tuple[float, str, str, str]], dic
         window = windows[point.id] if zoomed else None
         if zoomed:  # the question shows this window of the view, and the marker where it says
             drawn, question = (media[name] for name in pictures[point.code])
-            assert drawn == atlas.base(d.view, window)
+            assert drawn == atlas.base(d.view, window=window)
             assert math.dist(_marker(question), atlas.on_picture(d.view, (d.x, d.y), window)) < 0.1
         here = atlas.on_picture(d.view, (d.x, d.y), window)
         for code, other in placed.items():

@@ -372,7 +372,7 @@ def _svg(height: float, elements: Sequence[str]) -> bytes:
         *elements, "</svg>"]) + "\n").encode("utf-8")
 
 
-def base(view: str, window: Window = None, words: Words = ()) -> bytes:
+def base(view: str, words: Words = (), *, window: Window = None) -> bytes:
     """SVG bytes (UTF-8) of the view with no point on it: the body, its landmarks and their names.
 
     Cards show it under an `overlay` of the same size, so a deck holds each view's drawing once
@@ -550,7 +550,7 @@ def _place(layout: _Layout, points: Sequence[tuple[float, float, str]], dots: li
         mx, my = dots[i]
         w = text_w(points[i][2], ANSWER_FONT, bold=True) + 10
         best: tuple[float, Box] | None = None
-        for dy in (0.0, -h / 3, h / 3, -2 * h / 3, 2 * h / 3, -h, h):
+        for dy in (0.0, -h / 3, h / 3, -2 * h / 3, 2 * h / 3, -0.95 * h, 0.95 * h):   # rounding keeps it within h
             top = my - h / 2 + dy
             if top < TOP or top + h > frame.height - 1:
                 continue
