@@ -140,7 +140,7 @@ def densest(deck, by_key: dict, out_dir: Path, work: Path) -> None:
         shots = []
         for night in (False, True):
             name = f"quiz-{key}-phone-{'night' if night else 'day'}.png"
-            shoot(card_page(card.question, night), out_dir / name, (360, 640), work)
+            shoot(card_page(card.question, night, deck.language.name_code.css), out_dir / name, (360, 640), work)
             shots.append(f"![{key}, {'night' if night else 'day'}](screenshots/{name})")
             print(out_dir / name)
         title = re.search(r"Region quiz: (.*)\. Which point\?", note.fields[2]).group(1)
