@@ -14,12 +14,12 @@ import genanki
 
 from . import atlas, cards, media, package, state, translate
 from .cache import Cache
-from .cards import NoteSpec
+from .cards import START_CONDITION, NoteSpec, start_points
 from .errors import OutputError, Problem, SelectionError
 from .files import remove_leftovers, scratch_fits
 from .load import load
 from .media import DiagramCache, MediaFile
-from .notetypes import NOTE_TYPES, Language, deck_id, description, language
+from .notetypes import NOTE_TYPES, Language, deck_id, description, language, measure_description, start_description
 from .records import Dataset
 from .select import select
 from .translate import ENGLISH, Gap
@@ -89,14 +89,17 @@ def prepare(data_dir: Path = DEFAULT_DATA, media_dir: Path = DEFAULT_MEDIA,
     images = {p.id: media.point_images(p, photos, diagrams, closeups.get(p.id, media.Closeup()))
               for p in dataset.points}
     quizzes = media.quizzes(dataset.points, diagrams, masks_before or {}, texts)
+    spans = {m.id: (diagrams.base(m.diagram.view), diagrams.span(m.diagram.view, m.diagram.start, m.diagram.end))
+             for m in dataset.measures if m.diagram is not None}
     cache.save()
     masks = cards.mask_numbers(quizzes, masks_before or {})
     words = language(texts)
-    notes = cards.notes(dataset, images, quizzes, masks, words)
+    notes = cards.notes(dataset, images, quizzes, masks, spans, words)
     about = description(dataset, texts)
     gaps = () if translation is None else (*translation.gaps, *translate.text_gaps(texts))
     leftovers = () if translation is None else tuple(translation.leftovers)
     media_files: dict[str, MediaFile] = {quiz.picture.name: quiz.picture for quiz in quizzes}
+    media_files.update((item.name, item) for pair in spans.values() for item in pair)
     for found in images.values():
         for item in (found.drawing, found.question, found.answer, *found.photos):
             if item is not None:
@@ -109,7 +112,8 @@ def prepare(data_dir: Path = DEFAULT_DATA, media_dir: Path = DEFAULT_MEDIA,
 def _owners(dataset: Dataset, masks_before: media.Masks, words: media.Words = ()) -> frozenset[str]:
     """What the notes of a dataset are about, in the form of `NoteSpec.owner`."""
     return frozenset({f"point:{p.id}" for p in dataset.points} | {f"condition:{c.id}" for c in dataset.conditions}
-                     | {f"quiz:{key}" for key in media.quiz_keys(dataset.points, masks_before, words)})
+                     | {f"quiz:{key}" for key in media.quiz_keys(dataset.points, masks_before, words)}
+                     | {f"measure:{m.id}" for m in dataset.measures})
 
 
 def build(data_dir: Path = DEFAULT_DATA, media_dir: Path = DEFAULT_MEDIA,
@@ -142,10 +146,14 @@ def build(data_dir: Path = DEFAULT_DATA, media_dir: Path = DEFAULT_MEDIA,
                             [m.name for m in deck.media], now, deck.left_out)
     if doubt is not None:
         changes = dataclasses.replace(changes, doubt=doubt)
-    root = deck.language.root
-    names = [root, *sorted({note.deck for note in deck.notes} - {root})]
-    decks = [genanki.Deck(deck_id(name), name, description=deck.description if name == root else "")
-             for name in names]
+    root, words = deck.language.root, deck.language
+    used = {note.deck for note in deck.notes} | {name for note in deck.notes for _, name, _ in note.placed}
+    names = [root, *sorted(used - {root})]
+    said = {root: deck.description, words.measure_deck: measure_description(words.texts)}
+    first = start_points(deck.dataset)
+    if first:
+        said[words.start_deck] = start_description(first, START_CONDITION.replace("-", " "), words.texts)
+    decks = [genanki.Deck(deck_id(name), name, description=said.get(name, "")) for name in names]
     current = changes.state
     current.decks = hashlib.sha256(json.dumps([[d.name, d.description] for d in decks]).encode()).hexdigest()
     # an --only deck numbers only its own quizzes: the others keep theirs for the next full build

@@ -13,6 +13,7 @@ import sys
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     import argparse
+    from pathlib import Path
     from types import ModuleType
 
     from .build import Deck
@@ -20,6 +21,8 @@ if TYPE_CHECKING:
 
 EXIT_OK, EXIT_DATA, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 DEFAULT_PREVIEW = "dist/preview"
+MAX_LINES = 10    # removed points (conditions) named one per line; more are said in one line
+MAX_SEARCH = 200  # characters: a longer search goes to a file, its line named
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -133,6 +136,7 @@ def _say_skipped(deck: Deck) -> None:
 def main(argv: list[str] | None = None) -> int:
     from pathlib import Path
 
+    from . import state
     from .build import DEFAULT_OUTPUTS, build, prepare
     from .errors import DataError, DeckbuilderError, SelectionError, shown
 
@@ -199,8 +203,20 @@ def main(argv: list[str] | None = None) -> int:
               "ticked, so that Anki moves your notes to the new note types and updates them (reviews are "
               "kept). If you already imported it without, undo that import first (Edit → Undo Import). See "
               "Regenerating in the README.")
+    deletions = _Deletions(state.deletions_path(result.output), result.output.name)
     emptied = dict(changes.emptied)  # point code -> its region quiz
-    for point_id, code in changes.removed_points:
+    removed = len(changes.removed_points)
+    if removed > MAX_LINES:  # one instruction for them all, not one per point
+        quizzes = {emptied.pop(code) for _, code in changes.removed_points if code in emptied}
+        codes = sorted((code for _, code in changes.removed_points), key=_in_order)
+        where = deletions.search(changes.removed_points_search(),
+                                 f"the notes of the {removed} removed points: {', '.join(codes)}")
+        print(f"Removed since the last build: {removed} points ({', '.join(codes[:MAX_LINES])} and "
+              f"{removed - MAX_LINES} more). In Anki, find their notes with {where} and delete them." + (
+                  "" if not quizzes else f" Then, after importing, run Tools → Empty Cards: it deletes their cards "
+                  f"in {len(quizzes)} region quiz{'zes' if len(quizzes) != 1 else ''} (left empty, their masks gone; "
+                  "the quizzes' other cards stay)."))
+    for point_id, code in changes.removed_points if removed <= MAX_LINES else ():
         quiz = emptied.pop(code, None)
         print(f"Removed since the last build: {code} ({point_id}). In Anki, find its notes with "
               f"the search  tag:acupressure::point::{point_id}  and delete them." + (
@@ -211,12 +227,19 @@ def main(argv: list[str] | None = None) -> int:
         print(f"After importing, run Tools → Empty Cards: it deletes the card of {code} in the region quiz  "
               f"tag:acupressure::quiz::{quiz}  (left empty: {code} is no longer on that picture; the quiz's "
               "other cards stay).")
-    for search in changes.removed_notes:
-        # a region quiz goes when no point is left on its picture (removed or moved); other notes with a design
-        quiz = any(term.startswith("tag:acupressure::quiz::") for term in search.split())
-        why = "no point is left on its picture" if quiz else "the card design changed"
-        print(f"No longer built ({why}): after importing, find it in Anki with the search  "
-              f"{search}  and delete what it finds.")
+    for dropped in changes.dropped:  # one instruction per kind of note, however many notes
+        one = dropped.count == 1
+        it, its, are = ("it", "its", "is") if one else ("them", "their", "are")
+        if dropped.emptied:
+            what = f"{dropped.count} region quiz{'' if one else 'zes'}"
+            head = f"{what} {are} no longer built (no point is left on {its} picture)"
+            after = ""
+        else:
+            what = f"{dropped.count} {dropped.kind or 'other'} note{'' if one else 's'} of the earlier card design"
+            head = f"{what} {are} no longer built"
+            after = " (your reviews of the cards still built are not affected)"
+        where = deletions.search(dropped.search, what)
+        print(f"{head}: after importing, find {it} in Anki with {where} and delete {it}{after}.")
     if changes.unnamed_removed:
         print(f"{changes.unnamed_removed} note{'s' if changes.unnamed_removed != 1 else ''} of an earlier "
               "version of the deck are no longer built. After importing, find them in Anki with the search  "
@@ -225,11 +248,52 @@ def main(argv: list[str] | None = None) -> int:
         count = changes.unused_media
         print(f"{count} picture{'s are' if count != 1 else ' is'} no longer used by the deck: after importing, "
               "Anki's Tools → Check Media lists them as unused and can delete them.")
-    for condition_id, name in changes.removed_conditions:
+    removed = len(changes.removed_conditions)
+    if removed > MAX_LINES:
+        names = [f"'{name}'" for _, name in changes.removed_conditions]
+        where = deletions.search(changes.removed_conditions_search(),
+                                 f"the notes of the {removed} removed conditions: {', '.join(names)}")
+        print(f"Removed since the last build: {removed} conditions ({', '.join(names[:MAX_LINES])} and "
+              f"{removed - MAX_LINES} more). In Anki, find their notes with {where} and delete them.")
+    for condition_id, name in changes.removed_conditions if removed <= MAX_LINES else ():
         print(f"Removed since the last build: the condition '{name}'. In Anki, find its notes with "
               f"the search  tag:acupressure::condition::{condition_id} tag:acupressure::kind::complaint  "
               "and delete them.")
+    if deletions.usable:
+        state.write_deletions(deletions.path, "".join(f"{line}\n" for line in deletions.lines))
     return EXIT_OK
+
+
+def _in_order(code: str) -> tuple[str, int]:
+    """LU2 before LU10."""
+    import re
+
+    letters, number = re.fullmatch(r"(.*?)(\d*)", code).groups()
+    return letters, int(number or 0)
+
+
+class _Deletions:
+    """Searches too long for a screen go to a file, one a line, and the message names the line."""
+
+    def __init__(self, path: Path, deck: str):
+        from .files import other_kind
+
+        self.path, self.deck, self.lines = path, deck, []
+        self.usable = other_kind(path) is None  # a folder or a pipe there: the search is printed whole
+
+    def search(self, search: str, what: str) -> str:
+        """How the message names `search`: itself, or its line in the file."""
+        import time
+
+        if len(search) <= MAX_SEARCH or not self.usable:
+            return f"the search  {search} "
+        if not self.lines:
+            self.lines += [f"# What to delete in Anki after importing {self.deck} (written by deckbuilder build,",
+                           f"# {time.strftime('%Y-%m-%d %H:%M', time.localtime())}). Copy a whole search line into "
+                           "the search bar of Anki's browser,", "# select all the notes it finds and delete them."]
+        self.lines += ["", f"# {what}", search]
+        return (f"the search on line {len(self.lines)} of {self.path} (copy the whole line into the search bar of "
+                "Anki's browser)")
 
 
 def run() -> None:

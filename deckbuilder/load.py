@@ -44,6 +44,7 @@ class DataFiles:
     points: list[tuple[Path, Any]]
     conditions: tuple[Path, Any]
     sources: tuple[Path, Any]
+    measures: tuple[Path, Any] | None = None  # measures.yaml is optional
     skipped: tuple[tuple[Path, str], ...] = ()  # editors' and systems' leftovers: each with what it is
 
 
@@ -427,8 +428,15 @@ def load(data_dir: Path, cache: Cache | None = None) -> DataFiles:
             values[path] = read_yaml(path, cache)
         except DataError as err:
             problems.extend(err.problems)
+    measures_path = data_dir / "measures.yaml"
+    if measures_path.exists() or measures_path.is_symlink():
+        try:
+            values[measures_path] = read_yaml(measures_path, cache)
+        except DataError as err:
+            problems.extend(err.problems)
     if problems:
         raise DataError(problems)
     return DataFiles(points=[(path, values[path]) for path in point_files],
                      conditions=(conditions_path, values[conditions_path]),
-                     sources=(sources_path, values[sources_path]), skipped=tuple(skipped))
+                     sources=(sources_path, values[sources_path]), skipped=tuple(skipped),
+                     measures=(measures_path, values[measures_path]) if measures_path in values else None)

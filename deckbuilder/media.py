@@ -206,6 +206,11 @@ class DiagramCache:
                            diagram.origin, measure, label, window, self._words_key],
                           lambda: atlas.overlay(diagram.view, position, label=label, window=window, words=self.words))
 
+    def span(self, view: str, start: str, end: str) -> MediaFile:
+        """A bone measure's span between two landmarks, shown over the view's drawing."""
+        return self._file([drawing_code(), atlas.VIEWS[view].digest, "span", start, end],
+                          lambda: atlas.span(view, start, end))
+
     def quiz(self, view: str, points: list[tuple[float, float, str]]) -> MediaFile:
         """The view with every point's code tagged, for the region quiz."""
         return self._file([drawing_code(), atlas.VIEWS[view].digest, "quiz", points, self._words_key],

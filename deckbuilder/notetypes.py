@@ -23,10 +23,6 @@ from .translate import ENGLISH, UNTRANSLATED_CSS, Texts, plain_marked, visible
 
 DECK_ID = 1579481825
 DECK_NAME = "Acupressure points"
-# Subdecks, so a learner can study what they choose; Anki sorts them by name.
-START_DECK = f"{DECK_NAME}::1 Start here: lower back pain"
-SPECIAL_DECK = f"{DECK_NAME}::3 Special points"
-COMPLAINT_DECK = f"{DECK_NAME}::4 Complaints"
 
 
 CSS = resources.files("deckbuilder").joinpath("style.css").read_text(encoding="utf-8")
@@ -85,12 +81,14 @@ NAME_CODE = _model(
             "name": "Code → name",
             "qfmt": _KIND.format("Code → name") + '<div class="code">{{Code}}</div>'
             '<div class="ask">Its name?</div>',
-            "afmt": '{{FrontSide}}<hr id=answer><div class="graded"><div class="pinyin">{{Pinyin}}</div>'
-            '<div class="english">{{English}}</div></div>' + _HANZI
+            # One name graded, the pinyin; the meaning and characters below help it stick. Another
+            # point that sounds the same is said here, in view (Aliases).
+            "afmt": '{{FrontSide}}<hr id=answer><div class="graded"><div class="pinyin">{{Pinyin}}</div></div>'
+            '<div class="english">{{English}}</div>' + _HANZI
+            + '{{#Aliases}}<div class="aliases">{{Aliases}}</div>{{/Aliases}}'
             + _details('<div class="meridian">{{Meridian}}</div>{{#OtherNames}}<div class="aliases">Also '
-                       'called {{OtherNames}}</div>{{/OtherNames}}{{#Aliases}}<div class="aliases">'
-                       '{{Aliases}}</div>{{/Aliases}}{{#Article}}<div class="article">{{Article}}</div>'
-                       '{{/Article}}'),
+                       'called {{OtherNames}}</div>{{/OtherNames}}{{#Article}}<div class="article">{{Article}}'
+                       '</div>{{/Article}}'),
         },
     ],
     retired_fields=("Caution",),
@@ -132,22 +130,26 @@ INDICATION = _model(
         {
             "name": "Point → uses",
             "qfmt": "{{#Code}}" + _KIND.format("Point → uses") + '<div class="code">{{Code}}</div>'
-            '<div class="name">{{Name}}</div><div class="ask">Its main uses?</div>{{/Code}}',
+            '<div class="name">{{Name}}</div><div class="ask">Its main use?</div>{{/Code}}',
+            # One use graded; where other points share it, what sets this one apart (Hint) in view.
             "afmt": '{{FrontSide}}<hr id=answer><div class="graded"><div class="uses">{{Uses}}</div></div>'
-            + _CAUTION + _details('{{#MoreUses}}<div class="uses">Also: {{MoreUses}}</div>{{/MoreUses}}'
-                                  '{{#Article}}<div class="article">{{Article}}</div>{{/Article}}'),
+            '{{#Hint}}<div class="apart">{{Hint}}</div>{{/Hint}}' + _CAUTION
+            + '{{#MoreUses}}' + _details('<div class="uses">Also: {{MoreUses}}</div>{{#Article}}'
+                                         '<div class="article">{{Article}}</div>{{/Article}}') + '{{/MoreUses}}'
+            + '{{^MoreUses}}{{#Article}}' + _details('<div class="article">{{Article}}</div>')
+            + '{{/Article}}{{/MoreUses}}',
         },
         {
             "name": "Complaint → point",
             "qfmt": "{{#Complaint}}" + _KIND.format("Complaint → point")
-            + '<div class="condition">{{Complaint}}</div><div class="ask">{{#Others}}Besides {{Others}}: '
-            '{{/Others}}which {{#Others}}other {{/Others}}point{{#Hint}}, on the {{Hint}}{{/Hint}}?</div>'
-            '{{/Complaint}}',
+            + '<div class="condition">{{Complaint}}</div><div class="ask">Which point{{#Hint}}, on the '
+            '{{Hint}}{{/Hint}}?</div>{{/Complaint}}',
             "afmt": '{{FrontSide}}<hr id=answer><div class="graded"><div class="name">{{Point}}</div></div>'
             + _CAUTION + '{{#Article}}' + _details('<div class="article">{{Article}}</div>') + '{{/Article}}',
         },
     ],
-    # Until 2026-11, one note per complaint asked for all its points at once.
+    # Until 2026-11, one note per complaint asked for all its points at once; until 2026-12, the
+    # complaint cards listed the complaint's other points (Others, now left empty).
     retired_fields=("Condition", "Points"),
     retired_templates=(("Condition → points", "Condition"),),
 )
@@ -167,6 +169,20 @@ SPECIAL = _model(
             "qfmt": _KIND.format("Special point") + '<div class="name">{{Point}}</div>'
             '<div class="ask">{{Question}}</div>',
             "afmt": '{{FrontSide}}<hr id=answer><div class="graded"><div class="condition">{{Role}}</div></div>',
+        },
+    ],
+)
+
+MEASURE = _model(
+    "Acupressure: measure",
+    ["Key", "Kind", "Span", "Cun", "Note", "Diagram", "Sources"],
+    [
+        {
+            "name": "Span → cun",
+            "qfmt": _KIND.format("{{Kind}}") + '<div class="span">{{Span}}</div>{{#Diagram}}<div '
+            'class="figure">{{Diagram}}</div>{{/Diagram}}<div class="ask">How many cun?</div>',
+            "afmt": '{{FrontSide}}<hr id=answer><div class="graded"><div class="code">{{Cun}}</div></div>'
+            + '{{#Note}}' + _details('<div class="article">{{Note}}</div>') + '{{/Note}}',
         },
     ],
 )
@@ -201,11 +217,10 @@ REGION_QUIZ = _model(
     model_type=genanki.Model.CLOZE,
     css=CSS + OCCLUSION_CSS,
 )
-QUIZ_DECK = f"{DECK_NAME}::5 Region quiz"
 # What Anki stores for a note type that genanki does not write: patched into the package.
 ANKI_EXTRAS = {REGION_QUIZ.model_id: {"originalStockKind": 6}}
 
-NOTE_TYPES = (NAME_CODE, LOCATION, INDICATION, SPECIAL, REGION_QUIZ)
+NOTE_TYPES = (NAME_CODE, LOCATION, INDICATION, SPECIAL, REGION_QUIZ, MEASURE)
 
 
 
@@ -217,15 +232,36 @@ def description(dataset: Dataset, texts: Texts = ENGLISH) -> str:
         "what they are used for. Codes follow the WHO 2008 standard; older codes (such as the "
         "pre-standard bladder-line numbers) are shown as aliases, with their numbering.",
         "Study it whole, or pick a subdeck: start with the five points for lower back pain, "
-        "then a meridian, the special points or the complaints. New cards come point by point: "
-        "name and code first, then location, then uses.",
+        "then a meridian. Each subdeck holds every kind of card of its points (name, location, uses, "
+        "special point, complaint, region quiz); a point's reverse cards come a day or more after "
+        "its first ones.",
         "<b>Information, not medical advice.</b> Press gently and stop if it hurts; see a "
-        "doctor for pain that is severe, lasting or unexplained. Some points are traditionally "
-        "avoided during pregnancy: the location and uses cards show a point's cautions.",
+        "doctor for pain that is severe, lasting or unexplained. In pregnancy, do not press the "
+        "points of the lower abdomen, the sacrum and a few named points at any stage, nor those of the "
+        "upper abdomen and the lower back from the fourth month: the location and uses cards show each "
+        "point's cautions.",
         "Facts from (in the deck's own words):",
     ]
     text = "".join(f"<p>{texts(p, 'description')}</p>" for p in paragraphs).format(count=len(dataset.points))
     return visible(text + f"<ul>{sources}</ul>")
+
+
+def start_description(points: list[Point], condition: str, texts: Texts = ENGLISH) -> str:
+    """What the "Start here" subdeck's overview says it holds."""
+    codes = [escape(p.code) for p in points]
+    listed = ", ".join(codes[:-1]) + f" and {codes[-1]}" if len(codes) > 1 else "".join(codes)
+    said = texts("The {count} points the source article gives for {condition}: {listed}. Every card of each: "
+                 "name, location, uses, special point, the complaint cards that ask for them, and their "
+                 "region quiz.", "description")
+    return visible("<p>" + said.format(count=len(points), condition=escape(condition), listed=listed) + "</p>")
+
+
+def measure_description(texts: Texts = ENGLISH) -> str:
+    """What the measures subdeck's overview says it holds."""
+    return visible("<p>" + texts("How locations are measured: a cun is a proportion of the person's own body. The "
+                                 "bone measures first (a span between two landmarks counts a fixed number of cun), "
+                                 "then the finger measures, the rougher estimate for short distances.",
+                                 "description") + "</p>")
 
 
 def meridian_deck(point: Point) -> str:
@@ -282,12 +318,22 @@ class Language:
     indication: genanki.Model
     special: genanki.Model
     region_quiz: genanki.Model
+    measure: genanki.Model
     root: str
     guid_namespace: str
 
     @property
     def note_types(self) -> tuple[genanki.Model, ...]:
-        return (self.name_code, self.location, self.indication, self.special, self.region_quiz)
+        return (self.name_code, self.location, self.indication, self.special, self.region_quiz, self.measure)
+
+    @property
+    def start_deck(self) -> str:
+        return self.subdeck("1 Start here: lower back pain")
+
+    @property
+    def measure_deck(self) -> str:
+        """A subdeck of the start deck: Anki gathers it right after the five points, before the meridians."""
+        return f"{self.start_deck}::{plain_marked(self.texts('Measures', 'decks'))}"
 
     def subdeck(self, english: str) -> str:
         """A subdeck by its English name, e.g. '3 Special points'."""
@@ -306,7 +352,7 @@ class Language:
 def language(texts: Texts = ENGLISH) -> Language:
     """The note types and decks of a deck in the language of `texts`."""
     if texts.english:
-        return Language(texts, NAME_CODE, LOCATION, INDICATION, SPECIAL, REGION_QUIZ, DECK_NAME,
+        return Language(texts, NAME_CODE, LOCATION, INDICATION, SPECIAL, REGION_QUIZ, MEASURE, DECK_NAME,
                         "deckbuilder-acupressure")
     models = [_translated(m, texts) for m in NOTE_TYPES]
     return Language(texts, *models, plain_marked(texts(DECK_NAME, "decks")), f"deckbuilder-acupressure-{texts.lang}")

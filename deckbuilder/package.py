@@ -34,11 +34,15 @@ def _write_collection(path: Path, decks: list[genanki.Deck], notes: list[tuple[N
         ids, cursor = itertools.count(newest * 1000), db.cursor()
         genanki.Package(decks).write_to_db(cursor, newest, ids)  # the collection, the decks, the note types
         by_name = {deck.name: deck.deck_id for deck in decks}
-        for position, (spec, mod) in enumerate(notes):
-            # `due` is the new card's position: Anki keeps it on import, so cards arrive in this order.
-            note = genanki.Note(model=spec.model, fields=list(spec.fields), tags=list(spec.tags),
-                                guid=spec.guid, due=position)
+        for spec, mod in notes:
+            note = genanki.Note(model=spec.model, fields=list(spec.fields), tags=list(spec.tags), guid=spec.guid)
             note.write_to_db(cursor, mod, by_name[spec.deck], ids)
+        # Each card's deck and position (`due`): Anki keeps both on import, so new cards arrive in
+        # this order. genanki gives every card of a note the note's deck and one position.
+        note_ids = dict(db.execute("select guid, id from notes"))
+        cursor.executemany("update cards set did = ?, due = ? where nid = ? and ord = ?",
+                           [(by_name[deck], due, note_ids[spec.guid], ord_)
+                            for spec, _ in notes for ord_, deck, due in spec.placed])
         (stored,) = db.execute("select models from col").fetchone()
         stored = json.loads(stored)
         for model, mod in models:

@@ -152,6 +152,7 @@ def _page(deck: Deck, night: bool) -> str:
     titles = {f"point:{p.id}": f"{p.code} {p.pinyin} · {p.english[0]}" for p in deck.dataset.points}
     titles.update({f"condition:{c.id}": f"Complaint: {c.name}" for c in deck.dataset.conditions})
     titles.update({n.owner: n.fields[2] for n in deck.notes if n.owner.startswith("quiz:")})
+    titles.update({f"measure:{m.id}": f"Measure: {m.span}" for m in deck.dataset.measures})
     sections = []
     for owner, owned in groups.items():
         rows = []

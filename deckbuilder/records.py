@@ -128,7 +128,30 @@ class Condition:
     name: str = data("the complaint as a learner says it")
     region: str = data("where it is felt, which becomes a tag")
     points: tuple[Point, ...] = data("the ids of the points standard references give for it")
+    core: tuple[Point, ...] = data("the few of `points` the complaint cards ask for (the standard prescription); "
+                                   "all of them when not given", required=False)
     article_only: tuple[ConditionPoint, ...] = data("points only the source article gives", required=False)
+    sources: tuple[Source, ...] = data("keys of sources.yaml")
+    file: Path | None = None
+    line: int | None = None
+
+
+@dataclass(frozen=True)
+class Span:
+    view: str = data("the drawing (deckbuilder/atlas/views/) that shows it")
+    start: str = data("the landmark it starts at")
+    end: str = data("the landmark it ends at")
+
+
+@dataclass(frozen=True)
+class Measure:
+    id: str = data("permanent, lower-case words joined by hyphens")
+    kind: str = data("bone (a proportional bone measure, B-cun) or finger (a finger measure, F-cun)")
+    span: str = data("what is measured, from where to where, in your own words")
+    cun: float = data("how many cun the span counts")
+    note: str | None = data("where it is used; shown below the answer", required=False)
+    diagram: Span | None = data("a bone measure's span on a drawing: {view, from, to}, two landmarks one of the "
+                                "view's cun scales joins", required=False)
     sources: tuple[Source, ...] = data("keys of sources.yaml")
     file: Path | None = None
     line: int | None = None
@@ -139,3 +162,4 @@ class Dataset:
     points: tuple[Point, ...]
     conditions: tuple[Condition, ...]
     sources: tuple[Source, ...]
+    measures: tuple[Measure, ...] = ()  # the full deck's only: a smaller deck (--only) leaves them out

@@ -66,6 +66,7 @@ def select(dataset: Dataset, spec: str) -> Dataset:
 
     def narrowed(condition: Condition) -> Condition:
         return replace(condition, points=tuple(p for p in condition.points if p.id in chosen),
+                       core=tuple(p for p in condition.core if p.id in chosen),
                        article_only=tuple(e for e in condition.article_only if e.point.id in chosen))
 
     kept = tuple(c for c in map(narrowed, dataset.conditions) if c.points)

@@ -79,6 +79,28 @@ def state_path(output: Path) -> Path:
     return output.with_name(output.stem + ".state.json")
 
 
+def deletions_path(output: Path) -> Path:
+    """Beside the state: the searches too long for a screen, one a line, to copy into Anki's browser."""
+    return output.with_name(output.stem + ".delete.txt")
+
+
+def write_deletions(path: Path, text: str) -> None:
+    """Replaced whole, never left half-written; removed when there is no text, since an older build's
+    search may find notes that the deck builds again (a point back in a complaint's core)."""
+    if not text:
+        if path.is_file():
+            path.unlink()
+        return
+    temporary = scratch(path)
+    try:
+        temporary.write_text(text, encoding="utf-8")
+        os.chmod(temporary, 0o644)
+        os.replace(temporary, path)
+    finally:
+        if temporary.exists():
+            temporary.unlink()
+
+
 def read(path: Path) -> State | None:
     """None if missing or unreadable: then nothing is known about what was built before."""
     try:
@@ -203,6 +225,58 @@ class Changes:
     recovered: bool  # the state did not describe the old .apkg, so every note counts as changed
     emptied: tuple[tuple[str, str], ...] = ()  # (point code, quiz) of quiz cards left empty
     doubt: str | None = None  # why the state was not trusted: it was treated as lost
+    dropped: tuple[Dropped, ...] = ()  # removed_notes, one search per kind of note
+
+    def removed_points_search(self) -> str:
+        """One search for the notes of every removed point."""
+        keys = [[f"tag:acupressure::point::{key}"] for key, _ in self.removed_points]
+        return union(keys) if keys else ""
+
+    def removed_conditions_search(self) -> str:
+        """One search for the complaint notes of every removed condition."""
+        keys = [["tag:acupressure::kind::complaint", f"tag:acupressure::condition::{key}"]
+                for key, _ in self.removed_conditions]
+        return union(keys) if keys else ""
+
+
+class Dropped(NamedTuple):
+    """The notes of one kind that the deck no longer builds (a new card design, a quiz picture left
+    without points), and one search that finds exactly them: the user deletes them in one go."""
+
+    kind: str  # "complaint", "region-quiz"…
+    count: int
+    search: str
+    emptied: bool = False  # region quizzes with no point left on their picture, not a new design
+
+
+def union(searches: list[list[str]]) -> str:
+    """One Anki search that finds what any of `searches` (each a list of terms, all required) finds:
+    the terms they share said once, the rest grouped by their first term and joined with OR, so that
+    the 167 complaint notes the core-point redesign dropped take one search (7.5 kB), not 167 lines."""
+    common = [term for term in searches[0] if all(term in terms for terms in searches[1:])]
+    rests = [[term for term in terms if term not in common] for terms in searches]
+    if any(not rest for rest in rests):  # one of them is the shared part alone: it finds all the others' notes
+        return " ".join(common)
+    groups: dict[str, list[list[str]]] = {}
+    for rest in rests:
+        groups.setdefault(rest[0], []).append(rest)
+    either = [union(group) for group in groups.values()]
+    if len(either) == 1:
+        return " ".join([*common, either[0]])
+    alternatives = " OR ".join(f"({found})" if " " in found else found for found in either)
+    return " ".join([*common, f"({alternatives})"]) if common else alternatives
+
+
+def _grouped(searches: list[str]) -> tuple[Dropped, ...]:
+    """The searches of the notes no longer built (one per note), one Dropped per kind of note."""
+    kinds: dict[tuple[str, bool], list[list[str]]] = {}
+    for search in searches:
+        terms = search.split()
+        kind = next((t.removeprefix("tag:acupressure::kind::") for t in terms
+                     if t.startswith("tag:acupressure::kind::")), "")
+        emptied = any(t.startswith("tag:acupressure::quiz::") for t in terms)  # a quiz of today's design
+        kinds.setdefault((kind, emptied), []).append(terms)
+    return tuple(Dropped(kind, len(found), union(found), emptied) for (kind, emptied), found in sorted(kinds.items()))
 
 
 def _note_type_hash(model: genanki.Model) -> str:
@@ -322,14 +396,14 @@ def changes(previous: State | None, held: package.Contents | None, on_disk: str 
     owners |= {f"tag:acupressure::condition::{key}" for key, _ in removed_conditions}
     dropped = [guid for guid in previous.notes if guid not in current.notes]
     searches = [_narrowed(previous.searches[g]) for g in dropped if g in previous.searches]
-    removed_notes = tuple(sorted({s for s in searches if not any(owner in s.split() for owner in owners)
-                                  and not _owners(s) & left_out}))
+    told = [s for s in searches if not any(owner in s.split() for owner in owners) and not _owners(s) & left_out]
+    removed_notes = tuple(sorted(set(told)))
     unnamed = sum(1 for g in dropped if g not in previous.searches) if not left_out else 0
     return Changes(stamped, stamped_models, current, changed, removed_points, removed_conditions,
                    tuple(note_types_changed), tuple(schema_changed), removed_notes, unnamed,
                    # a selection leaves pictures out that the notes it leaves out still use
                    0 if left_out else len(set(previous.media) - set(media)), notes_changed, first_build, recovered,
-                   _emptied(held, notes))
+                   _emptied(held, notes), dropped=_grouped(told))
 
 
 def _owners(search: str) -> set[str]:

@@ -414,6 +414,7 @@ def _conditions(dataset: Dataset, files: DataFiles, translation: Translation, re
                        for i, extra in enumerate(condition.article_only))
         found.append(dataclasses.replace(condition, name=name or marked(condition.name),
                                          points=tuple(replaced[p.id] for p in condition.points),
+                                         core=tuple(replaced[p.id] for p in condition.core),
                                          article_only=extras))
     return tuple(found)
 

@@ -21,11 +21,12 @@ from . import atlas, cautions, categories, codes, measures
 from .errors import DataError, Problem, character_name
 from .load import DataFiles, YamlList
 from .media import image_problem
-from .records import (Category, Condition, ConditionPoint, Dataset, Diagram, LegacyCode, NumberingSystem,
-                      Point, Source, multiline_fields, schema)
+from .records import (Category, Condition, ConditionPoint, Dataset, Diagram, LegacyCode, Measure, NumberingSystem,
+                      Point, Source, Span, multiline_fields, schema)
 
 # Texts shown as paragraphs, where a line break the YAML keeps becomes a line break on the card.
 MULTILINE_FIELDS = multiline_fields(Point) | multiline_fields(ConditionPoint)
+MAX_CORE = 4  # the standard prescription is a few points; the complaint cards ask for each
 # Fields read the same way for every record: one text, or a list of texts.
 _TEXT, _TEXTS = ("str", "str | None", "int | None"), ("tuple[str, ...]",)
 
@@ -514,6 +515,20 @@ def _condition(check: _Checker, entry: dict, points: dict[str, Point], sources: 
             check.report(line, f"'{ref}' is listed twice", field="points", entry=label, hint="remove one")
         elif found is not None:
             members.append(found)
+    core: list[Point] = []
+    core_refs = check.text_items(entry, "core", None, label)
+    for ref, line in core_refs or ():
+        found = resolve(ref, line, "core")
+        if found is not None and found not in members:
+            check.report(line, f"'{ref}' is a core point but not in the condition's points", field="core",
+                         entry=label, hint="add it to points, or remove it from core")
+        elif found is not None and found in core:
+            check.report(line, f"'{ref}' is listed twice", field="core", entry=label, hint="remove one")
+        elif found is not None:
+            core.append(found)
+    if core_refs and len(core_refs) > MAX_CORE:
+        check.report(check.line(entry, "core"), f"{len(core_refs)} core points; a complaint has at most {MAX_CORE}",
+                     field="core", entry=label, hint="keep the points its sources cite most")
     extra: list[ConditionPoint] = []
     for item, line in check.entry_list(entry, "article_only", "point: ..., note: ...", None, label):
         sub = check.mapping(item, line, "article_only entry", None, "article_only", label,
@@ -531,7 +546,8 @@ def _condition(check: _Checker, entry: dict, points: dict[str, Point], sources: 
     cond_sources = _source_refs(check, entry, sources, None, label)
     if len(check.problems) > before:
         return None
-    return Condition(cond_id, name, region, tuple(members), tuple(extra), cond_sources,
+    return Condition(cond_id, name, region, tuple(members), tuple(core) if core_refs else tuple(members),
+                     tuple(extra), cond_sources,
                      check.file, _line(entry))
 
 
@@ -599,6 +615,67 @@ def validate(files: DataFiles, media_dir: Path) -> Dataset:
             conditions.append(condition)
 
     problems += cautions.check(path.parent, points.values(), files.points, sources)
+    measures = _measures(_Checker(files.measures[0], problems), files.measures[1], sources) if files.measures else ()
     if problems:
         raise DataError(problems)
-    return Dataset(tuple(points.values()), tuple(conditions), tuple(s for s in sources.values() if s))
+    return Dataset(tuple(points.values()), tuple(conditions), tuple(s for s in sources.values() if s), measures)
+
+
+MEASURE_KINDS = ("bone", "finger")
+
+
+def _measures(check: _Checker, raw: Any, sources: dict[str, Source | None]) -> tuple[Measure, ...]:
+    """The bone and finger measures of measures.yaml, each a number of cun over a span."""
+    found: dict[str, Measure] = {}
+    for entry in check.entries(raw, "measure"):
+        label = f"measure {entry['id']}" if isinstance(entry.get("id"), str) else "measure"
+        before = len(check.problems)
+        check.fields(entry, Measure, "measure", None, label)
+        values = check.plain(entry, Measure, label, point=False)
+        measure_id, kind = values.get("id"), values.get("kind")
+        if measure_id is not None and not ID.fullmatch(measure_id):
+            check.report(check.line(entry, "id"), f"'{measure_id}' cannot be used as an id", field="id",
+                         entry=label, hint="use lower-case words joined by hyphens, e.g. knee-crease-to-outer-ankle")
+        elif measure_id in found:
+            check.report(check.line(entry, "id"), f"the id '{measure_id}' is already used on line "
+                         f"{found[measure_id].line}", field="id", entry=label, hint="every measure needs its own id")
+        if kind is not None and kind not in MEASURE_KINDS:
+            check.report(check.line(entry, "kind"), f"there is no kind of measure '{kind}'", field="kind",
+                         entry=label, hint="bone or finger")
+        cun = entry.get("cun")
+        if "cun" in entry and (isinstance(cun, bool) or not isinstance(cun, (int, float)) or not 0 < cun <= 30):
+            check.report(check.line(entry, "cun"), f"{cun!r} is not a number of cun", field="cun", entry=label,
+                         hint="write a number such as 16 or 1.5")
+        refs = _source_refs(check, entry, sources, None, label)
+        span = _span(check, entry, cun, label) if "diagram" in entry else None
+        if len(check.problems) == before:
+            found[measure_id] = Measure(measure_id, kind, values["span"], float(cun), values.get("note"), span,
+                                        refs, check.file, _line(entry))
+    return tuple(found.values())
+
+
+def _span(check: _Checker, entry: dict, cun: Any, label: str) -> Span | None:
+    """A measure's span on a drawing: the drawing must measure it, with the same number of cun."""
+    line = check.line(entry, "diagram")
+    sub = check.mapping(entry["diagram"], line, "diagram", None, "diagram", label,
+                        hint="write it as {view: leg-back, from: <landmark>, to: <landmark>}")
+    if sub is None:
+        return None
+    check.fields(sub, {"view": True, "from": True, "to": True}, "measure diagram", None, label)
+    view, start, end = (check.text(sub, key, None, label) for key in ("view", "from", "to"))
+    if view is None or start is None or end is None:
+        return None
+    if view not in atlas.VIEWS:
+        check.report(line, f"there is no view '{view}'", field="diagram", entry=label,
+                     hint=_suggest(view, list(atlas.VIEWS)) or "the views are in deckbuilder/atlas/views/")
+        return None
+    scales = [s for s in atlas.VIEWS[view].scales if {s.start, s.end} == {start, end}]
+    if not scales:
+        check.report(line, f"the view '{view}' has no cun scale from '{start}' to '{end}'", field="diagram",
+                     entry=label, hint="name the two landmarks of one of its scales (in its file's scales:)")
+        return None
+    if isinstance(cun, (int, float)) and abs(scales[0].cun - cun) > 0.1:
+        check.report(line, f"the view '{view}' measures {scales[0].cun:g} cun from '{start}' to '{end}', "
+                     f"not {cun:g}", field="diagram", entry=label, hint="one of the two is wrong")
+        return None
+    return Span(view, start, end)

@@ -7,6 +7,7 @@ with its own clock, and a future build time once hid exactly that.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import shutil
 import re
@@ -284,8 +285,8 @@ def test_eight_weeks_of_edits_in_one_collection(loop, capsys, monkeypatch):
     out = loop.cli_build(capsys)
     assert "Removed since the last build: SI11 (tianzong)" in out
     assert "3 pictures are no longer used by the deck" in out  # its 2 markers, the back's SI quiz
-    assert ("No longer built (no point is left on its picture): after importing, find it in Anki with the search  "
-            "tag:acupressure::kind::region-quiz tag:acupressure::quiz::back-si  and delete what it finds.") in out
+    assert ("1 region quiz is no longer built (no point is left on its picture): after importing, find it in Anki "
+            "with the search  tag:acupressure::kind::region-quiz tag:acupressure::quiz::back-si  and delete it.") in out
     reviews = col.db.scalar("select count() from revlog")
     assert loop.delete_as_told(out) == 3 + 1 + 1  # name, location, uses; its shoulder-tension card; the quiz
     loop.import_and_check()  # Check Media finds those three (deleted as told)
@@ -528,6 +529,8 @@ def review(col, card_ids) -> None:
 def _without_tianzong(conditions: list) -> None:
     for condition in conditions:
         condition["points"] = [p for p in condition["points"] if p != "tianzong"]
+        if "core" in condition:  # the points the complaint cards ask for
+            condition["core"] = [p for p in condition["core"] if p != "tianzong"]
         if "article_only" in condition:
             condition["article_only"] = [e for e in condition["article_only"] if e["point"] != "tianzong"]
             if not condition["article_only"]:
@@ -592,3 +595,164 @@ def test_a_point_moved_to_another_picture_leaves_no_empty_card(loop, capsys):
     cards_after, reviews_after = loop.history()
     assert set(cards_before) - set(cards_after) == set(empty.card_ids) and reviews_after == reviews
     assert {cid: cards_before[cid] for cid in cards_after} == cards_after
+
+
+def told(out: str, output: Path) -> list[str]:
+    """Every search the build told the user to delete the notes of: on the screen, or on a line of the
+    file it names."""
+    found = re.findall(r"search  (.+?)  and delete", out)
+    for number, path in re.findall(r"search on line (\d+) of (\S+) \(copy", out):
+        assert Path(path) == state.deletions_path(output)
+        found.append(Path(path).read_text(encoding="utf-8").splitlines()[int(number) - 1])
+    return found
+
+
+def _earlier_complaint_design(monkeypatch) -> None:
+    """The complaint cards before issue 27: a note for every point of a complaint, each asking "besides
+    the others, which point?" (so no two ask the same), with the GUIDs today's core points still use."""
+    original = cards._complaint_notes
+
+    def complaint_notes(condition, decks, lang):
+        notes = original(dataclasses.replace(condition, core=condition.points), decks, lang)
+        codes = [point.code for point in condition.points]
+        others = [", ".join(c for c in codes if c != code) for code in codes]
+        return [note._replace(fields=(*note.fields[:6], listed, f"besides {listed}", *note.fields[8:]))
+                for note, listed in zip(notes, others)]
+    monkeypatch.setattr(cards, "_complaint_notes", complaint_notes)
+    monkeypatch.setattr(state, "code_version", lambda: "the release before the core points")
+
+
+def test_a_card_redesign_is_one_instruction_that_deletes_exactly_the_notes_it_dropped(tmp_path, collection, capsys,
+                                                                                      monkeypatch):
+    """Issue 24/27: the first build after the complaint redesign dropped 167 notes and printed 167 lines.
+    Now one line, whose search finds exactly the dropped notes (before the import as after it), and
+    deleting what it finds keeps every review of the cards still built."""
+    shutil.copytree(DATA, tmp_path / "data")
+    shutil.copytree(MEDIA, tmp_path / "media")
+    loop = Loop(tmp_path, collection)
+    with monkeypatch.context() as patch:
+        _earlier_complaint_design(patch)
+        out = loop.cli_build(capsys)
+    loop.import_and_check(new_cards=int(re.search(r"(\d+) cards", out).group(1)))
+    before = {row[0] for row in package_rows(loop.output, tmp_path)["notes"]}
+    complaints = list(collection.find_cards("tag:acupressure::kind::complaint"))
+    review(collection, complaints[::2] + list(collection.find_cards("tag:acupressure::point::kunlun -tag:*complaint")))
+
+    out = loop.cli_build(capsys)
+    after_redesign = {row[0] for row in package_rows(loop.output, tmp_path)["notes"]}
+    dropped = before - after_redesign
+    assert len(dropped) > 100 and after_redesign < before  # the redesign only dropped notes
+    (line,) = [line for line in out.splitlines() if "delete" in line]
+    assert line.startswith(f"{len(dropped)} complaint notes of the earlier card design are no longer built: "
+                           "after importing, find them in Anki with the search on line ")
+    (search,) = told(out, loop.output)
+
+    def found() -> set[str]:
+        return {collection.get_note(nid).guid for nid in collection.find_notes(search)}
+    assert found() == dropped  # safe even before the import: no note still built is found
+    loop.import_and_check()  # today's complaint notes update the notes of their GUIDs
+    assert found() == dropped
+    cards_before, revlog_before = loop.history()
+    assert any(cards_before[cid][3] for cid in cards_before)  # reviewed cards (ivl) among them
+    collection.remove_notes(collection.find_notes(search))
+    cards_after, revlog_after = loop.history()
+    assert {cid: cards_before[cid] for cid in cards_after} == cards_after and revlog_after == revlog_before
+    assert set(collection.db.list("select guid from notes")) == after_redesign
+    assert not collection.get_empty_cards().notes
+    kept = collection.find_cards("tag:acupressure::kind::complaint")
+    assert set(kept) == set(cards_after) & set(complaints)  # every complaint card still built, reviews and all
+
+
+def test_many_removed_points_and_conditions_are_one_instruction_each(tmp_path, collection, capsys):
+    """More than ten removed points (a meridian's file deleted) or conditions are named in one line
+    with one search, not a line each; following every instruction printed leaves exactly the deck's
+    notes and every review of a card still built."""
+    shutil.copytree(DATA, tmp_path / "data")
+    shutil.copytree(MEDIA, tmp_path / "media")
+    loop = Loop(tmp_path, collection)
+    out = loop.cli_build(capsys)
+    loop.import_and_check(new_cards=int(re.search(r"(\d+) cards", out).group(1)))
+    review(collection, collection.find_cards("tag:acupressure::meridian::lung or tag:acupressure::kind::complaint "
+                                             "or tag:acupressure::quiz::back-si"))
+    lung = tmp_path / "data" / "points" / "lung.yaml"
+    gone = {entry["id"] for entry in yaml.safe_load(lung.read_text(encoding="utf-8"))} | {"tianzong"}
+    lung.unlink()
+    edit_yaml(tmp_path / "data" / "points" / "small-intestine.yaml",  # SI11 shares its quiz picture with six
+              lambda points: points.remove(point(points, "tianzong")))
+    conditions = yaml.safe_load(loop.conditions.read_text(encoding="utf-8"))
+    dropped = [c["name"] for c in sorted(conditions[-11:], key=lambda c: c["id"])]  # the last eleven, by id
+
+    def without_them(conditions: list) -> None:
+        _without(conditions, gone)
+        conditions[:] = [c for c in conditions if c["name"] not in dropped]
+    edit_yaml(loop.conditions, without_them)
+    out = loop.cli_build(capsys)
+    assert len(gone) == 12
+    assert out.count("Removed since the last build") == 2 and out.count("Empty Cards") == 1
+    assert ("Removed since the last build: 12 points (LU1, LU2, LU3, LU4, LU5, LU6, LU7, LU8, LU9, LU10 and 2 more). "
+            "In Anki, find their notes with the search on line 6 of ") in out
+    assert ("and delete them. Then, after importing, run Tools → Empty Cards: it deletes their cards in 1 region "
+            "quiz (left empty, their masks gone; the quizzes' other cards stay).") in out
+    assert (f"Removed since the last build: 11 conditions ({', '.join(repr(n) for n in dropped[:10])} and 1 more)"
+            in out)
+    searches = told(out, loop.output)
+    assert len(searches) == len([line for line in out.splitlines() if "the search" in line]) == 3  # and the quizzes
+    cards_before, revlog_before = loop.history()
+    loop.col.remove_notes(list({nid for search in searches for nid in collection.find_notes(search)}))
+    loop.import_and_check()
+    (empty,) = collection.get_empty_cards().notes  # Tools → Empty Cards: SI11's card in the quiz of the back
+    collection.remove_cards_and_orphaned_notes(list(empty.card_ids))
+    assert not collection.get_empty_cards().notes
+    cards_after, revlog_after = loop.history()
+    assert {cid: cards_before[cid] for cid in cards_after} == cards_after and revlog_after == revlog_before
+    assert set(collection.db.list("select guid from notes")) == {
+        row[0] for row in package_rows(loop.output, tmp_path)["notes"]}
+
+
+def _without(conditions: list, gone: set[str]) -> None:
+    """The conditions as they are once the points `gone` are removed from the data."""
+    for condition in conditions:
+        for key in ("points", "core"):
+            if key in condition:
+                condition[key] = [p for p in condition[key] if p not in gone]
+        if "core" in condition and not condition["core"]:
+            del condition["core"]
+        if "article_only" in condition:
+            condition["article_only"] = [e for e in condition["article_only"] if e["point"] not in gone]
+            if not condition["article_only"]:
+                del condition["article_only"]
+    conditions[:] = [c for c in conditions if c["points"]]
+
+
+@pytest.mark.parametrize("in_the_way", [False, True])
+def test_a_long_search_goes_to_the_file_beside_the_state(project, capsys, monkeypatch, in_the_way):
+    """A search longer than cli.MAX_SEARCH is written to <deck>.delete.txt and its line named, and the
+    next build with nothing to delete removes the file; with a folder in the file's place (never
+    written over), the search is printed whole instead."""
+    output = project / "dist" / "acupressure.apkg"
+    args = ["build", "--data", str(project / "data"), "--media", str(project / "media"), "-o", str(output)]
+    assert cli.main(args) == 0
+    edit(project / "data" / "conditions.yaml", "  points: [kunlun, shenshu, weizhong, baohuang]\n",
+         "  points: [kunlun, shenshu, weizhong, baohuang]\n  core: [kunlun, shenshu]\n")
+    deletions = state.deletions_path(output)
+    if in_the_way:
+        deletions.mkdir()
+    capsys.readouterr()
+    monkeypatch.setattr(cli, "MAX_SEARCH", 10)
+    after(state.read(state.state_path(output)).newest)
+    assert cli.main(args) == 0
+    out = capsys.readouterr().out
+    search = ("tag:acupressure::kind::complaint tag:acupressure::condition::lower-back-pain "
+              "(tag:acupressure::point::baohuang OR tag:acupressure::point::weizhong)")
+    head = "2 complaint notes of the earlier card design are no longer built: after importing, find them in Anki with "
+    if in_the_way:
+        assert f"{head}the search  {search}  and delete them" in out and deletions.is_dir()
+    else:
+        assert f"{head}the search on line 6 of {deletions} (copy the whole line" in out
+        assert deletions.read_text(encoding="utf-8").splitlines()[4:] == [
+            "# 2 complaint notes of the earlier card design", search]
+        # The next build that drops nothing removes the file: an old search may find notes built again.
+        edit(project / "data" / "conditions.yaml", "core: [kunlun, shenshu]", "core: [kunlun, shenshu, weizhong]")
+        after(state.read(state.state_path(output)).newest)
+        assert cli.main(args) == 0
+        assert "delete" not in capsys.readouterr().out and not deletions.exists()

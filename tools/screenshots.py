@@ -34,6 +34,7 @@ SHOTS = [
     ("BL60", "Point → uses", "answer"),
     ("BL40 command", "Point → category", "answer"),
     ("lower back pain BL60", "Complaint → point", "answer"),
+    ("knee-crease-to-outer-ankle", "Span → cun", "answer"),
 ]
 # (region quiz, the point whose mask is asked, side): Anki's image occlusion, masks drawn.
 QUIZ_SHOTS = [("lower-back-bl", "BL25", "question"), ("lower-back-bl", "BL25", "answer")]
@@ -106,7 +107,8 @@ def main() -> None:
             (work / item.name).write_bytes(item.data)
         shots = []
         for code, template, side in SHOTS:
-            point = re.search(r"[A-Z]{2}\d+", code).group(0)
+            found = re.search(r"[A-Z]{2}\d+", code)  # a point's code, or a measure's id
+            point = found.group(0) if found else code
             slug = f"{point}-{template.split(' → ')[0]}-to-{template.split(' → ')[1]}-{side}".lower()
             shots.append((by_key[(code, template)], side, slug))
         for quiz, point, side in QUIZ_SHOTS:

@@ -473,6 +473,24 @@ def overlay(view: str, position: Position, *, label: str | None = None, window: 
     return _svg(frame.height, out)
 
 
+def span(view: str, start: str, end: str) -> bytes:
+    """SVG bytes (UTF-8), transparent but for a dimension line between two of the view's landmarks,
+    in both panels: the span a bone measure divides into cun, shown over the view's drawing."""
+    frame, marks = _frame(view), VIEWS[view].landmarks
+    out = []
+    for to_panel, width in ((frame.overview, 1.4), (frame.closeup, 2.4)):
+        (ax, ay), (bx, by) = to_panel(marks[start]), to_panel(marks[end])
+        length = math.hypot(bx - ax, by - ay) or 1.0
+        nx, ny = -(by - ay) / length * width * 3, (bx - ax) / length * width * 3  # the end ticks, across
+        ticks = "".join(f"M{fmt(x - nx)} {fmt(y - ny)}L{fmt(x + nx)} {fmt(y + ny)}" for x, y in ((ax, ay), (bx, by)))
+        path = f"M{fmt(ax)} {fmt(ay)}L{fmt(bx)} {fmt(by)}{ticks}"
+        out.append(f'<path d="{path}" stroke="{HALO}" stroke-width="{fmt(width + 3)}" stroke-linecap="round" '
+                   'fill="none"/>')
+        out.append(f'<path d="{path}" stroke="{MARKER}" stroke-width="{fmt(width)}" stroke-linecap="round" '
+                   'fill="none"/>')
+    return _svg(frame.height, out)
+
+
 DOT_R = 2.6      # a quiz point's dot
 _DOT_CLEAR = DOT_R + 2.5   # no tag comes nearer a dot than this
 _LEADER_MIN = 9.0   # a tag this far from its own dot at least, so that the line to it shows
