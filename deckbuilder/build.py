@@ -81,10 +81,10 @@ def prepare(data_dir: Path = DEFAULT_DATA, media_dir: Path = DEFAULT_MEDIA,
         texts = translate.texts(translation)
     closeups = media.closeups(dataset.points)  # from the whole deck: a smaller one draws the same pictures
     pictured = translate.picture_words(texts)
-    everything = _owners(dataset, masks_before or {}, pictured)
+    diagrams = DiagramCache(cache, pictured)
+    everything = _owners(dataset, masks_before or {}, diagrams)
     if only is not None:
         dataset = select(dataset, only)
-    diagrams = DiagramCache(cache, pictured)
     photos = functools.cache(functools.partial(media.photo, Path(media_dir)))  # points may share a photo
     images = {p.id: media.point_images(p, photos, diagrams, closeups.get(p.id, media.Closeup()))
               for p in dataset.points}
@@ -105,14 +105,14 @@ def prepare(data_dir: Path = DEFAULT_DATA, media_dir: Path = DEFAULT_MEDIA,
             if item is not None:
                 media_files[item.name] = item
     return Deck(dataset, notes, sorted(media_files.values(), key=lambda m: m.name), diagrams.rendered, masks,
-                everything - _owners(dataset, masks_before or {}, pictured), words, about, gaps, leftovers,
+                everything - _owners(dataset, masks_before or {}, diagrams), words, about, gaps, leftovers,
                 files.skipped)
 
 
-def _owners(dataset: Dataset, masks_before: media.Masks, words: media.Words = ()) -> frozenset[str]:
+def _owners(dataset: Dataset, masks_before: media.Masks, diagrams: DiagramCache) -> frozenset[str]:
     """What the notes of a dataset are about, in the form of `NoteSpec.owner`."""
     return frozenset({f"point:{p.id}" for p in dataset.points} | {f"condition:{c.id}" for c in dataset.conditions}
-                     | {f"quiz:{key}" for key in media.quiz_keys(dataset.points, masks_before, words)}
+                     | {f"quiz:{key}" for key in media.quiz_keys(dataset.points, masks_before, diagrams)}
                      | {f"measure:{m.id}" for m in dataset.measures})
 
 

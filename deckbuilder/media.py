@@ -183,6 +183,7 @@ class DiagramCache:
         self.rendered = 0
         self._cache = cache
         self._bases: dict[tuple[str, atlas.Window], MediaFile] = {}
+        self._boxes: dict[str, list] = {}
         self.words = words
         self._said = dict(words)
         self._words_key = hashlib.sha256(json.dumps(words).encode()).hexdigest()[:16] if words else None
@@ -210,6 +211,16 @@ class DiagramCache:
         """A bone measure's span between two landmarks, shown over the view's drawing."""
         return self._file([drawing_code(), atlas.VIEWS[view].digest, "span", start, end],
                           lambda: atlas.span(view, start, end))
+
+    def boxes(self, view: str, tags: list[tuple[float, float, str]]) -> list[tuple[float, float, float, float] | None]:
+        """atlas.quiz_boxes, from the build's cache where laid out before (a rebuild lays out no
+        quiz again), and once in a build for each set of tags (a selection's owners ask too)."""
+        key = json.dumps([atlas.VIEWS[view].digest, tags, self._words_key])
+        if key not in self._boxes:
+            found = self._cache.parsed("quiz-boxes", key, lambda _: [
+                None if box is None else list(box) for box in atlas.quiz_boxes(view, tags, self.words)])
+            self._boxes[key] = [None if box is None else tuple(box) for box in found]
+        return self._boxes[key]
 
     def quiz(self, view: str, points: list[tuple[float, float, str]]) -> MediaFile:
         """The view with every point's code tagged, for the region quiz."""
@@ -278,25 +289,16 @@ def _tags(members: list[Point]) -> list[tuple[float, float, str]]:
     return [(p.diagram.x, p.diagram.y, p.code) for p in members]
 
 
-Words = tuple[tuple[str, str], ...]   # the texts of the pictures in the deck's language (atlas.svg.Words)
-
-
-@functools.lru_cache(maxsize=4096)
-def _boxes(view: str, tags: tuple[tuple[float, float, str], ...], words: Words) -> tuple:
-    """atlas.quiz_boxes, once per build for each set of tags (the owners of a selection ask too)."""
-    return tuple(atlas.quiz_boxes(view, tags, words))
-
-
-def _parts(view: str, members: list[Point], words: Words = ()) -> list[tuple[list[Point], list]]:
+def _parts(view: str, members: list[Point], diagrams: DiagramCache) -> list[tuple[list[Point], list]]:
     """The points in pictures where every tag finds a spot beside its point, with their boxes: all
     in one where they fit, else every other point (from the top) in the first, the rest in the next."""
-    boxes = list(_boxes(view, tuple(_tags(members)), words))
+    boxes = diagrams.boxes(view, _tags(members))
     if all(box is not None for box in boxes) or len(members) == 1:
         return [(members, boxes)]
     ordered = sorted(members, key=lambda p: (p.diagram.y, p.diagram.x))
     first = {id(p) for p in ordered[::2]}   # every other point, from the top: each picture half as dense
-    return [*_parts(view, [p for p in members if id(p) in first], words),
-            *_parts(view, [p for p in members if id(p) not in first], words)]
+    return [*_parts(view, [p for p in members if id(p) in first], diagrams),
+            *_parts(view, [p for p in members if id(p) not in first], diagrams)]
 
 
 def _groups(points: tuple[Point, ...]) -> dict[tuple[str, str], list[Point]]:
@@ -315,12 +317,12 @@ def quiz_key(view: str, group: str, part: int = 1) -> str:
 Masks = Mapping[str, Mapping[str, int]]   # quiz key -> point id (or code) -> cloze number
 
 
-def _fits(view: str, members: list[Point], words: Words = ()) -> bool:
-    return all(box is not None for box in _boxes(view, tuple(_tags(members)), words))
+def _fits(view: str, members: list[Point], diagrams: DiagramCache) -> bool:
+    return all(box is not None for box in diagrams.boxes(view, _tags(members)))
 
 
 def _split(view: str, group: str, members: list[Point], before: Masks,
-           words: Words = ()) -> dict[int, tuple[list[Point], list]]:
+           diagrams: DiagramCache) -> dict[int, tuple[list[Point], list]]:
     """The parts of a stretch (part number -> its points and their boxes). A stretch split before
     stays split as it was, so that no point's card moves: a point stays in the picture it was in,
     a new one goes to the first picture it fits in; only a picture that no longer fits is split
@@ -329,7 +331,7 @@ def _split(view: str, group: str, members: list[Point], before: Masks,
     while quiz_key(view, group, len(earlier) + 2) in before:
         earlier.append(before[quiz_key(view, group, len(earlier) + 2)])
     if not earlier:
-        return dict(enumerate(_parts(view, members, words), start=1))
+        return dict(enumerate(_parts(view, members, diagrams), start=1))
     assigned: list[list[Point]] = [[] for _ in range(len(earlier) + 1)]
     new = []
     for point in members:
@@ -341,14 +343,14 @@ def _split(view: str, group: str, members: list[Point], before: Masks,
             where = 1
         (assigned[where - 1] if where else new).append(point)
     for point in new:
-        part = next((part for part in assigned if _fits(view, [*part, point], words)), None)
+        part = next((part for part in assigned if _fits(view, [*part, point], diagrams)), None)
         if part is None:
             assigned.append(part := [])
         part.append(point)
     found, extra = {}, []
     for number, part in enumerate(assigned, start=1):
         if part:
-            kept, *more = _parts(view, [p for p in members if p in part], words)
+            kept, *more = _parts(view, [p for p in members if p in part], diagrams)
             found[number] = kept
             extra += more
     for piece in extra:
@@ -356,10 +358,10 @@ def _split(view: str, group: str, members: list[Point], before: Masks,
     return found
 
 
-def quiz_keys(points: tuple[Point, ...], before: Masks, words: Words = ()) -> set[str]:
+def quiz_keys(points: tuple[Point, ...], before: Masks, diagrams: DiagramCache) -> set[str]:
     """The keys of the quizzes these points make (back-bl, back-bl-2 where it is split)."""
     return {quiz_key(view, group, part) for (view, group), members in _groups(points).items()
-            for part in _split(view, group, members, before, words)}
+            for part in _split(view, group, members, before, diagrams)}
 
 
 def quizzes(points: tuple[Point, ...], cache: DiagramCache, before: Masks | None = None,
@@ -371,7 +373,7 @@ def quizzes(points: tuple[Point, ...], cache: DiagramCache, before: Masks | None
     found = []
     for (view, group), members in _groups(points).items():
         width, height = atlas.quiz_size(view)
-        parts = _split(view, group, members, before or {}, cache.words)
+        parts = _split(view, group, members, before or {}, cache)
         for part, (shown, placed) in sorted(parts.items()):
             if any(box is None for box in placed):
                 raise ValueError(f"no room for a tag on {view}")  # one point alone always has room

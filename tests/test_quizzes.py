@@ -119,10 +119,10 @@ def test_a_split_quiz_keeps_the_cards_of_the_points_that_stay(project, collectio
 
     whole = media._parts
 
-    def too_dense(view, members, words=()):   # as if BL23's and BL53's tags no longer fitted one picture
+    def too_dense(view, members, diagrams):   # as if BL23's and BL53's tags no longer fitted one picture
         if view == "back" and len(members) == 2 and all(p.code.startswith("BL") for p in members):
-            return [*whole(view, members[:1], words), *whole(view, members[1:], words)]
-        return whole(view, members, words)
+            return [*whole(view, members[:1], diagrams), *whole(view, members[1:], diagrams)]
+        return whole(view, members, diagrams)
 
     monkeypatch.setattr(media, "_parts", too_dense)
     monkeypatch.setattr(state, "code_version", lambda: "a release that splits the back's Bladder quiz")
@@ -148,15 +148,17 @@ def test_a_split_stays_as_it_was_when_points_come_and_go():
     members = [p for p in DECK.dataset.points if p.diagram and p.diagram.view == "upper-back"
                and p.code.startswith("BL")]
     before = mask_numbers(list(QUIZZES.values()), {})
-    parts = {n: {p.code for p in shown} for n, (shown, _) in _split("upper-back", "BL", members, before).items()}
+    diagrams = DiagramCache(Cache(None))
+    parts = {n: {p.code for p in shown}
+             for n, (shown, _) in _split("upper-back", "BL", members, before, diagrams).items()}
     assert parts == {1: {p.code for p in QUIZZES["upper-back-bl"].points},
                      2: {p.code for p in QUIZZES["upper-back-bl-2"].points}}
     gone = sorted(parts[2])[0]
-    after = _split("upper-back", "BL", [p for p in members if p.code != gone], before)
+    after = _split("upper-back", "BL", [p for p in members if p.code != gone], before, diagrams)
     assert {n: {p.code for p in shown} for n, (shown, _) in after.items()} == {1: parts[1], 2: parts[2] - {gone}}
     point = next(p for p in members if p.code == gone)
     unknown = {key: {k: n for k, n in numbers.items() if k != point.id} for key, numbers in before.items()}
-    new = _split("upper-back", "BL", members, unknown)
+    new = _split("upper-back", "BL", members, unknown, diagrams)
     first = [p for p in members if p.code in parts[1]]
-    joined = 1 if _fits("upper-back", [*first, point]) else 2
+    joined = 1 if _fits("upper-back", [*first, point], diagrams) else 2
     assert {p.code for p in new[joined][0]} == parts[joined] | {gone}

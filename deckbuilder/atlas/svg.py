@@ -588,7 +588,10 @@ def _place(layout: _Layout, points: Sequence[tuple[float, float, str]], dots: li
                         break
                     box = (x, top, w, h)
                     end = _leader_end((mx, my), box)
-                    if (any(_crosses_dot((mx, my), end, q) for j, q in enumerate(dots) if j != i)
+                    lo_x, hi_x = min(mx, end[0]) - 4, max(mx, end[0]) + 4   # only dots near the line can be crossed
+                    lo_y, hi_y = min(my, end[1]) - 4, max(my, end[1]) + 4
+                    if (any(_crosses_dot((mx, my), end, q) for j, q in enumerate(dots)
+                            if j != i and lo_x < q[0] < hi_x and lo_y < q[1] < hi_y)
                             or any(seg_hits_box((mx, my), end, other) for other in placed)
                             or any(seg_hits_box(a, b, box) for a, b in leaders)):   # a line under a mask
                         x += direction * _STEP
