@@ -34,12 +34,12 @@ TABLES = ("drop table if exists pictures; drop table if exists parsed;"
 
 
 class Cache:
-    """The build's cache in `folder` (None: a cache that keeps nothing, for `deckbuilder check`).
-    `whole`: the build makes every picture of the deck (no --only), so the pictures it did not
-    use are dropped when it saves."""
+    """The build's cache in `folder` (None: a cache that keeps nothing). `whole`: the build makes
+    every picture of the deck (no --only), so the pictures it did not use are dropped when it
+    saves. `keep=False`: read what is there and write nothing (`deckbuilder check`)."""
 
-    def __init__(self, folder: Path | None, whole: bool = True):
-        self._folder, self._whole = folder, whole
+    def __init__(self, folder: Path | None, whole: bool = True, keep: bool = True):
+        self._folder, self._whole, self._keep = folder, whole, keep
         self._db: sqlite3.Connection | None = None
         self._pictures: list[tuple[str, str, bytes]] = []
         self._parsed: list[tuple[str, str]] = []
@@ -88,7 +88,7 @@ class Cache:
         earlier versions are dropped (each is as big as the file), and so are the pictures a
         whole deck no longer uses: a new release or a changed view draws them all anew, and the
         old ones would stay for ever."""
-        if self._folder is not None and (self._pictures or self._parsed):
+        if self._folder is not None and self._keep and (self._pictures or self._parsed):
             try:
                 self._folder.mkdir(parents=True, exist_ok=True)
                 for old in self._folder.glob("*.acupressure-*.svg"):  # a file a picture, as earlier builds kept them
@@ -162,8 +162,9 @@ def files_digest(root: Path, suffixes: tuple[str, ...] | None = None) -> bytes:
     """The SHA-256 of every file under `root` (of those suffixes), with its relative name.
 
     Links are followed, as the build follows them (points/ may be a link to a folder kept
-    elsewhere); a link to nowhere counts by its name. ValueError for a pipe or a device (reading
-    would never end) and for a folder that contains itself."""
+    elsewhere), and where a link points counts too (a picture turned into a link out of media/ is
+    refused, though its bytes are the same); a link to nowhere counts by its name. ValueError for
+    a pipe or a device (reading would never end) and for a folder that contains itself."""
     found = hashlib.sha256()
 
     def walk(folder: Path, relative: str, above: frozenset[tuple[int, int]]) -> None:
@@ -173,6 +174,8 @@ def files_digest(root: Path, suffixes: tuple[str, ...] | None = None) -> bytes:
             raise ValueError(f"{folder} contains itself")
         for entry in sorted(os.scandir(folder), key=lambda e: e.name):
             name = relative + entry.name
+            if entry.is_symlink():
+                found.update(f"{name}\0->{os.readlink(entry.path)}\0".encode())
             if entry.is_dir():  # an empty folder counts too: points/x.yaml as a folder is a mistake
                 found.update(f"{name}/\0".encode())
                 walk(Path(entry.path), name + "/", above | {here})

@@ -22,7 +22,7 @@ from .errors import DataError, Problem
 from .markup import bullet_list, inline, plain
 from . import media
 from .media import MediaFile, PointImages, Quiz
-from .notetypes import Language, language
+from .notetypes import FIELDS, Language, language
 from .records import Condition, Dataset, Measure, Point
 from .translate import Texts, plain_marked, visible
 
@@ -89,10 +89,16 @@ def _card_ords(model: genanki.Model, fields: tuple[str, ...]) -> tuple[int, ...]
     return tuple(card.ord for card in genanki.Note(model=model, fields=list(fields)).cards)
 
 
-def _spec(model: genanki.Model, note_guid: str, fields: tuple[str, ...], tags: tuple[str, ...], owner: str,
+def _spec(model: genanki.Model, note_guid: str, fields: Mapping[str, str], tags: tuple[str, ...], owner: str,
           deck: str) -> NoteSpec:
-    """A note with its retired fields (the note type's last ones) left empty."""
-    return NoteSpec(model, note_guid, fields + ("",) * (len(model.fields) - len(fields)), tags, owner, deck)
+    """A note from its fields by name: every field the note type uses, and no other, so that a
+    field added, renamed or moved in notetypes.py cannot fill the wrong slot; retired fields stay empty."""
+    used = FIELDS[model.model_id]
+    missing, unknown = [n for n in used if n not in fields], [n for n in fields if n not in used]
+    if missing or unknown:
+        raise TypeError(f"a note of '{model.name}' needs the fields {', '.join(used)}: "
+                        f"missing {missing or 'none'}, unknown {unknown or 'none'}")
+    return NoteSpec(model, note_guid, tuple(fields.get(f["name"], "") for f in model.fields), tags, owner, deck)
 
 
 def guid(kind: str, stable_id: str, namespace: str = GUID_NAMESPACE) -> str:
@@ -239,22 +245,26 @@ def _point_notes(point: Point, condition_ids: list[str], images: PointImages, de
     aliases = "<br>".join(filter(None, (_aliases(point, texts), sounds_like)))
     found = [
         _spec(lang.name_code, guid("name-code", point.id, space),
-                 (code, plain(point.pinyin), plain(point.hanzi), plain(point.hanzi_traditional or ""),
-                  plain(point.english[0]), plain(", ".join(point.english[1:])), aliases, meridian,
-                  article, sources), _kind(tags, "name"), owner, deck),
+              {"Code": code, "Pinyin": plain(point.pinyin), "Hanzi": plain(point.hanzi),
+               "Traditional": plain(point.hanzi_traditional or ""), "English": plain(point.english[0]),
+               "OtherNames": plain(", ".join(point.english[1:])), "Aliases": aliases,
+               "Meridian": meridian, "Article": article, "Sources": sources}, _kind(tags, "name"), owner, deck),
         _spec(lang.location, guid("location", point.id, space),
-                 (code, _name(point), inline(point.location),
-                  texts("Landmarks:") + " " + plain(", ".join(point.landmarks)), inline(point.how_to_find),
-                  _diagram(images.drawing, images.question, texts("Where the point is"))
-                  + (f'<div class="meridian">{plain(texts.meridian(point))}</div>' if images.tell_apart else ""),
-                  _diagram(images.drawing, images.answer, texts("{point} marked").format(
-                      point=f"{point.code} {point.pinyin}")), photos,
-                  _sides(point, texts), caution, sources), _kind(tags, "location"), owner, deck),
+              {"Code": code, "Name": _name(point), "Location": inline(point.location),
+               "Landmarks": texts("Landmarks:") + " " + plain(", ".join(point.landmarks)),
+               "HowToFind": inline(point.how_to_find),
+               "Diagram": _diagram(images.drawing, images.question, texts("Where the point is"))
+               + (f'<div class="meridian">{plain(texts.meridian(point))}</div>' if images.tell_apart else ""),
+               "DiagramLabelled": _diagram(images.drawing, images.answer, texts("{point} marked").format(
+                   point=f"{point.code} {point.pinyin}")),
+               "Photos": photos, "Sides": _sides(point, texts), "Caution": caution, "Sources": sources},
+              _kind(tags, "location"), owner, deck),
     ]
     if point.indications:  # a landmark-only point (ST17) has no uses to learn
         found.append(_spec(lang.indication, guid("uses", point.id, space),
-                           (code, code, _name(point), inline(point.indications[0]),
-                            plain(", ".join(point.indications[1:])), "", "", apart, "", article, caution, sources),
+                           {"Key": code, "Code": code, "Name": _name(point), "Uses": inline(point.indications[0]),
+                            "MoreUses": plain(", ".join(point.indications[1:])), "Complaint": "", "Others": "",
+                            "Hint": apart, "Point": "", "Article": article, "Caution": caution, "Sources": sources},
                            _kind(tags, "uses"), owner, deck))
     meridian_code = "EX" if point.code.startswith("EX-") else point.code[:2]
     for category in point.categories:
@@ -265,9 +275,11 @@ def _point_notes(point: Point, condition_ids: list[str], images: PointImages, de
         english = not _words(answer) & _words(" ".join(point.english))
         found.append(_spec(
             lang.special, guid("special", key, space),
-            (f"{code} {plain(category.kind)}", plain(texts.describe(category, meridian_code, point.meridian)),
-             plain(question[0].upper() + question[1:]), _point_line(point, texts, english), plain(answer),
-             sources), _kind(tags | {category_tag}, "special"), owner, deck))
+            {"Key": f"{code} {plain(category.kind)}",
+             "Category": plain(texts.describe(category, meridian_code, point.meridian)),
+             "Question": plain(question[0].upper() + question[1:]), "Point": _point_line(point, texts, english),
+             "Role": plain(answer), "Sources": sources},
+            _kind(tags | {category_tag}, "special"), owner, deck))
     return found
 
 
@@ -287,8 +299,10 @@ def _complaint_notes(condition: Condition, decks: Mapping[str, str], lang: Langu
                 f"acupressure::point::{point.id}"}
         found.append(_spec(
             lang.indication, guid("complaint", f"{condition.id}/{point.id}", lang.guid_namespace),
-            (f"{plain(condition.name)} {plain(point.code)}", "", "", "", "", plain(texts.first_upper(condition.name)),
-             "", plain(hint), _point_line(point, texts), article, _caution(point), _sources(condition.sources)),
+            {"Key": f"{plain(condition.name)} {plain(point.code)}", "Code": "", "Name": "", "Uses": "",
+             "MoreUses": "", "Complaint": plain(texts.first_upper(condition.name)), "Others": "",
+             "Hint": plain(hint), "Point": _point_line(point, texts), "Article": article,
+             "Caution": _caution(point), "Sources": _sources(condition.sources)},
             _kind(tags, "complaint"), f"condition:{condition.id}", decks[point.id]))
     return found
 
@@ -300,8 +314,9 @@ def _measure_note(measure: Measure, pictures: tuple[MediaFile, MediaFile] | None
     kind = texts("Bone measure (B-cun)" if measure.kind == "bone" else "Finger measure (F-cun)")
     diagram = _diagram(*pictures, texts("The span, marked on the drawing")) if pictures else ""
     return _spec(lang.measure, guid("measure", measure.id, lang.guid_namespace),
-                 (plain(measure.id), kind, plain(measure.span[0].upper() + measure.span[1:]), f"{measure.cun:g} cun",
-                  inline(measure.note or ""), diagram, _sources(measure.sources)),
+                 {"Key": plain(measure.id), "Kind": kind, "Span": plain(measure.span[0].upper() + measure.span[1:]),
+                  "Cun": f"{measure.cun:g} cun", "Note": inline(measure.note or ""), "Diagram": diagram,
+                  "Sources": _sources(measure.sources)},
                  (f"acupressure::measure::{measure.id}", "acupressure::kind::measure"), f"measure:{measure.id}",
                  lang.measure_deck)
 
@@ -338,8 +353,9 @@ def _quiz_note(quiz: Quiz, numbers: Mapping[str, int], decks: Mapping[str, str],
     key = quiz_key(quiz)
     tags = (f"acupressure::view::{quiz.view}", f"acupressure::quiz::{key}", "acupressure::kind::region-quiz")
     return _spec(lang.region_quiz, guid("region-quiz", key, lang.guid_namespace),
-                 (masks, _img(quiz.picture, quiz.title), texts("Region quiz: {title}. Which point?").format(
-                     title=plain(quiz.title)), names, ""), tags, f"quiz:{key}", decks[quiz.points[0].id])
+                 {"Occlusion": masks, "Image": _img(quiz.picture, quiz.title),
+                  "Header": texts("Region quiz: {title}. Which point?").format(title=plain(quiz.title)),
+                  "Back Extra": names, "Comments": ""}, tags, f"quiz:{key}", decks[quiz.points[0].id])
 
 
 _FIELD_REF = re.compile(r"\{\{[#^/]?\s*(?:[^}:]*:)*([^}:]+?)\s*\}\}")

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 
 EXIT_OK, EXIT_DATA, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 DEFAULT_PREVIEW = "dist/preview"
-MAX_LINES = 10    # removed points (conditions) named one per line; more are said in one line
+MAX_LINES = 10    # removed (or changed) points named one by one; more are said in one line
 MAX_SEARCH = 200  # characters: a longer search goes to a file, its line named
 
 
@@ -89,14 +89,22 @@ def _report_data_error(error: DataError, limit: int = 30) -> None:
 
 def _check(args: argparse.Namespace) -> int:
     """The data; with --lang, that language's deck and every text it still shows in English; without,
-    every translation under data/translations/, its outdated texts first."""
+    every translation under data/translations/, its outdated texts first. Nothing is written: the
+    English deck built last from these very files passed then, and the build's cache is read."""
     from . import translate
-    from .build import prepare
+    from .build import DEFAULT_OUTPUTS, checked_before, counts, prepare
 
-    deck = prepare(args.data, args.media, lang=args.lang or "en")
-    _say_skipped(deck)
-    print(f"OK: {len(deck.dataset.points)} points, {len(deck.notes)} notes, "
-          f"{deck.card_count} cards, {len(deck.media)} images")
+    def checked(lang: str) -> Deck:
+        cache = DEFAULT_OUTPUTS[lang].parent / ".deckbuilder-cache"
+        return prepare(args.data, args.media, cache, lang=lang, keep=False)
+
+    summary = checked_before(args.data, args.media, DEFAULT_OUTPUTS["en"]) if args.lang in (None, "en") else None
+    deck = checked(args.lang or "en") if summary is None else None
+    if deck is not None:
+        _say_skipped(deck)
+        summary = counts(deck)
+    print(f"OK: {summary['points']} points, {summary['notes']} notes, {summary['cards']} cards, "
+          f"{summary['images']} images")
     if args.lang not in (None, "en"):
         _report_gaps(args.lang, deck, limit=None)
         for problem in translate.unused(deck.language.texts):  # harmless, but likely a typo
@@ -104,7 +112,7 @@ def _check(args: argparse.Namespace) -> int:
         return EXIT_DATA if deck.gaps or deck.leftovers else EXIT_OK
     for lang in translate.LANGUAGES[1:]:
         if translate.folder(args.data, lang).is_dir():
-            _report_gaps(lang, prepare(args.data, args.media, lang=lang), limit=30)
+            _report_gaps(lang, checked(lang), limit=30)
     return EXIT_OK
 
 
@@ -190,7 +198,10 @@ def main(argv: list[str] | None = None) -> int:
               "so the next import updates them all (reviews are kept)")
     elif changes.notes_changed:
         notes = f"{changes.notes_changed} note{'s' if changes.notes_changed != 1 else ''}"
-        points = ", ".join(f"{code} ({point_id})" for point_id, code in changes.changed_points)
+        named = [f"{code} ({point_id})" for point_id, code in changes.changed_points]
+        if len(named) > MAX_LINES:  # a change of every point is said in a line, not a screenful
+            named[MAX_LINES:] = [f"and {len(named) - MAX_LINES} more points"]
+        points = ", ".join(named)
         print(f"Changed since the last build: {points} ({notes})" if points
               else f"Changed since the last build: {notes}")
     elif not changes.note_types_changed:

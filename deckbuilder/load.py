@@ -230,10 +230,15 @@ def _read_text(path: Path) -> str:
 def read_yaml(path: Path, cache: Cache | None = None) -> Any:
     """The values of one file; a mistake in the YAML raises DataError with its line. A file
     `cache` has read before (the same text) is taken from it."""
-    text = _read_text(path)
+    return parse_text(path, _read_text(path), cache)
+
+
+def parse_text(path: Path, text: str, cache: Cache | None = None, kind: str = "data") -> Any:
+    """The values of `text`, read from `path` (which the messages name): every YAML file of the
+    project, data or view, is read by this one loader. `kind` keeps the cache's entries apart."""
     if cache is None:
         return _parse(path, text)
-    return cache.parsed("data", text, functools.partial(_parse, path), _stored, _revived)
+    return cache.parsed(kind, text, functools.partial(_parse, path), _stored, _revived)
 
 
 def _stored(value: Any) -> str:

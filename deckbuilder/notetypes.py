@@ -26,6 +26,9 @@ DECK_NAME = "Acupressure points"
 
 
 CSS = resources.files("deckbuilder").joinpath("style.css").read_text(encoding="utf-8")
+# Note type id -> the fields its notes fill, by name (cards.py checks every note against it);
+# retired fields are not among them and stay empty.
+FIELDS: dict[int, tuple[str, ...]] = {}
 
 
 
@@ -47,6 +50,7 @@ def _model(name: str, fields: list[str], templates: list[dict], *, retired_field
                                     "afmt": "{{FrontSide}}"} for t, field in retired_templates)]
     schema = json.dumps([name, all_fields, [t["name"] for t in all_templates]], ensure_ascii=False)
     model_id = int(hashlib.sha256(schema.encode()).hexdigest()[:8], 16) | 1 << 32
+    FIELDS[model_id] = tuple(fields)
     return genanki.Model(model_id, name, fields=[{"name": f} for f in all_fields], templates=all_templates,
                          css=css, sort_field_index=sort_field_index, model_type=model_type)
 
@@ -305,6 +309,7 @@ def _translated(model: genanki.Model, texts: Texts) -> genanki.Model:
                    css=_css(model.css, texts))
     if model.model_id in ANKI_EXTRAS:
         ANKI_EXTRAS[found.model_id] = ANKI_EXTRAS[model.model_id]
+    FIELDS[found.model_id] = FIELDS[model.model_id]  # the same fields in use; its retired ones stay empty
     return found
 
 

@@ -1,14 +1,13 @@
 """Check the raw data against the schema and turn it into records; every problem is collected.
 
-The schema is records.py: a point's allowed and required fields, and which are plain texts or
-lists of texts, come from its declarations there. To add a point field: declare it in
-records.Point, add a check here only if it needs more than "a text" or "a list of texts", and
-show it on a card in cards.py.
+The schema is records.py: a record's allowed and required fields, which are read as a text or a
+list of texts (`read=`), and an optional field's default come from its declarations there. To add
+a point field: declare it in records.Point, add a check here only if it is `read=OWN`, and show it
+on a card in cards.py.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import difflib
 import functools
 import math
@@ -21,14 +20,12 @@ from . import atlas, cautions, categories, codes, measures
 from .errors import DataError, Problem, character_name
 from .load import DataFiles, YamlList
 from .media import image_problem
-from .records import (Category, Condition, ConditionPoint, Dataset, Diagram, LegacyCode, Measure, NumberingSystem,
-                      Point, Source, Span, multiline_fields, schema)
+from .records import (TEXT, TEXTS, Category, Condition, ConditionPoint, Dataset, Diagram, LegacyCode, Measure,
+                      NumberingSystem, Point, Source, Span, multiline_fields, read_as, schema)
 
 # Texts shown as paragraphs, where a line break the YAML keeps becomes a line break on the card.
 MULTILINE_FIELDS = multiline_fields(Point) | multiline_fields(ConditionPoint)
 MAX_CORE = 4  # the standard prescription is a few points; the complaint cards ask for each
-# Fields read the same way for every record: one text, or a list of texts.
-_TEXT, _TEXTS = ("str", "str | None", "int | None"), ("tuple[str, ...]",)
 
 ID = re.compile(r"[a-z][a-z0-9]*(-[a-z0-9]+)*")
 HTML_LIKE = re.compile(r"</?[A-Za-z][^<>]*>|<!--|&(?:[A-Za-z][A-Za-z0-9]*|#[0-9]+|#[xX][0-9A-Fa-f]+);")
@@ -70,13 +67,13 @@ class _Checker:
         lines = getattr(entry, "key_lines", None)
         return None if lines is None else lines.get(key, entry.line)
 
-    def plain(self, entry: dict, record: type, label: str | None, point: bool = True) -> dict[str, Any]:
-        """Every field of `record` that is a text or a list of texts, read from `entry`."""
+    def plain(self, entry: dict, record: type, point: str | None, label: str | None = None) -> dict[str, Any]:
+        """Every field of `record` declared `read=TEXT` or `read=TEXTS` that `entry` writes."""
         values = {}
-        for f in dataclasses.fields(record):
-            if "doc" in f.metadata and f.name in entry and f.type in _TEXT + _TEXTS and f.type != "int | None":
-                read = self.text_list if f.type in _TEXTS else self.text
-                values[f.name] = read(entry, f.name, label, None) if point else read(entry, f.name, None, label)
+        for how, read in ((TEXT, self.text), (TEXTS, self.text_list)):
+            for name in read_as(record, how):
+                if name in entry:
+                    values[name] = read(entry, name, point, label)
         return values
 
     def text(self, entry: dict, key: str, point: str | None, label: str | None = None) -> str | None:
@@ -260,20 +257,21 @@ def _sources(path: Path, raw: Any, problems: list[Problem]
                 yield key, entry, label
 
     for key, entry, label in entries("sources", "source", Source, sources):
-        title, author = check.text(entry, "title", None, label), check.text(entry, "author", None, label)
+        before = len(problems)
+        values = check.plain(entry, Source, None, label)
         year = entry.get("year")
-        short = check.text(entry, "short", None, label) if "short" in entry else (
-            f"{author} {year}" if isinstance(year, int) else author)
+        if "short" not in entry and values.get("author"):
+            values["short"] = f"{values['author']} {year}" if isinstance(year, int) else values["author"]
         if "year" in entry and (isinstance(year, bool) or not isinstance(year, int)):
             check.report(check.line(entry, "year"), f"the year must be a number, found {_kind(year)}",
                          field="year", entry=label, hint="e.g. year: 2008")
-        elif title and author and short:
-            sources[key] = Source(key, title, author, year, short)
+        elif len(problems) == before and all(values.get(f) for f in ("title", "author", "short")):
+            sources[key] = Source(key=key, year=year, **values)
     for key, entry, label in entries("numbering_systems", "numbering system", NumberingSystem, systems):
-        name = check.text(entry, "name", None, label)
-        description = check.text(entry, "description", None, label)
-        if name and description:
-            systems[key] = NumberingSystem(key, name, description)
+        before = len(problems)
+        values = check.plain(entry, NumberingSystem, None, label)
+        if len(problems) == before and all(values.get(f) for f in ("name", "description")):
+            systems[key] = NumberingSystem(key=key, **values)
     return sources, systems
 
 
@@ -425,8 +423,7 @@ def _point(check: _Checker, entry: dict, sources: dict[str, Source | None],
 
     if len(check.problems) > before:
         return None
-    return Point(**{"hanzi_traditional": None, "cautions": (), "article": None, "indications": (), **values},
-                 diagram=diagram, images=tuple(images), meridian=codes.meridian_of(code),
+    return Point(**values, diagram=diagram, images=tuple(images), meridian=codes.meridian_of(code),
                  file=check.file, line=_line(entry))
 
 
@@ -487,12 +484,11 @@ def _condition(check: _Checker, entry: dict, points: dict[str, Point], sources: 
     label = f"condition {entry['id']}" if isinstance(entry.get("id"), str) else "condition"
     before = len(check.problems)
     check.fields(entry, Condition, "condition", None, label)
-    cond_id = check.text(entry, "id", None, label)
+    values = check.plain(entry, Condition, None, label)
+    cond_id, region = values.get("id"), values.get("region")
     if cond_id is not None and not ID.fullmatch(cond_id):
         check.report(check.line(entry, "id"), f"'{cond_id}' cannot be used as an id", field="id", entry=label,
                      hint="use lower-case words joined by hyphens, e.g. lower-back-pain")
-    name = check.text(entry, "name", None, label)
-    region = check.text(entry, "region", None, label)
     if region is not None and not ID.fullmatch(region):
         check.report(check.line(entry, "region"), f"'{region}' cannot be used as a tag", field="region",
                      entry=label, hint="use lower-case words joined by hyphens, e.g. lower-back")
@@ -546,9 +542,8 @@ def _condition(check: _Checker, entry: dict, points: dict[str, Point], sources: 
     cond_sources = _source_refs(check, entry, sources, None, label)
     if len(check.problems) > before:
         return None
-    return Condition(cond_id, name, region, tuple(members), tuple(core) if core_refs else tuple(members),
-                     tuple(extra), cond_sources,
-                     check.file, _line(entry))
+    return Condition(**values, points=tuple(members), core=tuple(core) if core_refs else tuple(members),
+                     article_only=tuple(extra), sources=cond_sources, file=check.file, line=_line(entry))
 
 
 def validate(files: DataFiles, media_dir: Path) -> Dataset:
@@ -631,7 +626,7 @@ def _measures(check: _Checker, raw: Any, sources: dict[str, Source | None]) -> t
         label = f"measure {entry['id']}" if isinstance(entry.get("id"), str) else "measure"
         before = len(check.problems)
         check.fields(entry, Measure, "measure", None, label)
-        values = check.plain(entry, Measure, label, point=False)
+        values = check.plain(entry, Measure, None, label)
         measure_id, kind = values.get("id"), values.get("kind")
         if measure_id is not None and not ID.fullmatch(measure_id):
             check.report(check.line(entry, "id"), f"'{measure_id}' cannot be used as an id", field="id",
@@ -649,8 +644,8 @@ def _measures(check: _Checker, raw: Any, sources: dict[str, Source | None]) -> t
         refs = _source_refs(check, entry, sources, None, label)
         span = _span(check, entry, cun, label) if "diagram" in entry else None
         if len(check.problems) == before:
-            found[measure_id] = Measure(measure_id, kind, values["span"], float(cun), values.get("note"), span,
-                                        refs, check.file, _line(entry))
+            found[measure_id] = Measure(**values, cun=float(cun), diagram=span, sources=refs, file=check.file,
+                                        line=_line(entry))
     return tuple(found.values())
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 import sqlite3
@@ -11,6 +12,9 @@ from pathlib import Path
 import pytest
 from anki.collection import Collection, ImportAnkiPackageOptions, ImportAnkiPackageRequest
 from hypothesis import settings
+
+from deckbuilder.build import prepare
+from deckbuilder.load import load
 
 # CI replays the same examples every run, so a landing never hinges on luck; locally
 # Hypothesis explores new ones each time.
@@ -24,21 +28,42 @@ MEDIA = ROOT / "media"
 SEED = Path(__file__).resolve().parent / "seed" / "data"  # the deck's first five points, fixed
 
 
+@pytest.fixture(scope="session")
+def shipped_deck():
+    """The shipped deck, prepared once per test run (every file read, every picture drawn)."""
+    return prepare(DATA, MEDIA)
+
+
+@functools.cache
+def shipped_codes() -> list[str]:
+    """The codes of the shipped points, read from the files without the build, to parametrize
+    tests at collection; the tests take the points themselves from `shipped_deck`."""
+    return sorted(entry["code"] for _, raw in load(DATA).points for entry in raw)
+
+
+def seed_copy(folder: Path) -> Path:
+    """A copy of the seed data (the five lower-back points) and the media in `folder`."""
+    shutil.copytree(SEED, folder / "data")
+    shutil.copytree(MEDIA, folder / "media")
+    return folder
+
+
+def new_collection(folder: Path) -> Collection:
+    """A new, empty Anki collection, as a user who just installed Anki has."""
+    (folder / "anki-profile").mkdir()
+    return Collection(str(folder / "anki-profile" / "collection.anki2"))
+
+
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
-    """A copy of the seed data (the five lower-back points) that a test may edit; tests that count
-    notes and cards use it, so the shipped data can grow without changing them."""
-    shutil.copytree(SEED, tmp_path / "data")
-    shutil.copytree(MEDIA, tmp_path / "media")
-    return tmp_path
+    """A copy of the seed data that a test may edit; tests that count notes and cards use it, so
+    the shipped data can grow without changing them."""
+    return seed_copy(tmp_path)
 
 
 @pytest.fixture
 def collection(tmp_path: Path):
-    """A new, empty Anki collection, as a user who just installed Anki has."""
-    folder = tmp_path / "anki-profile"
-    folder.mkdir()
-    col = Collection(str(folder / "collection.anki2"))
+    col = new_collection(tmp_path)
     yield col
     col.close()
 

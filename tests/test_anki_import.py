@@ -12,7 +12,7 @@ import pytest
 from deckbuilder.build import build
 from deckbuilder.notetypes import INDICATION, LOCATION, MEASURE, NAME_CODE, REGION_QUIZ, SPECIAL
 
-from .conftest import ROOT, import_apkg, package_rows
+from .conftest import ROOT, import_apkg, new_collection, package_rows, seed_copy
 
 CODES = ["BL60", "SI11", "BL23", "BL40", "BL53"]
 NAME_CODE_ID, LOCATION_ID = NAME_CODE.model_id, LOCATION.model_id
@@ -20,11 +20,15 @@ INDICATION_ID, SPECIAL_ID = INDICATION.model_id, SPECIAL.model_id
 OUR_NOTE_TYPES = {NAME_CODE_ID, LOCATION_ID, INDICATION_ID, SPECIAL_ID, REGION_QUIZ.model_id, MEASURE.model_id}
 
 
-@pytest.fixture
-def imported(project, collection):
-    result = build(project / "data", project / "media", project / "dist" / "acupressure.apkg")
-    import_apkg(collection, result.output)
-    return collection, result
+@pytest.fixture(scope="module")
+def imported(tmp_path_factory):
+    """The seed deck, built and imported once for the tests below, which only read the collection."""
+    folder = seed_copy(tmp_path_factory.mktemp("imported"))
+    result = build(folder / "data", folder / "media", folder / "dist" / "acupressure.apkg")
+    col = new_collection(folder)
+    import_apkg(col, result.output)
+    yield col, result
+    col.close()
 
 
 def cards_of(col, template: str, code: str | None = None):

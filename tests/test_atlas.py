@@ -20,19 +20,13 @@ from deckbuilder import atlas
 from deckbuilder.atlas import VIEWS, Position, base, inside_body, overlay, place
 from deckbuilder.atlas import svg as drawing_module
 from deckbuilder.atlas.labels import text_w
-from deckbuilder.build import prepare
+
 from deckbuilder.media import closeups
 
+from .conftest import shipped_codes
+
 ROOT = Path(__file__).resolve().parent.parent
-_DECK = prepare(ROOT / "data", ROOT / "media")
-# (view, x, y) of the shipped points, as validation placed them from the data.
-POINTS: dict[str, tuple[str, float, float]] = {
-    p.code: (p.diagram.view, p.diagram.x, p.diagram.y) for p in _DECK.dataset.points}
-LABELS = {p.code: f"{p.code} {p.pinyin}" for p in _DECK.dataset.points}
-# the zoomed window each point's location cards show (None: the whole view)
-MEASURES = {p.code: (p.diagram.origin, p.diagram.measure) for p in _DECK.dataset.points}
-_CLOSEUPS = closeups(_DECK.dataset.points)
-WINDOWS = {p.code: _CLOSEUPS[p.id].window for p in _DECK.dataset.points}
+CODES = shipped_codes()
 CODE_RE = re.compile(r"\b(BL|SI|UB)\s?\d+")
 NAMES = ("Kunlun", "Tianzong", "Shenshu", "Weizhong", "Baohuang",
          "Celestial", "Kidney", "Crook", "Vitals")
@@ -85,10 +79,36 @@ def _open_curve_y_at(shape, x: float) -> float:
     raise AssertionError(f"curve does not reach x={x}")
 
 
+@pytest.fixture(scope="module")
+def points(shipped_deck) -> dict[str, tuple[str, float, float]]:
+    """(view, x, y) of the shipped points, as validation placed them from the data."""
+    return {p.code: (p.diagram.view, p.diagram.x, p.diagram.y) for p in shipped_deck.dataset.points}
+
+
+@pytest.fixture(scope="module")
+def labels(shipped_deck) -> dict[str, str]:
+    return {p.code: f"{p.code} {p.pinyin}" for p in shipped_deck.dataset.points}
+
+
+@pytest.fixture(scope="module")
+def shown(shipped_deck) -> dict[str, tuple]:
+    """The zoomed window each point's location cards show (None: the whole view), and the landmark
+    it is measured from with the measure's text."""
+    found = closeups(shipped_deck.dataset.points)
+    return {p.code: (found[p.id].window, (p.diagram.origin, p.diagram.measure)) for p in shipped_deck.dataset.points}
+
+
+def a_point_on(view: str) -> tuple[float, float]:
+    """A position on `view` for the renderer's properties, which hold for every point of a view
+    alike: the first of the view's WHO placements (every view has three)."""
+    spot = next(place(v, spec) for _, v, spec, _ in WHO_PLACEMENTS if v == view)
+    return spot.x, spot.y
+
+
 # ---------------------------------------------------------------- placement
-@pytest.mark.parametrize("code", sorted(POINTS))
-def test_marker_inside_body_outline(code):
-    view, x, y = POINTS[code]
+@pytest.mark.parametrize("code", CODES)
+def test_marker_inside_body_outline(code, points):
+    view, x, y = points[code]
     assert inside_body(view, x, y)
     b = VIEWS[view].bounds
     assert b[0] < x < b[2] and b[1] < y < b[3], "marker must be inside the close-up window"
@@ -654,8 +674,10 @@ def test_points_placed_by_landmark_and_cun_land_where_who_puts_them(code, view, 
 
 
 def test_each_view_has_three_points_placed_by_anatomy():
+    """The rule for a new view (README, "Pictures"): three WHO placements on it in WHO_PLACEMENTS."""
     counts = {view: sum(1 for w in WHO_PLACEMENTS if w[1] == view) for view in VIEWS}
-    assert all(count >= 3 for count in counts.values()), counts
+    short = {view: count for view, count in counts.items() if count < 3}
+    assert not short, f"each view needs three WHO placements in WHO_PLACEMENTS (tests/test_atlas.py): {short}"
 
 
 def test_placement_mistakes_name_the_landmarks():
@@ -695,11 +717,11 @@ def test_answer_shows_the_measure_and_the_question_does_not():
     assert "cun" not in question
 
 
-def test_back_points_are_on_the_persons_right():
+def test_back_points_are_on_the_persons_right(points):
     """The back is seen from behind: the person's right is the viewer's right of the midline."""
     midline = VIEWS["back"].landmarks["C7-spinous-process"][0]
     for code in ("BL23", "BL53", "SI11"):
-        assert POINTS[code][1] > midline
+        assert points[code][1] > midline
 
 
 def test_inside_body_rejects_background():
@@ -719,9 +741,9 @@ def test_back_view_is_scaled_six_cun_between_scapulae():
     assert (right - left) / v.units_per_cun("x") == pytest.approx(6.0, abs=0.05)
 
 
-def test_bl23_level_with_l2_and_one_and_a_half_cun_lateral():
+def test_bl23_level_with_l2_and_one_and_a_half_cun_lateral(points):
     v = VIEWS["back"]
-    _, x, y = POINTS["BL23"]
+    _, x, y = points["BL23"]
     cun = v.units_per_cun("x")
     assert (x - MIDLINE) / cun == pytest.approx(1.5, abs=0.25)
     (cx, cy), (rx, ry) = landmark(v.name, "L2").shape.points
@@ -734,9 +756,9 @@ def test_bl23_level_with_l2_and_one_and_a_half_cun_lateral():
     assert abs(crest_top_y - l4y) <= 0.5 * cun, "iliac crest drawn at L4"
 
 
-def test_bl53_on_buttock_level_with_s2_three_cun_lateral():
+def test_bl53_on_buttock_level_with_s2_three_cun_lateral(points):
     v = VIEWS["back"]
-    _, x, y = POINTS["BL53"]
+    _, x, y = points["BL53"]
     cun = v.units_per_cun("x")
     crest_x = landmark(v.name, "median-sacral-crest").shape.points[0][0]
     assert (x - crest_x) / cun == pytest.approx(3.0, abs=0.3)
@@ -746,9 +768,9 @@ def test_bl53_on_buttock_level_with_s2_three_cun_lateral():
     assert not landmark(v.name, "sacrum").shape.contains(x, y)
 
 
-def test_si11_in_infraspinous_fossa_one_third_down():
+def test_si11_in_infraspinous_fossa_one_third_down(points):
     v = VIEWS["back"]
-    _, x, y = POINTS["SI11"]
+    _, x, y = points["SI11"]
     assert landmark(v.name, "scapula-right").shape.contains(x, y)
     spine = landmark(v.name, "scapular-spine-right").shape
     assert not spine.contains(x, y)
@@ -769,9 +791,9 @@ def _crossings_x_y(poly, x: float) -> list[float]:
     return _crossings_x(swapped, x)
 
 
-def test_bl40_midpoint_of_crease_between_tendons():
+def test_bl40_midpoint_of_crease_between_tendons(points):
     v = VIEWS["knee-back"]
-    _, x, y = POINTS["BL40"]
+    _, x, y = points["BL40"]
     crease_y = _open_curve_y_at(landmark(v.name, "popliteal-crease").shape, x)
     assert abs(y - crease_y) <= 2.0, "on the popliteal crease"
     medial = _open_curve_x_at(landmark(v.name, "semitendinosus").shape, y)
@@ -781,9 +803,9 @@ def test_bl40_midpoint_of_crease_between_tendons():
     assert abs(x - (medial + lateral) / 2) <= 0.1 * (lateral - medial)
 
 
-def test_bl60_between_lateral_malleolus_and_achilles_tendon():
+def test_bl60_between_lateral_malleolus_and_achilles_tendon(points):
     v = VIEWS["ankle-lateral"]
-    _, x, y = POINTS["BL60"]
+    _, x, y = points["BL60"]
     (cx, cy), (rx, ry) = landmark(v.name, "lateral-malleolus").shape.points
     achilles_front = max(_crossings_x(list(landmark(v.name, "achilles").shape.polygon()), y))
     assert achilles_front < x < cx - rx, "in the hollow behind the malleolus"
@@ -795,10 +817,10 @@ def test_bl60_between_lateral_malleolus_and_achilles_tendon():
 
 
 # ---------------------------------------------------------------- no spoilers
-@pytest.mark.parametrize("code", sorted(POINTS))
-def test_question_side_names_no_point(code):
-    view, x, y = POINTS[code]
-    svg = render(view, x, y)
+@pytest.mark.parametrize("view", sorted(VIEWS))
+def test_question_side_names_no_point(view):
+    """Per view: the drawing names no point, and a question's marker carries no text."""
+    svg = render(view, *a_point_on(view))
     texts = _texts(svg)
     assert texts, "landmarks should be named"
     for t in texts:
@@ -809,13 +831,6 @@ def test_question_side_names_no_point(code):
     raw = svg.decode("utf-8")
     assert not CODE_RE.search(raw)
     assert not any(n.lower() in raw.lower() for n in NAMES)
-
-
-@pytest.mark.parametrize("code", sorted(POINTS))
-def test_answer_side_shows_label(code):
-    view, x, y = POINTS[code]
-    svg = render(view, x, y, label=LABELS[code])
-    assert LABELS[code] in _texts(svg)
 
 
 def test_label_is_xml_escaped():
@@ -839,11 +854,11 @@ def test_landmarks_are_named():
 
 
 # ---------------------------------------------------------------- format
-@pytest.mark.parametrize("code", sorted(POINTS))
-def test_deterministic_and_position_sensitive(code):
-    view, x, y = POINTS[code]
-    a = render(view, x, y, label=LABELS[code])
-    assert a == render(view, x, y, label=LABELS[code])
+@pytest.mark.parametrize("view", sorted(VIEWS))
+def test_deterministic_and_position_sensitive(view):
+    x, y = a_point_on(view)
+    a = render(view, x, y, label="BL60 Kunlun")
+    assert a == render(view, x, y, label="BL60 Kunlun")
     assert render(view, x, y) == render(view, x, y)
     assert render(view, x + 2.0, y) != render(view, x, y)
     assert a != render(view, x, y)
@@ -870,24 +885,23 @@ def _assert_safe_svg(svg: bytes) -> None:
     assert "@import" not in text
 
 
-@pytest.mark.parametrize("code", sorted(POINTS))
-def test_output_is_safe_self_contained_svg(code):
-    view, x, y = POINTS[code]
-    spot = Position(view, x, y)
-    for svg in (base(view), overlay(view, spot), overlay(view, spot, label=LABELS[code])):
+@pytest.mark.parametrize("view", sorted(VIEWS))
+def test_output_is_safe_self_contained_svg(view):
+    spot = Position(view, *a_point_on(view))
+    for svg in (base(view), overlay(view, spot), overlay(view, spot, label='BL60 <Kunlun> & "x"')):
         _assert_safe_svg(svg)  # each is a file of its own in the deck
 
 
-@pytest.mark.parametrize("code", sorted(POINTS))
-def test_overlay_fits_the_drawing_and_is_transparent_but_for_the_point(code):
-    view, x, y = POINTS[code]
-    drawing, question = ET.fromstring(base(view)), ET.fromstring(overlay(view, Position(view, x, y)))
+@pytest.mark.parametrize("view", sorted(VIEWS))
+def test_overlay_fits_the_drawing_and_is_transparent_but_for_the_point(view):
+    spot = Position(view, *a_point_on(view))
+    drawing, question = ET.fromstring(base(view)), ET.fromstring(overlay(view, spot))
     for attr in ("viewBox", "width", "height", "preserveAspectRatio"):
         assert drawing.get(attr) == question.get(attr)
     assert drawing[0].tag == f"{SVG_NS}rect" and drawing[0].get("fill") == drawing_module.BG  # the paper
     assert {el.tag for el in question} <= {f"{SVG_NS}circle", f"{SVG_NS}path"}  # markers only
     assert drawing_module.MARKER.encode() not in base(view)  # no point is drawn into the shared drawing
-    assert drawing_module.MARKER.encode() in overlay(view, Position(view, x, y))
+    assert drawing_module.MARKER.encode() in overlay(view, spot)
 
 
 def test_every_view_has_title_and_landmarks():
@@ -959,10 +973,12 @@ def _marker_centre(svg: bytes) -> tuple[float, float]:
 
 
 @pytest.mark.parametrize("answer", [False, True])
-@pytest.mark.parametrize("code", sorted(POINTS))
-def test_labels_legible_on_a_phone_and_uncluttered(code, answer):
-    view, x, y = POINTS[code]
-    svg = render(view, x, y, label=LABELS[code] if answer else None, window=WINDOWS[code], measured=MEASURES[code])
+@pytest.mark.parametrize("code", CODES)
+def test_labels_legible_on_a_phone_and_uncluttered(code, answer, points, labels, shown):
+    """Per point: where its marker and its label fall decides what can overlap."""
+    view, x, y = points[code]
+    window, measured = shown[code]
+    svg = render(view, x, y, label=labels[code] if answer else None, window=window, measured=measured)
     root = ET.fromstring(svg)
     vw, vh = (float(n) for n in root.get("viewBox").split()[2:])
     px_per_unit = PHONE_WIDTH_PX / vw
@@ -986,21 +1002,21 @@ def test_labels_legible_on_a_phone_and_uncluttered(code, answer):
         if answer and text.endswith(" cun"):   # the measure keeps off the marker's ticks too
             assert (nx - mx) ** 2 + (ny - my) ** 2 >= 12.0 ** 2, f"the measure {text!r} is under the marker"
     if answer:
-        assert any(t == LABELS[code] and s * px_per_unit >= 12 for t, s, *_ in boxes)
+        assert any(t == labels[code] and s * px_per_unit >= 12 for t, s, *_ in boxes)
 
 
 DEJAVU = Path("/usr/share/fonts/truetype/dejavu")
 
 
 @pytest.mark.skipif(not (DEJAVU / "DejaVuSans-Bold.ttf").exists(), reason="needs Debian's fonts-dejavu-core")
-def test_labels_are_sized_for_dejavu_sans_the_widest_common_default():
+def test_labels_are_sized_for_dejavu_sans_the_widest_common_default(labels):
     """Seen in the real Anki desktop on Linux: labels sized for Helvetica overflowed their boxes."""
     import sys
     sys.path.insert(0, str(ROOT / "tools"))
     from font_widths import widths
 
     regular, bold = widths(DEJAVU / "DejaVuSans.ttf"), widths(DEJAVU / "DejaVuSans-Bold.ttf")
-    for text in [*LABELS.values(), "back of the armpit fold", "little finger", "1.5 cun"]:
+    for text in [*labels.values(), "back of the armpit fold", "little finger", "1.5 cun"]:
         for table, is_bold in ((regular, False), (bold, True)):
             real = sum(table[ord(ch)] for ch in text) / 1000 * 15
             assert real <= text_w(text, 15, is_bold) <= real * 1.03, text

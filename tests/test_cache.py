@@ -53,7 +53,7 @@ def test_values_yaml_reads_in_its_own_way_are_kept_exactly(tmp_path):
     assert cached[0]["a"] == 12 and cached[0]["d"] == "no" and cached[0]["e"] == "123_5"
 
 
-def test_a_problem_in_a_file_read_from_the_cache_names_its_line(project, capsys):
+def test_a_problem_in_a_file_read_from_the_cache_names_its_line(project, capsys, monkeypatch):
     args = ["--data", str(project / "data"), "--media", str(project / "media")]
     assert cli.main(["build", *args, "-o", str(project / "dist" / "deck.apkg")]) == 0
     other = project / "data" / "points" / "small-intestine.yaml"
@@ -61,7 +61,8 @@ def test_a_problem_in_a_file_read_from_the_cache_names_its_line(project, capsys)
     capsys.readouterr()
     assert cli.main(["build", *args, "-o", str(project / "dist" / "deck.apkg")]) == 1  # bladder.yaml from the cache
     cached = capsys.readouterr().err
-    assert cli.main(["check", *args]) == 1  # no cache: every file read by PyYAML
+    monkeypatch.chdir(project / "data")  # no dist/ here: check has no cache, every file is read by PyYAML
+    assert cli.main(["check", *args]) == 1
     assert cached == capsys.readouterr().err and "bladder.yaml, line" in cached
 
 

@@ -11,10 +11,8 @@ from anki.collection import Collection
 
 from deckbuilder import measures as finger_measures
 from deckbuilder.build import build
-from deckbuilder.load import load
 from deckbuilder.notetypes import CSS
 from deckbuilder.records import Measure, field_table
-from deckbuilder.validate import validate
 
 from .conftest import DATA, MEDIA, import_apkg
 from .test_anki_import import graded, text
@@ -201,9 +199,9 @@ def test_every_shipped_card_asks_one_thing(shipped):
             "</div></div>", 1)[0], (card["template"], answer)
 
 
-def test_the_finger_measure_cards_teach_what_the_texts_are_checked_against():
+def test_the_finger_measure_cards_teach_what_the_texts_are_checked_against(shipped_deck):
     """The cards and the check of the points' texts (deckbuilder/measures.py) count fingers alike."""
-    dataset = validate(load(DATA), MEDIA)
+    dataset = shipped_deck.dataset
     taught = {m.id: m.cun for m in dataset.measures if m.kind == "finger"}
     for count, word in ((2, "two"), (3, "three"), (4, "four")):
         assert taught[f"{word}-fingers"] == finger_measures.FINGERS[count]

@@ -11,6 +11,7 @@ from deckbuilder import cards
 from deckbuilder.build import prepare
 from deckbuilder.cards import guid
 from deckbuilder.errors import DataError
+from deckbuilder.notetypes import FIELDS, INDICATION, SPECIAL
 from deckbuilder.records import Point, field_table
 
 
@@ -103,3 +104,24 @@ def test_night_mode_dims_the_quiz_pictures_as_it_dims_the_drawings():
     assert quiz is not None and quiz.group(1) == dimmed.group(1)
     night_masks = re.search(r"\.nightMode #image-occlusion-canvas[^{]*\{([^}]*)\}", REGION_QUIZ.css)
     assert night_masks is not None and "--inactive-shape-color" in night_masks.group(1)
+
+
+def test_note_fields_are_filled_by_name():
+    """A field missing or misspelt in cards.py fails loudly instead of shifting the others a slot."""
+    given = {name: name.lower() for name in FIELDS[SPECIAL.model_id]}
+    spec = cards._spec(SPECIAL, "guid", given, (), "point:x", "deck")
+    assert dict(zip((f["name"] for f in SPECIAL.fields), spec.fields)) == given
+    with pytest.raises(TypeError, match=r"missing \['Sources'\], unknown none"):
+        cards._spec(SPECIAL, "guid", {k: v for k, v in given.items() if k != "Sources"}, (), "point:x", "deck")
+    with pytest.raises(TypeError, match=r"missing none, unknown \['Rol'\]"):
+        cards._spec(SPECIAL, "guid", {**given, "Rol": "x"}, (), "point:x", "deck")
+
+
+def test_retired_fields_stay_empty():
+    """A retired field (kept so that Anki's merge still matches) is never filled."""
+    assert {"Condition", "Points"}.isdisjoint(FIELDS[INDICATION.model_id])
+    given = {name: "x" for name in FIELDS[INDICATION.model_id]}
+    spec = cards._spec(INDICATION, "guid", given, (), "point:x", "deck")
+    assert spec.fields[-2:] == ("", "")
+    with pytest.raises(TypeError, match=r"unknown \['Condition'\]"):
+        cards._spec(INDICATION, "guid", {**given, "Condition": "x"}, (), "point:x", "deck")

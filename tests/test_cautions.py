@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import os
 import shutil
 from pathlib import Path
 
@@ -36,8 +37,8 @@ EXPECTED = {
 
 
 @pytest.fixture(scope="module")
-def shipped():
-    return {p.code: p for p in validate(load(DATA), MEDIA).points}
+def shipped(shipped_deck):
+    return {p.code: p for p in shipped_deck.dataset.points}
 
 
 @pytest.mark.parametrize("code", sorted(EXPECTED))
@@ -85,8 +86,12 @@ def test_any_cautions_file_gets_messages_never_a_traceback(tmp_path, rules):
     folder = tmp_path / "fuzz"
     shutil.copytree(BASE, folder, dirs_exist_ok=True)
     (folder / "data/cautions.yaml").write_text(yaml.safe_dump({"rules": rules}), encoding="utf-8")
-    err = io.StringIO()
-    with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
-        code = main(["check", "--data", str(folder / "data"), "--media", str(folder / "media")])
+    err, here = io.StringIO(), os.getcwd()
+    os.chdir(folder)  # the check's dist/ is the scenario's (none), not the one of the shipped deck
+    try:
+        with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
+            code = main(["check", "--data", str(folder / "data"), "--media", str(folder / "media")])
+    finally:
+        os.chdir(here)
     assert code in (0, 1) and "Traceback" not in err.getvalue()
     assert (code == 1) == err.getvalue().startswith("deckbuilder: ")

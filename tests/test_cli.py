@@ -67,3 +67,26 @@ def test_default_paths_and_console_entry(project):
     version = subprocess.run([sys.executable, "-m", "deckbuilder", "--version"],
                              capture_output=True, text=True, timeout=60, env=ENV)
     assert version.stdout.strip() == f"deckbuilder {__version__}"
+
+
+def test_a_change_of_many_points_is_said_in_a_line(tmp_path, capsys):
+    """A change to every point of the Bladder meridian names ten of them and counts the rest (it
+    printed all 67, and a release that changes every note printed 374 on one line)."""
+    import shutil
+
+    from deckbuilder import cli
+
+    from .conftest import DATA, MEDIA
+
+    shutil.copytree(DATA, tmp_path / "data")
+    args = ["build", "--data", str(tmp_path / "data"), "--media", str(MEDIA), "-o", str(tmp_path / "deck.apkg"),
+            "--only", "meridian:BL"]
+    assert cli.main(args) == 0
+    capsys.readouterr()
+    bladder = tmp_path / "data" / "points" / "bladder.yaml"
+    text = bladder.read_text(encoding="utf-8")
+    assert text.count("how_to_find: >-\n    ") > cli.MAX_LINES
+    bladder.write_text(text.replace("how_to_find: >-\n    ", "how_to_find: >-\n    Sitting, "), encoding="utf-8")
+    assert cli.main(args) == 0
+    line = next(line for line in capsys.readouterr().out.splitlines() if line.startswith("Changed since"))
+    assert line.count("(") == cli.MAX_LINES + 1 and "and 57 more points (67 notes)" in line, line

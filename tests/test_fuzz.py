@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import os
 import re
 import shutil
 import tempfile
@@ -46,11 +47,13 @@ def check(folder: Path, file: str, text: str | bytes) -> None:
         (folder / file).write_bytes(text)
     else:
         (folder / file).write_text(text, encoding="utf-8", errors="surrogatepass")
-    err = io.StringIO()
+    err, here = io.StringIO(), os.getcwd()
     try:
+        os.chdir(folder)  # the check's dist/ is the scenario's (none), not the one of the shipped deck
         with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
             code = main(["check", "--data", str(folder / "data"), "--media", str(folder / "media")])
     finally:
+        os.chdir(here)
         (folder / file).write_text(original, encoding="utf-8")
     assert code in (0, 1)
     assert (code == 1) == err.getvalue().startswith("deckbuilder: ")

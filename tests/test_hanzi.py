@@ -5,15 +5,10 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from deckbuilder.load import load
-from deckbuilder.validate import validate
 
-from .conftest import DATA, MEDIA
-
-
-def test_each_character_has_one_traditional_form():
+def test_each_character_has_one_traditional_form(shipped_deck):
     forms: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
-    for point in validate(load(DATA), MEDIA).points:
+    for point in shipped_deck.dataset.points:
         traditional = point.hanzi_traditional or point.hanzi
         assert len(traditional) == len(point.hanzi), point.code
         for simplified, written in zip(point.hanzi, traditional):

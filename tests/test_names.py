@@ -9,9 +9,7 @@ import pytest
 from opencc import OpenCC
 from pypinyin import Style, pinyin
 
-from deckbuilder.build import prepare
-
-from .conftest import DATA, MEDIA
+from .conftest import shipped_codes
 
 # Readings that point names use and everyday pinyin does not (WHO 1991 gives these).
 MEDICAL_READINGS = {
@@ -38,15 +36,21 @@ MEDICAL_READINGS = {
     "譩": "yì",    # a sigh (BL45 Yixi)
     "譆": "xǐ",    # (BL45 Yixi), not xī
 }
-POINTS = prepare(DATA, MEDIA).dataset.points
+CODES = shipped_codes()
+
+
+@pytest.fixture(scope="module")
+def by_code(shipped_deck) -> dict:
+    return {p.code: p for p in shipped_deck.dataset.points}
 
 
 def _syllables(hanzi: str) -> str:
     return "".join(MEDICAL_READINGS.get(ch) or pinyin(ch, style=Style.TONE)[0][0] for ch in hanzi)
 
 
-@pytest.mark.parametrize("point", POINTS, ids=lambda p: p.code)
-def test_pinyin_is_the_reading_of_the_characters(point):
+@pytest.mark.parametrize("code", CODES)
+def test_pinyin_is_the_reading_of_the_characters(code, by_code):
+    point = by_code[code]
     written = unicodedata.normalize("NFC", point.pinyin.lower().replace("'", ""))
     assert written == unicodedata.normalize("NFC", _syllables(point.hanzi)), point.code
 
@@ -55,8 +59,9 @@ def test_pinyin_is_the_reading_of_the_characters(point):
 CLASSICAL_FORMS = {"谿": "溪"}  # stream, valley (LI5 Yangxi 陽谿, GB43 Xiaxi 俠谿)
 
 
-@pytest.mark.parametrize("point", POINTS, ids=lambda p: p.code)
-def test_traditional_characters_are_the_simplified_ones(point):
+@pytest.mark.parametrize("code", CODES)
+def test_traditional_characters_are_the_simplified_ones(code, by_code):
+    point = by_code[code]
     if point.hanzi_traditional:
         simplified = OpenCC("t2s").convert(point.hanzi_traditional)
         assert "".join(CLASSICAL_FORMS.get(ch, ch) for ch in simplified) == point.hanzi

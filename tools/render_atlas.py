@@ -16,10 +16,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-import yaml  # noqa: E402
 from PIL import Image, ImageDraw  # noqa: E402
 
 from deckbuilder.atlas import VIEWS, anatomy, render, svg  # noqa: E402
+from deckbuilder.load import parse_text  # noqa: E402
 
 OUT = ROOT / "docs" / "atlas" / "body"
 DECK = ROOT / "deckbuilder" / "atlas" / "body" / "pictures"   # what views with `picture: body` show
@@ -66,7 +66,8 @@ def main(names: list[str]) -> None:
             path = OUT / f"{name}-{mode}.png"
             render.picture(cameras[name], mode).save(path, optimize=True)
             print(f"{path.relative_to(ROOT)} ({path.stat().st_size // 1024} kB)")
-        if (yaml.safe_load((VIEW_FILES / f"{name}.yaml").read_text(encoding="utf-8")) or {}).get("picture") == "body":
+        view_file = VIEW_FILES / f"{name}.yaml"
+        if (parse_text(view_file, view_file.read_text(encoding="utf-8")) or {}).get("picture") == "body":
             path = DECK / f"{name}.png"
             path.write_bytes(render.deck_picture(cameras[name], deck_width(name)))
             print(f"{path.relative_to(ROOT)} ({path.stat().st_size // 1024} kB)")

@@ -7,8 +7,7 @@ lays out text (sized by `fontwidths`), `svg` draws, and `closeups` zooms where p
 from . import closeups
 from .svg import Window, base, on_picture, overlay, quiz, quiz_boxes, quiz_size, span
 from .views import VIEWS, PlacementError, Position, inside_body, place
-from .views import parse as parse_view
 from .views import read as read_views
 
 __all__ = ["VIEWS", "PlacementError", "Position", "Window", "base", "closeups", "inside_body", "on_picture",
-           "overlay", "parse_view", "place", "quiz", "quiz_boxes", "quiz_size", "read_views", "span"]
+           "overlay", "place", "quiz", "quiz_boxes", "quiz_size", "read_views", "span"]

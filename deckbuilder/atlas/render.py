@@ -11,11 +11,12 @@ import io
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+from pathlib import Path
 
 import numpy as np
-import yaml
 from PIL import Image, ImageColor
 
+from ..load import parse_text
 from .svg import BG
 
 SIDES = {  # the direction the camera looks, and which way is up on the picture
@@ -247,8 +248,8 @@ CARD = {"day": (255, 255, 255), "night": (0x1E, 0x1E, 0x20)}   # the card's back
 def cameras() -> dict[str, Camera]:
     """Every view's camera, from the `camera:` of its file in views/."""
     folder = resources.files("deckbuilder.atlas").joinpath("views")
-    raws = {entry.name[: -len(".yaml")]: yaml.safe_load(entry.read_text(encoding="utf-8"))
-            for entry in folder.iterdir() if entry.name.endswith(".yaml")}
+    raws = {entry.name[: -len(".yaml")]: parse_text(Path(str(entry)), entry.read_text(encoding="utf-8"))
+            for entry in folder.iterdir() if entry.name.endswith(".yaml")}  # as the views are read: YAML 1.2
     return {name: Camera.from_yaml(raw["camera"]) for name, raw in sorted(raws.items()) if "camera" in raw}
 
 

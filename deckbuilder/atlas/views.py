@@ -2,8 +2,12 @@
 
 Each view is a file in views/: its outline (where the body is), the structures it draws with
 their labels, its named landmarks (positions) and its proportional cun scales. Adding a view
-means adding a file. A point is placed either at raw (x, y) in the view's units, or by anatomy:
-a landmark and offsets in cun along the view's axes, as the WHO standard describes locations.
+means adding a file, and three placements of WHO points on it in tests/test_atlas.py
+(WHO_PLACEMENTS), which a test requires of every view. The files are read with the data's own
+loader (load.py: YAML 1.2, every line kept) and checked against their schema (viewfile.py), so a
+mistake in one is a message with its file and line. A point is placed either at raw (x, y) in the view's units,
+or by anatomy: a landmark and offsets in cun along the view's axes, as the WHO standard describes
+locations.
 """
 
 from __future__ import annotations
@@ -11,15 +15,21 @@ from __future__ import annotations
 import difflib
 import hashlib
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from importlib import resources
+from pathlib import Path
 from types import MappingProxyType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import yaml
-
+from ..cache import Cache
+from ..errors import DataError, Problem
+from ..load import parse_text
 from .geometry import Point, Shape, shape
+from .viewfile import check_view
+
+if TYPE_CHECKING:
+    from importlib.abc import Traversable
 
 DIRECTIONS = {"up": (0.0, -1.0), "down": (0.0, 1.0), "right": (1.0, 0.0), "left": (-1.0, 0.0)}
 
@@ -76,6 +86,7 @@ class View:
     curves: tuple[Curve, ...] = ()        # measured lines, for placing points along them
     digest: str = ""                      # of the view's file (and its base's, and the figures):
                                           # part of every cached picture's key
+    close_up_of: str = ""                 # the base view of a close-up
     picture: bytes = b""                  # `picture: body`: the close-up is the rendered body, this PNG
                                           # (body/pictures/, made by tools/render_atlas.py)
 
@@ -132,7 +143,7 @@ def _load(name: str, raw: dict, views: Mapping[str, View]) -> View:
             bounds=tuple(float(b) for b in raw["bounds"]), orientation=base.orientation,
             label_columns=tuple(float(w) for w in raw["label_columns"]), overview=base.overview,
             overview_map=base.overview_map, height=float(raw["height"]), landmarks=base.landmarks,
-            scales=base.scales, curves=base.curves)
+            scales=base.scales, curves=base.curves, close_up_of=base.name)
     return View(
         name=name, title=raw["title"], outline=tuple(shape(s) for s in raw["outline"]), drawing=_drawing(raw),
         bounds=tuple(float(b) for b in raw["bounds"]), orientation=tuple(raw["orientation"]),
@@ -144,40 +155,64 @@ def _load(name: str, raw: dict, views: Mapping[str, View]) -> View:
     )
 
 
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml where PyYAML was built with it
-
-
-def parse(text: str) -> Any:
-    """The values of a view file (or figures.yaml)."""
-    return yaml.load(text, Loader=_LOADER)  # noqa: S506 - a safe loader
-
-
 _Figures = Mapping[str, tuple[tuple[Shape, ...], tuple[float, ...]]]
 _loaded: tuple[Mapping[str, View], _Figures] | None = None
 
 
-def read(through: Callable[[str], Any] = parse) -> None:
-    """Read the view files now, once in a process; each text `through` a parser (the build
-    passes one that remembers what a text gave before)."""
-    global _loaded
-    if _loaded is not None:
-        return
-    folder = resources.files("deckbuilder.atlas")
-    texts = {entry.name[: -len(".yaml")]: entry.read_text(encoding="utf-8")
-             for entry in folder.joinpath("views").iterdir() if entry.name.endswith(".yaml")}
-    raws = {name: through(text) for name, text in texts.items()}
-    figures_text = folder.joinpath("figures.yaml").read_text(encoding="utf-8")
+def load_folder(folder: Traversable, cache: Cache | None = None) -> tuple[Mapping[str, View], _Figures]:
+    """Every view of `folder` (views/ and figures.yaml), checked: DataError lists each mistake
+    with its file and line. `cache` remembers what a text gave before."""
+    def read(entry: Traversable) -> tuple[Path, str, Any]:
+        path, text = Path(str(entry)), entry.read_text(encoding="utf-8")
+        return path, text, parse_text(path, text, cache, "view")
+
+    problems: list[Problem] = []
+    read_files: dict[str, tuple[Path, str, Any]] = {}
+    for entry in sorted(folder.joinpath("views").iterdir(), key=lambda e: e.name):
+        if entry.name.endswith(".yaml"):
+            try:
+                read_files[entry.name[: -len(".yaml")]] = read(entry)
+            except DataError as err:
+                problems.extend(err.problems)
+    _, figures_text, figures_raw = read(folder.joinpath("figures.yaml"))
+    raws = {name: raw for name, (_, _, raw) in read_files.items()}
+    usable = {name for name, (path, _, raw) in read_files.items()
+              if check_view(path, raw, raws, list(figures_raw), problems)}
+    if problems:
+        raise DataError(problems)
     views: dict[str, View] = {}
-    for name in sorted(raws, key=lambda n: ("close_up_of" in raws[n], n)):  # base views first
+    for name in sorted(usable, key=lambda n: ("close_up_of" in raws[n], n)):  # base views first
         base = views[raws[name]["close_up_of"]].digest if "close_up_of" in raws[name] else ""
         picture = (folder.joinpath(f"body/pictures/{name}.png").read_bytes()
                    if raws[name].get("picture") == "body" else b"")
-        digest = hashlib.sha256((base + texts[name] + figures_text).encode() + picture).hexdigest()[:16]
+        digest = hashlib.sha256((base + read_files[name][1] + figures_text).encode() + picture).hexdigest()[:16]
         views[name] = replace(_load(name, raws[name], views), digest=digest, picture=picture)
-    views = dict(sorted(views.items()))
     figures = {name: (tuple(shape(s) for s in fig["shapes"]), tuple(float(b) for b in fig["bounds"]))
-               for name, fig in through(figures_text).items()}
-    _loaded = (MappingProxyType(views), MappingProxyType(figures))
+               for name, fig in figures_raw.items()}
+    return MappingProxyType(dict(sorted(views.items()))), MappingProxyType(figures)
+
+
+def read(cache: Cache | None = None) -> None:
+    """Read the view files now, once in a process (the build passes its cache)."""
+    global _loaded
+    if _loaded is None:
+        _loaded = load_folder(resources.files("deckbuilder.atlas"), cache)
+
+
+def table() -> str:
+    """The README's table of the views, made from their files."""
+    rows = ["| view | shows | landmarks | cun scale |", "|---|---|---|---|"]
+    for name, view in VIEWS.items():
+        if view.close_up_of:
+            marks = scale = f"those of `{view.close_up_of}`"
+        else:
+            lines = ", ".join(f"`{c.key}` ({f'{c.cun:g} cun' if c.cun else 'by fraction'})" for c in view.curves)
+            marks = ", ".join(view.landmarks) + (f"; measured lines {lines}" if lines else "") or "none"
+            scale = "; ".join(f"{s.cun:g} cun from {s.start} to {s.end} ({'across' if s.axis == 'x' else 'up'})"
+                              for s in view.scales) or "none"
+        shows = view.title + (" (the rendered body)" if view.picture else "")
+        rows.append(f"| `{name}` | {shows} | {marks} | {scale} |")
+    return "\n".join(rows)
 
 
 class _OnFirstUse(Mapping):
