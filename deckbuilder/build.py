@@ -45,6 +45,9 @@ class Deck:
     left_out: frozenset[str] = frozenset()
     language: Language = language()
     description: str = ""
+    # the measures and "Start here" subdecks' overviews, made here so that `check` sees the words they look up
+    measure_description: str = ""
+    start_description: str = ""
     gaps: tuple[Gap, ...] = ()        # texts a translated deck shows in English (marked)
     leftovers: tuple[Problem, ...] = ()  # translations of what the English does not have: not shown
     skipped: tuple[tuple[Path, str], ...] = ()  # editors' leftovers in points/, not read (load.leftover)
@@ -96,6 +99,10 @@ def prepare(data_dir: Path = DEFAULT_DATA, media_dir: Path = DEFAULT_MEDIA,
     words = language(texts)
     notes = cards.notes(dataset, images, quizzes, masks, spans, words)
     about = description(dataset, texts)
+    measures_about = measure_description(texts) if dataset.measures else ""
+    first = start_points(dataset)
+    seed = next((c.name for c in dataset.conditions if c.id == START_CONDITION), "")
+    start_about = start_description(first, seed, texts) if first else ""
     gaps = () if translation is None else (*translation.gaps, *translate.text_gaps(texts))
     leftovers = () if translation is None else tuple(translation.leftovers)
     media_files: dict[str, MediaFile] = {quiz.picture.name: quiz.picture for quiz in quizzes}
@@ -105,8 +112,8 @@ def prepare(data_dir: Path = DEFAULT_DATA, media_dir: Path = DEFAULT_MEDIA,
             if item is not None:
                 media_files[item.name] = item
     return Deck(dataset, notes, sorted(media_files.values(), key=lambda m: m.name), diagrams.rendered, masks,
-                everything - _owners(dataset, masks_before or {}, diagrams), words, about, gaps, leftovers,
-                files.skipped)
+                everything - _owners(dataset, masks_before or {}, diagrams), words, about, measures_about,
+                start_about, gaps, leftovers, files.skipped)
 
 
 def _owners(dataset: Dataset, masks_before: media.Masks, diagrams: DiagramCache) -> frozenset[str]:
@@ -149,10 +156,9 @@ def build(data_dir: Path = DEFAULT_DATA, media_dir: Path = DEFAULT_MEDIA,
     root, words = deck.language.root, deck.language
     used = {note.deck for note in deck.notes} | {name for note in deck.notes for _, name, _ in note.placed}
     names = [root, *sorted(used - {root})]
-    said = {root: deck.description, words.measure_deck: measure_description(words.texts)}
-    first = start_points(deck.dataset)
-    if first:
-        said[words.start_deck] = start_description(first, START_CONDITION.replace("-", " "), words.texts)
+    said = {root: deck.description, words.measure_deck: deck.measure_description}
+    if deck.start_description:
+        said[words.start_deck] = deck.start_description
     decks = [genanki.Deck(deck_id(name), name, description=said.get(name, "")) for name in names]
     current = changes.state
     current.decks = hashlib.sha256(json.dumps([[d.name, d.description] for d in decks]).encode()).hexdigest()

@@ -24,7 +24,7 @@ from . import media
 from .media import MediaFile, PointImages, Quiz
 from .notetypes import FIELDS, Language, language
 from .records import Condition, Dataset, Measure, Point
-from .translate import Texts, plain_marked, visible
+from .translate import OPEN, Texts, plain_marked, visible
 
 GUID_NAMESPACE = "deckbuilder-acupressure"
 START_CONDITION = "lower-back-pain"  # the seed of the deck: its points are studied first
@@ -314,11 +314,17 @@ def _measure_note(measure: Measure, pictures: tuple[MediaFile, MediaFile] | None
     kind = texts("Bone measure (B-cun)" if measure.kind == "bone" else "Finger measure (F-cun)")
     diagram = _diagram(*pictures, texts("The span, marked on the drawing")) if pictures else ""
     return _spec(lang.measure, guid("measure", measure.id, lang.guid_namespace),
-                 {"Key": plain(measure.id), "Kind": kind, "Span": plain(measure.span[0].upper() + measure.span[1:]),
-                  "Cun": f"{measure.cun:g} cun", "Note": inline(measure.note or ""), "Diagram": diagram,
+                 {"Key": plain(measure.id), "Kind": kind, "Span": plain(_capital(measure.span)),
+                  "Cun": texts.cun(measure.cun), "Note": inline(measure.note or ""), "Diagram": diagram,
                   "Sources": _sources(measure.sources)},
                  (f"acupressure::measure::{measure.id}", "acupressure::kind::measure"), f"measure:{measure.id}",
                  lang.measure_deck)
+
+
+def _capital(text: str) -> str:
+    """The first letter upper-case, also of an English stand-in (which starts with its mark)."""
+    start = 1 if text.startswith(OPEN) else 0
+    return text[:start] + text[start:start + 1].upper() + text[start + 1:]
 
 
 def quiz_key(quiz: Quiz) -> str:

@@ -74,7 +74,9 @@ class Problem:
             where.append(self.entry)
         if self.field:
             where.append(f"field '{self.field}'")
-        text = shown((", ".join(where) + ": " if where else "") + self.message)
+        # a line break in a point's id or name would cut the line that says where the mistake is
+        place = ", ".join(where).replace("\n", "\\n")
+        text = shown((place + ": " if where else "") + self.message)
         if self.hint:
             text += f"\n    hint: {shown(self.hint)}"
         return text

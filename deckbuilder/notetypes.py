@@ -252,8 +252,9 @@ def description(dataset: Dataset, texts: Texts = ENGLISH) -> str:
 
 def start_description(points: list[Point], condition: str, texts: Texts = ENGLISH) -> str:
     """What the "Start here" subdeck's overview says it holds."""
-    codes = [escape(p.code) for p in points]
-    listed = ", ".join(codes[:-1]) + f" and {codes[-1]}" if len(codes) > 1 else "".join(codes)
+    codes = [escape(texts.code(p.code)) for p in points]
+    listed = (texts("{some} and {last}").format(some=", ".join(codes[:-1]), last=codes[-1]) if len(codes) > 1
+              else "".join(codes))
     said = texts("The {count} points the source article gives for {condition}: {listed}. Every card of each: "
                  "name, location, uses, special point, the complaint cards that ask for them, and their "
                  "region quiz.", "description")

@@ -2,8 +2,9 @@
 
 `data/translations/<lang>/points/<file>.yaml` mirrors `data/points/<file>.yaml`: point id -> field ->
 `{from: <hash>, de: <text>}`, where `from` is `source_hash` of the English it translates, so an edited
-English text shows up as an outdated translation. `conditions.yaml` holds the complaints the same way;
-`deck.yaml` everything else a card says, keyed by its English (section -> English -> translation).
+English text shows up as an outdated translation. `conditions.yaml` holds the complaints and `measures.yaml`
+the measures (data/measures.yaml) the same way; `deck.yaml` everything else a card says, keyed by its English
+(section -> English -> translation).
 
 A text without an up-to-date translation is not left out: the deck shows the English, marked
 "[EN]" (`Gap` records each one, and `deckbuilder check --lang de` lists them with file and line).
@@ -26,11 +27,12 @@ from .categories import reverse as english_reverse
 from .codes import EXTRA_REGIONS, MERIDIANS, channel_title
 from .errors import DataError, Problem
 from .load import DataFiles, YamlList, YamlMap, read_yaml
-from .records import Category, Condition, ConditionPoint, Dataset, Point
+from .records import Category, Condition, ConditionPoint, Dataset, Measure, Point
 
 LANGUAGES = ("en", "de")
 FIELDS = ("english", "location", "how_to_find", "indications", "cautions", "landmarks", "article")
 CONDITION_FIELDS = ("name", "article_only")
+MEASURE_FIELDS = ("span", "note")
 # Around an English text shown in its place; `visible` turns them into HTML once the text is escaped.
 OPEN, CLOSE = "\ue000", "\ue001"
 MARK = "[EN] "
@@ -145,6 +147,13 @@ class Texts:
     def first_upper(self, text: str) -> str:
         return text.capitalize() if self.english else text[:1].upper() + text[1:]
 
+    def cun(self, value: float) -> str:
+        """'1.5 cun'; in German '1,5 Cun' (the words of deck.yaml's section `numbers`, as the pictures say it)."""
+        number = f"{value:g}"
+        if self.english:
+            return f"{number} cun"
+        return f"{number.replace('.', self('.', 'numbers'))} {self('cun', 'numbers')}"
+
     def region(self, region: str) -> str:
         return region.replace("-", " ") if self.english else self(region, "regions")
 
@@ -205,6 +214,7 @@ class Translation:
     points: dict[Path, Any]         # translation file -> its mapping
     conditions: Any
     deck: Any
+    measures: Any = None
     gaps: list[Gap] = field(default_factory=list)
     # entries for what the English does not have (any more): never shown, listed so they can be removed
     leftovers: list[Problem] = field(default_factory=list)
@@ -230,7 +240,8 @@ def read(data_dir: Path, lang: str, cache: Cache | None = None) -> Translation:
 
     points_dir = where / "points"
     found = {path: one(path) for path in sorted(points_dir.glob("*.yaml"))} if points_dir.is_dir() else {}
-    translation = Translation(lang, where, found, one(where / "conditions.yaml"), one(where / "deck.yaml"))
+    translation = Translation(lang, where, found, one(where / "conditions.yaml"), one(where / "deck.yaml"),
+                              one(where / "measures.yaml"))
     if problems:
         raise DataError(problems)
     return translation
@@ -378,9 +389,10 @@ def translate(dataset: Dataset, files: DataFiles, translation: Translation) -> D
             changes[name] = found
         replaced[point.id] = dataclasses.replace(point, **changes)
     conditions = _conditions(dataset, files, translation, reader, replaced)
+    measures = _measures(dataset, files, translation, reader)
     if problems:
         raise DataError(problems)
-    return Dataset(tuple(replaced[p.id] for p in dataset.points), conditions, dataset.sources)
+    return Dataset(tuple(replaced[p.id] for p in dataset.points), conditions, dataset.sources, measures)
 
 
 def _conditions(dataset: Dataset, files: DataFiles, translation: Translation, reader: _Reader,
@@ -416,6 +428,32 @@ def _conditions(dataset: Dataset, files: DataFiles, translation: Translation, re
                                          points=tuple(replaced[p.id] for p in condition.points),
                                          core=tuple(replaced[p.id] for p in condition.core),
                                          article_only=extras))
+    return tuple(found)
+
+
+def _measures(dataset: Dataset, files: DataFiles, translation: Translation, reader: _Reader) -> tuple[Measure, ...]:
+    """The measures with their span and note translated, checked as the point files are."""
+    file = translation.folder / "measures.yaml"
+    entries = reader.mapping(translation.measures, file, None, "a mapping from measure ids to their fields")
+    source_path, raw = files.measures if files.measures is not None else (Path("data/measures.yaml"), None)
+    english = {e["id"]: e for e in raw if isinstance(e, dict)} if isinstance(raw, list) else {}
+    reader.unknown(file, entries, english, "there is no measure '{key}' in data/measures.yaml",
+                   "remove the entry, or correct the measure's id")
+    found = []
+    for measure in dataset.measures:
+        entry, label, at = english[measure.id], f"measure {measure.id}", _line(entries, measure.id)
+        fields = reader.mapping(entries.get(measure.id), file, at, "a mapping of fields", label)
+        if measure.id not in entries:
+            fields = YamlMap()
+            fields.line = None
+        present = {name: entry[name] for name in MEASURE_FIELDS if entry.get(name) not in (None, "")}
+        reader.unknown(file, fields, present, f"the measure {measure.id} has no English '{{key}}' to translate",
+                       "translated fields: " + ", ".join(present))
+        changes = {}
+        for name, value in present.items():
+            text = reader.entry(file, fields, name, value, (source_path, _line(entry, name)), label, at)
+            changes[name] = text if isinstance(text, str) else marked(getattr(measure, name))
+        found.append(dataclasses.replace(measure, **changes))
     return tuple(found)
 
 

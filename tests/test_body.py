@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import importlib.util
 import io
+import math
 from pathlib import Path
 
 import numpy as np
 import pytest
+import yaml
 from PIL import Image
 
 from deckbuilder.atlas import VIEWS, anatomy, render
@@ -152,11 +154,12 @@ def _tool():
     return tool
 
 
-def test_the_deck_picture_of_a_view_is_the_body_rendered_again():
+@pytest.mark.parametrize("name", sorted(p.stem for p in (BODY / "pictures").glob("*.png")))
+def test_the_deck_picture_of_a_view_is_the_body_rendered_again(name):
     tool = _tool()
-    committed = BODY / "pictures" / "knee-back.png"
-    assert VIEWS["knee-back"].picture == committed.read_bytes()
-    again = Image.open(io.BytesIO(render.deck_picture(render.cameras()["knee-back"], tool.deck_width("knee-back"))))
+    committed = BODY / "pictures" / f"{name}.png"
+    assert VIEWS[name].picture == committed.read_bytes()
+    again = Image.open(io.BytesIO(render.deck_picture(render.cameras()[name], tool.deck_width(name))))
     before = Image.open(committed)
     assert again.size == before.size
     difference = np.abs(np.asarray(again.convert("RGB"), float) - np.asarray(before.convert("RGB"), float)).max(2)
@@ -166,4 +169,60 @@ def test_the_deck_picture_of_a_view_is_the_body_rendered_again():
 def test_only_the_views_that_ask_embed_the_body():
     from deckbuilder.atlas import base
     shown = {name for name in VIEWS if b"data:image/png;base64," in base(name)}
-    assert shown == {name for name, view in VIEWS.items() if view.picture} == {"knee-back"}
+    assert shown == {name for name, view in VIEWS.items() if view.picture} >= {"knee-back", "arm-front", "wrist-palm"}
+
+
+def _view_file(name: str) -> dict:
+    return yaml.safe_load((ROOT / "deckbuilder" / "atlas" / "views" / f"{name}.yaml").read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("name", sorted(n for n in VIEWS if "body_landmarks" in _view_file(n)))
+def test_a_view_on_the_body_takes_its_landmarks_from_the_body(name):
+    """A view drawn over the rendered body names, for each of its landmarks, the body's landmark it
+    is (`body_landmarks`): projected by the view's camera, it lies within 0.25 cun of the view's, so
+    a point placed as today lands where the body has it."""
+    view, raw = VIEWS[name], _view_file(name)
+    camera = render.cameras()[name]
+    at = anatomy.positions(camera.pose)
+    cun = view.units_per_cun("y")
+    assert set(raw["body_landmarks"]) == set(view.landmarks)
+    for mine, body_name in raw["body_landmarks"].items():
+        projected = camera.to_view(at[body_name], view.bounds)[0]
+        assert np.hypot(*(projected - view.landmarks[mine])) < 0.25 * cun, (mine, body_name)
+
+
+def test_a_close_up_on_the_body_is_its_base_views_window():
+    """wrist-palm shares arm-front's coordinates: its camera is arm-front's, cropped to its window."""
+    base, close = render.cameras()["arm-front"], render.cameras()["wrist-palm"]
+    at = anatomy.positions(base.pose)
+    for name in ("wrist-crease-middle", "middle-finger-tip", "thumb-tip-radial"):
+        a = base.to_view(at[name], VIEWS["arm-front"].bounds)[0]
+        b = close.to_view(at[name], VIEWS["wrist-palm"].bounds)[0]
+        assert np.hypot(*(a - b)) < 0.1 * VIEWS["arm-front"].units_per_cun("y"), name
+
+
+def test_the_hand_is_in_proportion_with_the_forearm():
+    """The drawn hand was 15 cun long against a 12-cun forearm; on the body, wrist crease to the tip
+    of the middle finger is under 10 cun of the forearm's own (the body measures 8.8)."""
+    view = VIEWS["arm-front"]
+    cun = view.units_per_cun("y")
+    hand = math.dist(view.landmarks["wrist-crease-level"], view.landmarks["middle-finger-tip"]) / cun
+    assert 7.5 < hand < 10
+
+
+def test_a_drawn_view_is_not_the_mirror_image_of_the_body():
+    """A drawing shows the body as its camera sees it, not mirrored: the right sole seen from below
+    has its big toe on the viewer's right, as the body's camera shows it (it was drawn on the left)."""
+    at = anatomy.positions(render.cameras()["foot-sole"].pose)
+    view = VIEWS["foot-sole"]
+    toe, heel = _in_view("foot-sole", at["big-toe-tip"]), _in_view("foot-sole", at["heel-back"])
+    assert toe[0] > heel[0]
+    assert view.landmarks["big-toe-tip"][0] > view.landmarks["heel-back"][0]
+    assert view.orientation == ("little toe", "big toe")
+
+
+def test_a_view_on_the_body_has_the_bodys_outline():
+    """The outline a view on the body checks points against is the body's silhouette from its camera."""
+    view = VIEWS["arm-front"]
+    again = render.silhouette(render.cameras()["arm-front"], view.bounds)
+    assert [tuple(s.points) for s in view.outline] == [tuple(part) for part in again]

@@ -12,7 +12,7 @@ import pytest
 from anki.scheduler.v3 import CardAnswer
 
 from deckbuilder import atlas, notetypes, preview, translate
-from deckbuilder.build import build
+from deckbuilder.build import build, prepare
 from deckbuilder.cli import main
 
 from .conftest import DATA, MEDIA, import_apkg
@@ -31,7 +31,9 @@ ENGLISH = {"the", "and", "of", "with", "is", "its", "which", "where", "point", "
            "besides", "uses", "main", "caution", "sources", "how", "marked", "toggle", "masks",
            "complaint", "location", "special", "category", "called", "written", "landmarks", "both", "body",
            "single", "midline", "extra", "spring", "gate", "spirit", "sea", "palace", "path",
-           "when", "never", "gently", "hard", "over", "under", "one", "two", "three", "half", "it"}
+           "when", "never", "gently", "hard", "over", "under", "one", "two", "three", "half", "it",
+           "span", "drawing", "many", "measure", "measures", "thumb", "width", "across", "down", "hairline",
+           "navel", "nipple", "armpit", "elbow", "wrist", "ankle", "rib", "quickest", "estimate"}
 
 
 @pytest.fixture
@@ -114,6 +116,64 @@ def test_check_names_a_missing_text_and_refuses_an_entry_for_nothing(shipped, ca
     out = capsys.readouterr().out
     assert (f"{german}, line {line_of(german, 'shaofu:', 'shaofu')}, point HT8 (shaofu), field 'english': not "
             f"translated yet (English: {english}, line {line_of(english, '- id: shaofu', 'english:')})") in out
+
+
+MEASURES = Path("data/translations/de/measures.yaml")
+SPAN_FOREARM = "span: down the forearm, from the elbow crease to the wrist crease"
+
+
+def test_german_deck_holds_the_measures_in_german(shipped, collection):
+    """The same measure cards as the English deck, in the German measures subdeck, with German pictures."""
+    english = prepare(shipped / "data", shipped / "media", shipped / "cache")
+    result = build(shipped / "data", shipped / "media", shipped / "dist/akupressur.apkg", lang="de")
+    kinds = [note.owner for note in result.deck.notes if note.owner.startswith("measure:")]
+    assert kinds == [note.owner for note in english.notes if note.owner.startswith("measure:")]
+    assert len(kinds) == len(english.dataset.measures) > 0
+    log = import_apkg(collection, result.output).log
+    assert len(log.new) == len(result.deck.notes) and not log.duplicate
+    notes = collection.find_notes('"note:Akupressur: Maß"')
+    assert len(notes) == len(kinds)
+    assert set(collection.find_cards('"deck:Akupressurpunkte::1 Hier beginnen: Kreuzschmerzen::Maße"')) == \
+        set(collection.find_cards('"note:Akupressur: Maß"'))
+    (two,) = collection.find_cards("tag:acupressure::measure::two-fingers")
+    card = collection.get_card(two)
+    assert "Fingermaß (F-Cun)" in card.question() and "2 Querfinger" in card.question()
+    assert "Wie viele Cun?" in card.question() and '<div class="code">1,5 Cun</div>' in card.answer()
+    (forearm,) = collection.find_notes("tag:acupressure::measure::elbow-crease-to-wrist-crease")
+    note = collection.get_note(forearm)
+    assert note["Span"] == "Am Unterarm abwärts, von der Ellenbeugefalte bis zur Handgelenksfalte"
+    assert note["Cun"] == "12 Cun" and "PC6 (KS 6), 2 Cun oberhalb" in note["Note"]
+    drawing, span = re.findall(r'<img src="([^"]+)"', note["Diagram"])
+    svg = Path(collection.media.dir(), drawing).read_text(encoding="utf-8")
+    assert "Rechter Arm, Handflächenseite" in svg and "Right arm, palm side" not in svg  # labels from deck.yaml
+    (location,) = collection.find_notes('"note:Akupressur: Code ↔ Lage" "Code:PC4 (KS 4)"')
+    assert drawing in collection.get_note(location)["Diagram"]  # the drawing the location cards show
+    assert Path(collection.media.dir(), span).is_file()
+
+
+def test_check_reports_the_german_measure_whose_english_changed(shipped, capsys):
+    main(run(shipped, "check", "--lang", "de"))
+    before = outdated_lines(capsys.readouterr().out)  # other texts' (a measure's: test_no_english_on_a_german_card)
+    edit(shipped / "data/measures.yaml", SPAN_FOREARM, SPAN_FOREARM.replace("down the forearm", "along the forearm"))
+    assert main(run(shipped, "check", "--lang", "de")) == 1
+    german, english = shipped / MEASURES, shipped / "data/measures.yaml"
+    expected = (f"{german}, line {line_of(german, 'elbow-crease-to-wrist-crease:', 'span:')}, measure "
+                "elbow-crease-to-wrist-crease, field 'span': outdated, the English changed since it was translated "
+                f"(English: {english}, line {line_of(english, '- id: elbow-crease-to-wrist-crease', 'span:')})")
+    out = capsys.readouterr().out
+    assert [line for line in outdated_lines(out) if line not in before] == [expected]
+    assert f"Translation 'de': {len(before) + 1} outdated" in out
+    deck = prepare(shipped / "data", shipped / "media", shipped / "cache", lang="de")  # the English, marked
+    (note,) = [n for n in deck.notes if n.owner == "measure:elbow-crease-to-wrist-crease"]
+    assert note.fields[2] == '<span class="untranslated" lang="en">[EN] Along the forearm, from the elbow crease to ' \
+        'the wrist crease</span>'
+    # an entry for a measure the English does not have is listed for removal, and is not shown
+    edit(german, "thumb-width:\n", "thumb-widht:\n")
+    assert main(run(shipped, "check", "--lang", "de")) == 1
+    out = capsys.readouterr().out
+    assert (f"{german}, line {line_of(german, 'thumb-widht:', 'thumb-widht')}: there is no measure 'thumb-widht' "
+            "in data/measures.yaml") in out
+    assert f"{german}, measure thumb-width, field 'span': not translated yet (English: {english}, line " in out
 
 
 def test_german_deck_imports_beside_the_english_one(shipped, collection):
@@ -200,6 +260,8 @@ def test_no_english_on_a_german_card(shipped, collection):
     assert english == {}
     heart = collection.find_cards('deck:Akupressurpunkte tag:acupressure::meridian::heart -"card:Bildverdeckung"')
     assert checked >= len(heart) > 0
+    measures = collection.find_cards("deck:Akupressurpunkte tag:acupressure::kind::measure")
+    assert len(measures) == len(result.deck.dataset.measures) > 0  # they are among the cards checked
     outdated = sum(gap.outdated for gap in result.deck.gaps)
     assert waiting == 0, (f"{waiting} German cards still show English (marked [EN]): {outdated} texts outdated, "
                           f"{len(result.deck.gaps) - outdated} not translated yet (check --lang de lists them)")
@@ -244,3 +306,16 @@ def test_german_labels_stay_on_their_pictures_and_apart():
         for i, a in enumerate(boxes):
             for b in boxes[i + 1:]:
                 assert not (a[2] < b[4] and b[2] < a[4] and a[3] < b[5] and b[3] < a[5]), f"{view}: {a[0]!r}, {b[0]!r}"
+
+
+def test_the_start_deck_says_what_it_holds_in_german(tmp_path):
+    """The "Start here" subdeck's overview was made at build time only, so check could not see it,
+    and the German deck showed it in English ("lower back pain", "… and SI11")."""
+    from deckbuilder.build import prepare
+
+    from .conftest import DATA, MEDIA
+
+    deck = prepare(DATA, MEDIA, lang="de")
+    assert "Kreuzschmerzen" in deck.start_description and "SI11 (Dü 11)" in deck.start_description
+    assert " und SI11" in deck.start_description and "[EN]" not in deck.start_description
+    assert not any("The {count} points" in str(gap) for gap in deck.gaps)

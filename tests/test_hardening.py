@@ -510,3 +510,15 @@ def test_long_values_are_shortened_in_messages(site):
     data = cli("check", "--data", "d" * 300)
     assert data.returncode == 1 and data.stderr.startswith("deckbuilder: cannot use ddd"), data.stderr
     assert data.stderr.rstrip().endswith(": File name too long") and len(data.stderr) < 300
+
+
+def test_a_line_break_in_an_id_stays_in_its_message_line(site, capsys):
+    """The fuzz test found it: an id holding a line break (and an invisible character) cut the message's first
+    line in two, so the line that said what was wrong no longer said where."""
+    points = site / "data/points/bladder.yaml"
+    points.write_text(points.read_text(encoding="utf-8").replace("- id: kunlun", '- id: "\\n\\U000105bd"', 1),
+                      encoding="utf-8")
+    assert main(["check", "--data", "data", "--media", "media"]) == 1
+    said = [line for line in capsys.readouterr().err.splitlines() if "invisible character" in line]
+    assert said and all(line.startswith("  data/points/bladder.yaml, line 1, point BL60 (\\n\\U000105bd)")
+                        for line in said), said

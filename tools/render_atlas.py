@@ -58,6 +58,12 @@ def landmark_sheet(cameras: dict[str, render.Camera]) -> Image.Image:
 def main(names: list[str]) -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     cameras = render.cameras()
+    for name in names or list(cameras):   # first the deck's pictures, which VIEWS reads
+        view_file = VIEW_FILES / f"{name}.yaml"
+        if (parse_text(view_file, view_file.read_text(encoding="utf-8")) or {}).get("picture") == "body":
+            path = DECK / f"{name}.png"
+            path.write_bytes(render.deck_picture(cameras[name], deck_width(name)))
+            print(f"{path.relative_to(ROOT)} ({path.stat().st_size // 1024} kB)")
     (ROOT / "docs" / "atlas" / "proportions.md").write_text(anatomy.proportions_table(), encoding="utf-8")
     (OUT / "index.md").write_text(index(cameras), encoding="utf-8")
     landmark_sheet(cameras).save(OUT / "landmarks.png", optimize=True)
@@ -65,11 +71,6 @@ def main(names: list[str]) -> None:
         for mode in ("day", "night"):
             path = OUT / f"{name}-{mode}.png"
             render.picture(cameras[name], mode).save(path, optimize=True)
-            print(f"{path.relative_to(ROOT)} ({path.stat().st_size // 1024} kB)")
-        view_file = VIEW_FILES / f"{name}.yaml"
-        if (parse_text(view_file, view_file.read_text(encoding="utf-8")) or {}).get("picture") == "body":
-            path = DECK / f"{name}.png"
-            path.write_bytes(render.deck_picture(cameras[name], deck_width(name)))
             print(f"{path.relative_to(ROOT)} ({path.stat().st_size // 1024} kB)")
 
 
@@ -90,11 +91,15 @@ def index(cameras: dict[str, render.Camera]) -> str:
 
 def deck_width(name: str) -> int:
     """Pixels across the view's close-up window: twice its width in the drawing's units, for phones'
-    dense screens."""
-    view, frame = VIEWS[name], svg._frame(name)
-    left, _ = frame.closeup((view.bounds[0], view.bounds[1]))
-    right, _ = frame.closeup((view.bounds[2], view.bounds[3]))
-    return round(2 * (right - left))
+    dense screens. Read from the view's file, not VIEWS, which needs the picture this sizes."""
+    view_file = VIEW_FILES / f"{name}.yaml"
+    raw = parse_text(view_file, view_file.read_text(encoding="utf-8"))
+    _, close_up = svg._panels(float(raw["height"]))
+    left, right = (float(w) for w in raw["label_columns"])
+    bounds = tuple(float(b) for b in raw["bounds"])
+    scale, _, _ = svg._fit(bounds, (close_up[0] + left, close_up[1], close_up[2] - left - right,
+                                    close_up[3] - svg.CAPTION_FONT - 4))
+    return round(2 * scale * (bounds[2] - bounds[0]))
 
 
 if __name__ == "__main__":

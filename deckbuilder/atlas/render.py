@@ -77,6 +77,13 @@ class Camera:
         p = np.asarray(points, float)
         return np.stack([(p @ right - x0) / (x1 - x0) * width, (y1 - p @ up) / (y1 - y0) * height, p @ d], -1)
 
+    def to_view(self, points: np.ndarray, bounds: tuple[float, float, float, float]) -> np.ndarray:
+        """Points of the body in a view's own units, for a view whose window `bounds` is this crop
+        (in proportion): so the view's landmarks are the body's, projected."""
+        x0, y0, x1, y1 = bounds
+        p = self.project(np.atleast_2d(points), x1 - x0, y1 - y0)
+        return np.stack([x0 + p[:, 0], y0 + p[:, 1]], -1)
+
     def size(self, width: int) -> tuple[int, int]:
         """The picture's size in pixels: `width` wide, or less where it would be over 1.5 times as tall
         (a hanging arm), so that it fits a phone's screen."""
@@ -227,6 +234,47 @@ def render(camera: Camera, width: int, mode: str = "day", body: Body | None = No
     alpha = np.where(hit, 255, 0)
     picture = Image.fromarray(np.dstack([rgb, alpha]).round().astype(np.uint8), "RGBA")
     return picture.resize((w, h), Image.LANCZOS)
+
+
+def silhouette(camera: Camera, bounds: tuple[float, float, float, float],
+               step: float = 2.0) -> list[list[tuple[float, float]]]:
+    """The body's outline in a view's units, for checking that a point lies on the body: every
+    `step` units down, the runs of skin across, a run more than 3 units from the next its own part
+    (the thigh beside a hanging hand, a spread thumb); each part's runs joined into a closed line, a
+    unit outside the skin and a row beyond its ends, so a point on the edge is on it (narrow gaps
+    between fingers are inside)."""
+    body = load_body()
+    x0, y0, x1, y1 = bounds
+    w, h = round(4 * (x1 - x0)), round(4 * (y1 - y0))   # 4 pixels per unit
+    screen = camera.project(pose(body, camera.pose), w, h)
+    near, far = camera.depth
+    kept = body.triangles[((screen[body.triangles, 2] >= near) & (screen[body.triangles, 2] <= far)).all(1)]
+    _, index, _ = rasterize(screen, kept, w, h)
+    filled = np.flatnonzero((index >= 0).any(1))
+    parts: list[list[tuple[float, float, float]]] = []   # each: (y, left, right) down the picture
+    open_parts: list[int] = []
+    for row in sorted({*range(filled[0], filled[-1], round(4 * step)), filled[-1]}):
+        hit = np.flatnonzero(index[row] >= 0)
+        breaks = np.flatnonzero(np.diff(hit) > 12) if hit.size else []
+        runs = [(run[0], run[-1] + 1) for run in np.split(hit, np.asarray(breaks) + 1) if run.size]
+        y = y0 + (row + 0.5) / 4
+        still = []
+        for left, right in runs:
+            left, right = x0 + left / 4 - 1, x0 + right / 4 + 1
+            joined = next((i for i in open_parts if i not in still and parts[i][-1][1] <= right
+                           and left <= parts[i][-1][2]), None)
+            if joined is None:
+                parts.append([])
+                joined = len(parts) - 1
+            parts[joined].append((y, left, right))
+            still.append(joined)
+        open_parts = still
+    shapes = []
+    for part in parts:
+        part = [(part[0][0] - step, *part[0][1:])] + part + [(part[-1][0] + step, *part[-1][1:])]
+        shapes.append([(round(left, 1), round(y, 1)) for y, left, _ in part]
+                      + [(round(right, 1), round(y, 1)) for y, _, right in reversed(part)])
+    return shapes
 
 
 def _outline(depth: np.ndarray, hit: np.ndarray, cm_per_pixel: float) -> np.ndarray:

@@ -15,13 +15,14 @@ from ..load import YamlMap
 
 # What a view file may write, each with whether it must. A close-up takes its outline, landmarks,
 # scales, curves, orientation and overview from its base view. `camera` places the view on the 3D body
-# (tools/render_atlas.py checks its fields).
+# (tools/render_atlas.py checks its fields); `body_landmarks` names, for each landmark of a view drawn
+# on the body, the body's landmark it is (body/landmarks.yaml; tests/test_body.py projects and compares).
 FIELDS = {"title": True, "height": True, "bounds": True, "orientation": True, "label_columns": True,
           "overview": True, "landmarks": False, "scales": False, "curves": False, "outline": True,
-          "drawing": True, "camera": False, "picture": False}
+          "drawing": True, "camera": False, "picture": False, "body_landmarks": False}
 PICTURES = ["body"]  # `picture: body`: the view shows the rendered 3D body (body/pictures/<view>.png)
 CLOSE_UP_FIELDS = {"title": True, "close_up_of": True, "with_base_drawing": False, "height": True,
-                   "bounds": True, "label_columns": True, "drawing": True, "camera": False}
+                   "bounds": True, "label_columns": True, "drawing": True, "camera": False, "picture": False}
 SHAPES = ("closed", "open", "ellipse")
 DRAWN_FIELDS = {"key": True, "style": True, "label": False, "anchor": False, "side": False, "label_at": False,
                 **dict.fromkeys(SHAPES, False)}
@@ -145,6 +146,11 @@ def check_view(path: Path, raw: Any, raws: Mapping[str, Any], figures: list[str]
     if "camera" in raw and not isinstance(raw["camera"], dict):  # its fields are the 3D body's to check
         check.report(raw, "camera", f"'camera' holds fields with values, found {_shown(raw['camera'])}",
                      "e.g. camera: {yaw: 180, pitch: 0}")
+        ok.append(False)
+    if "body_landmarks" in raw and not (isinstance(raw["body_landmarks"], dict) and all(
+            isinstance(v, str) for v in raw["body_landmarks"].values())):
+        check.report(raw, "body_landmarks", "'body_landmarks' maps each of the view's landmarks to a landmark of "
+                     "the body", "e.g. body_landmarks: {popliteal-crease-middle: popliteal-crease-middle}")
         ok.append(False)
     landmarks: list[str] = []
     if close_up:
