@@ -106,8 +106,10 @@ def answer_box(mx: float, my: float, lines: Sequence[str], boxes: Sequence[tuple
         (mx - 28 - w, my - h / 2), (mx + 28, my - h / 2),
         (mx - 28 - w, my - h - 24), (mx + 28, my - h - 24), (mx - 28 - w, my + 24), (mx + 28, my + 24),
         (mx - w / 2, my - h - 56), (mx - w / 2, my + 56), (mx - 48 - w, my - h / 2), (mx + 48, my - h / 2),
+        (mx + 28, my + 44), (mx - 28 - w, my + 44), (mx + 28, my - h - 44), (mx - 28 - w, my - h - 44),
+        (mx - w / 2, my + 80), (mx - w / 2, my - h - 80),
     ]
-    far = len(candidates) - 10
+    far = len(candidates) - 16
     placed = [(min(max(x, cx + 1), cx + cw - w - 1), min(max(y, cy + 1), cy + ch - h - 1)) for x, y in candidates]
     # Only what lies near the marker can be under a spot: the leader lines and drawn points there.
     x0, y0 = min(x for x, _ in placed), min(y for _, y in placed)
