@@ -15,7 +15,7 @@ from deckbuilder import atlas, notetypes, preview, translate
 from deckbuilder.build import build, prepare
 from deckbuilder.cli import main
 
-from .conftest import DATA, MEDIA, import_apkg
+from .conftest import DATA, MEDIA, import_apkg, new_collection
 from .test_atlas import _text_boxes
 from .test_preview import visible_text
 
@@ -42,6 +42,18 @@ def shipped(tmp_path: Path) -> Path:
     shutil.copytree(DATA, tmp_path / "data")
     shutil.copytree(MEDIA, tmp_path / "media")
     return tmp_path
+
+
+@pytest.fixture(scope="module")
+def german(tmp_path_factory):
+    """The German deck of the shipped data, built and imported into a new collection once for the tests
+    that only read it; yields the build result, the import log and the collection."""
+    folder = tmp_path_factory.mktemp("german")
+    result = build(DATA, MEDIA, folder / "dist/akupressur.apkg", lang="de")
+    col = new_collection(folder)
+    log = import_apkg(col, result.output).log
+    yield result, log, col
+    col.close()
 
 
 def run(project: Path, *command: str) -> list[str]:
@@ -122,14 +134,12 @@ MEASURES = Path("data/translations/de/measures.yaml")
 SPAN_FOREARM = "span: down the forearm, from the elbow crease to the wrist crease"
 
 
-def test_german_deck_holds_the_measures_in_german(shipped, collection):
+def test_german_deck_holds_the_measures_in_german(german, shipped_deck):
     """The same measure cards as the English deck, in the German measures subdeck, with German pictures."""
-    english = prepare(shipped / "data", shipped / "media", shipped / "cache")
-    result = build(shipped / "data", shipped / "media", shipped / "dist/akupressur.apkg", lang="de")
+    (result, log, collection), english = german, shipped_deck
     kinds = [note.owner for note in result.deck.notes if note.owner.startswith("measure:")]
     assert kinds == [note.owner for note in english.notes if note.owner.startswith("measure:")]
     assert len(kinds) == len(english.dataset.measures) > 0
-    log = import_apkg(collection, result.output).log
     assert len(log.new) == len(result.deck.notes) and not log.duplicate
     notes = collection.find_notes('"note:Akupressur: Maß"')
     assert len(notes) == len(kinds)
@@ -241,11 +251,10 @@ def _words(html: str) -> set[str]:
     return {w.lower() for w in re.findall(r"[^\W\d_]+", text)}
 
 
-def test_no_english_on_a_german_card(shipped, collection):
+def test_no_english_on_a_german_card(german):
     """Every German card is German: no common English word on either side, and none shows an English text
     (marked [EN]) because its translation is missing or outdated."""
-    result = build(shipped / "data", shipped / "media", shipped / "dist/akupressur.apkg", lang="de")
-    import_apkg(collection, result.output)
+    result, _, collection = german
     checked, waiting, english = 0, 0, {}
     for card_id in collection.find_cards("deck:Akupressurpunkte"):
         card = collection.get_card(card_id)
@@ -308,14 +317,10 @@ def test_german_labels_stay_on_their_pictures_and_apart():
                 assert not (a[2] < b[4] and b[2] < a[4] and a[3] < b[5] and b[3] < a[5]), f"{view}: {a[0]!r}, {b[0]!r}"
 
 
-def test_the_start_deck_says_what_it_holds_in_german(tmp_path):
+def test_the_start_deck_says_what_it_holds_in_german(german):
     """The "Start here" subdeck's overview was made at build time only, so check could not see it,
     and the German deck showed it in English ("lower back pain", "… and SI11")."""
-    from deckbuilder.build import prepare
-
-    from .conftest import DATA, MEDIA
-
-    deck = prepare(DATA, MEDIA, lang="de")
+    deck = german[0].deck
     assert "Kreuzschmerzen" in deck.start_description and "SI11 (Dü 11)" in deck.start_description
     assert " und SI11" in deck.start_description and "[EN]" not in deck.start_description
     assert not any("The {count} points" in str(gap) for gap in deck.gaps)
