@@ -82,13 +82,16 @@ def prepare(data_dir: Path = DEFAULT_DATA, media_dir: Path = DEFAULT_MEDIA,
         translation = translate.read(Path(data_dir), lang, cache)
         dataset = translate.translate(dataset, files, translation)
         texts = translate.texts(translation)
-    everything = _owners(dataset)
+    closeups = media.closeups(dataset.points)  # from the whole deck: a smaller one draws the same pictures
+    pictured = translate.picture_words(texts)
+    diagrams = DiagramCache(cache, pictured)
+    everything = _owners(dataset, masks_before or {}, diagrams)
     if only is not None:
         dataset = select(dataset, only)
-    diagrams = DiagramCache(cache, translate.picture_words(texts))
     photos = functools.cache(functools.partial(media.photo, Path(media_dir)))  # points may share a photo
-    images = {p.id: media.point_images(p, photos, diagrams) for p in dataset.points}
-    quizzes = media.quizzes(dataset.points, diagrams, texts)
+    images = {p.id: media.point_images(p, photos, diagrams, closeups.get(p.id, media.Closeup()))
+              for p in dataset.points}
+    quizzes = media.quizzes(dataset.points, diagrams, masks_before or {}, texts)
     spans = {m.id: (diagrams.base(m.diagram.view), diagrams.span(m.diagram.view, m.diagram.start, m.diagram.end))
              for m in dataset.measures if m.diagram is not None}
     cache.save()
@@ -109,14 +112,14 @@ def prepare(data_dir: Path = DEFAULT_DATA, media_dir: Path = DEFAULT_MEDIA,
             if item is not None:
                 media_files[item.name] = item
     return Deck(dataset, notes, sorted(media_files.values(), key=lambda m: m.name), diagrams.rendered, masks,
-                everything - _owners(dataset), words, about, measures_about, start_about, gaps, leftovers,
-                files.skipped)
+                everything - _owners(dataset, masks_before or {}, diagrams), words, about, measures_about,
+                start_about, gaps, leftovers, files.skipped)
 
 
-def _owners(dataset: Dataset) -> frozenset[str]:
+def _owners(dataset: Dataset, masks_before: media.Masks, diagrams: DiagramCache) -> frozenset[str]:
     """What the notes of a dataset are about, in the form of `NoteSpec.owner`."""
     return frozenset({f"point:{p.id}" for p in dataset.points} | {f"condition:{c.id}" for c in dataset.conditions}
-                     | {f"quiz:{p.diagram.view}-{media.quiz_group(p).lower()}" for p in dataset.points if p.diagram}
+                     | {f"quiz:{key}" for key in media.quiz_keys(dataset.points, masks_before, diagrams)}
                      | {f"measure:{m.id}" for m in dataset.measures})
 
 

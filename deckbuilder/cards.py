@@ -20,6 +20,7 @@ import genanki
 
 from .errors import DataError, Problem
 from .markup import bullet_list, inline, plain
+from . import media
 from .media import MediaFile, PointImages, Quiz
 from .notetypes import FIELDS, Language, language
 from .records import Condition, Dataset, Measure, Point
@@ -252,7 +253,8 @@ def _point_notes(point: Point, condition_ids: list[str], images: PointImages, de
               {"Code": code, "Name": _name(point), "Location": inline(point.location),
                "Landmarks": texts("Landmarks:") + " " + plain(", ".join(point.landmarks)),
                "HowToFind": inline(point.how_to_find),
-               "Diagram": _diagram(images.drawing, images.question, texts("Where the point is")),
+               "Diagram": _diagram(images.drawing, images.question, texts("Where the point is"))
+               + (f'<div class="meridian">{plain(texts.meridian(point))}</div>' if images.tell_apart else ""),
                "DiagramLabelled": _diagram(images.drawing, images.answer, texts("{point} marked").format(
                    point=f"{point.code} {point.pinyin}")),
                "Photos": photos, "Sides": _sides(point, texts), "Caution": caution, "Sources": sources},
@@ -326,7 +328,7 @@ def _capital(text: str) -> str:
 
 
 def quiz_key(quiz: Quiz) -> str:
-    return f"{quiz.view}-{quiz.group.lower()}"
+    return media.quiz_key(quiz.view, quiz.group, quiz.part)
 
 
 def mask_numbers(quizzes: Sequence[Quiz], before: Mapping[str, Mapping[str, int]]) -> dict[str, dict[str, int]]:

@@ -14,7 +14,7 @@ import os
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING, Callable, Mapping
 
 from . import atlas
 from .cache import Cache, files_digest
@@ -130,10 +130,35 @@ class MediaFile:
 
 @dataclass(frozen=True)
 class PointImages:
-    drawing: MediaFile | None   # the view's diagram, with no point on it
+    drawing: MediaFile | None   # the view's drawing (or the zoomed part of it), with no point on it
     question: MediaFile | None  # the point's marker, to show over the drawing: no text naming it
     answer: MediaFile | None    # the same marker, labelled
     photos: tuple[MediaFile, ...]
+    tell_apart: bool = False    # another point shares the place: the question names the point's channel
+
+
+@dataclass(frozen=True)
+class Closeup:
+    """How a point's location question is drawn so that it has one answer."""
+
+    window: atlas.Window = None   # the zoomed part of its view (None: the whole view)
+    tell_apart: bool = False      # no zoom parts it from another point: its channel does
+
+
+def closeups(points: tuple[Point, ...]) -> dict[str, Closeup]:
+    """Each point's close-up, from every point of the deck (point id -> Closeup): a zoom where
+    others crowd its marker; where two stay at one place (EX-UE11 takes in PC9's fingertip), the
+    question names each one's channel, which tells them apart."""
+    placed = {p.id: (p.diagram.view, p.diagram.x, p.diagram.y) for p in points if p.diagram is not None}
+    windows = atlas.closeups.windows(placed)
+    found = {}
+    for key, window in windows.items():
+        view, x, y = placed[key]
+        near = [other for other, (v, ox, oy) in placed.items() if other != key and v == view
+                and atlas.closeups.shows(window, (ox, oy))
+                and atlas.closeups.px_apart(view, (x, y), (ox, oy), window) < atlas.closeups.MIN_APART_PX]
+        found[key] = Closeup(window, bool(near))
+    return found
 
 
 @functools.cache
@@ -157,32 +182,45 @@ class DiagramCache:
         """`words`: (English, translation) of the texts the pictures show, for a deck in another language."""
         self.rendered = 0
         self._cache = cache
-        self._bases: dict[str, MediaFile] = {}
+        self._bases: dict[tuple[str, atlas.Window], MediaFile] = {}
+        self._boxes: dict[str, list] = {}
         self.words = words
         self._said = dict(words)
         self._words_key = hashlib.sha256(json.dumps(words).encode()).hexdigest()[:16] if words else None
 
-    def base(self, view: str) -> MediaFile:
-        """The view's drawing, shared by every point on it (looked up once per view)."""
-        if view not in self._bases:
-            self._bases[view] = self._file([drawing_code(), atlas.VIEWS[view].digest, self._words_key],
-                                           lambda: atlas.base(view, self.words))
-        return self._bases[view]
+    def base(self, view: str, window: atlas.Window = None) -> MediaFile:
+        """The view's drawing (or a zoomed window of it), shared by every point on it (looked up
+        once)."""
+        if (view, window) not in self._bases:
+            self._bases[view, window] = self._file(
+                [drawing_code(), atlas.VIEWS[view].digest, window, self._words_key],
+                lambda: atlas.base(view, self.words, window=window))
+        return self._bases[view, window]
 
-    def overlay(self, diagram: Diagram, label: str | None) -> MediaFile:
+    def overlay(self, diagram: Diagram, label: str | None, window: atlas.Window = None) -> MediaFile:
         """One point's marker (and label and measure), shown over the view's drawing."""
         measure = diagram.measure
         if measure is not None and self.words:  # "1.5 cun" in the deck's language: "1,5 Cun"
             measure = self._said.get(".", ".").join(measure.split(".")).replace("cun", self._said.get("cun", "cun"))
         position = atlas.Position(diagram.view, diagram.x, diagram.y, diagram.origin, measure)
         return self._file([drawing_code(), atlas.VIEWS[diagram.view].digest, diagram.x, diagram.y,
-                           diagram.origin, measure, label, self._words_key],
-                          lambda: atlas.overlay(diagram.view, position, label=label, words=self.words))
+                           diagram.origin, measure, label, window, self._words_key],
+                          lambda: atlas.overlay(diagram.view, position, label=label, window=window, words=self.words))
 
     def span(self, view: str, start: str, end: str) -> MediaFile:
         """A bone measure's span between two landmarks, shown over the view's drawing."""
         return self._file([drawing_code(), atlas.VIEWS[view].digest, "span", start, end],
                           lambda: atlas.span(view, start, end))
+
+    def boxes(self, view: str, tags: list[tuple[float, float, str]]) -> list[tuple[float, float, float, float] | None]:
+        """atlas.quiz_boxes, from the build's cache where laid out before (a rebuild lays out no
+        quiz again), and once in a build for each set of tags (a selection's owners ask too)."""
+        key = json.dumps([atlas.VIEWS[view].digest, tags, self._words_key])
+        if key not in self._boxes:
+            found = self._cache.parsed("quiz-boxes", key, lambda _: [
+                None if box is None else list(box) for box in atlas.quiz_boxes(view, tags, self.words)])
+            self._boxes[key] = [None if box is None else tuple(box) for box in found]
+        return self._boxes[key]
 
     def quiz(self, view: str, points: list[tuple[float, float, str]]) -> MediaFile:
         """The view with every point's code tagged, for the region quiz."""
@@ -209,21 +247,23 @@ def photo(media_dir: Path, relative: Path) -> MediaFile:
     return MediaFile(_hashed(stem, data, relative.suffix.lower()), data)
 
 
-def point_images(point: Point, photos: Callable[[Path], MediaFile], cache: DiagramCache) -> PointImages:
+def point_images(point: Point, photos: Callable[[Path], MediaFile], cache: DiagramCache,
+                 closeup: Closeup = Closeup()) -> PointImages:
     """`photos` gives the MediaFile of a picture in media/ (several points may share one)."""
     drawing = question = answer = None
     if point.diagram is not None:
         d = point.diagram
-        drawing = cache.base(d.view)
-        question = cache.overlay(d, None)
-        answer = cache.overlay(d, f"{point.code} {point.pinyin}")
-    return PointImages(drawing, question, answer, tuple(photos(relative) for relative in point.images))
+        drawing = cache.base(d.view, closeup.window)
+        question = cache.overlay(d, None, closeup.window)
+        answer = cache.overlay(d, f"{point.code} {point.pinyin}", closeup.window)
+    return PointImages(drawing, question, answer, tuple(photos(relative) for relative in point.images),
+                       closeup.tell_apart)
 
 
 @dataclass(frozen=True)
 class Quiz:
-    """A region quiz: one meridian's points on one view, each tagged with its code; the tags'
-    boxes as fractions of the picture."""
+    """A region quiz: one meridian's points on one view (or a part of them, where they do not fit
+    one picture), each tagged with its code; the tags' boxes as fractions of the picture."""
 
     view: str
     group: str      # the meridian code (BL), or an extra points' region (EX-HN)
@@ -231,6 +271,7 @@ class Quiz:
     picture: MediaFile
     points: tuple[Point, ...]
     boxes: tuple[tuple[float, float, float, float], ...]
+    part: int = 1   # 2, 3…: the pictures split off the first, each a note of its own
 
 
 def quiz_group(point: Point) -> str:
@@ -244,19 +285,103 @@ def group_name(group: str) -> str:
     return f"extra points of the {EXTRA_REGIONS[group.removeprefix('EX-')][0]}"
 
 
-def quizzes(points: tuple[Point, ...], cache: DiagramCache, texts: Texts | None = None) -> list[Quiz]:
-    """One quiz for each meridian on each view: a picture with one channel's points stays legible
-    as the atlas fills, and adding a meridian to a view leaves the quizzes already studied alone."""
+def _tags(members: list[Point]) -> list[tuple[float, float, str]]:
+    return [(p.diagram.x, p.diagram.y, p.code) for p in members]
+
+
+def _parts(view: str, members: list[Point], diagrams: DiagramCache) -> list[tuple[list[Point], list]]:
+    """The points in pictures where every tag finds a spot beside its point, with their boxes: all
+    in one where they fit, else every other point (from the top) in the first, the rest in the next."""
+    boxes = diagrams.boxes(view, _tags(members))
+    if all(box is not None for box in boxes) or len(members) == 1:
+        return [(members, boxes)]
+    ordered = sorted(members, key=lambda p: (p.diagram.y, p.diagram.x))
+    first = {id(p) for p in ordered[::2]}   # every other point, from the top: each picture half as dense
+    return [*_parts(view, [p for p in members if id(p) in first], diagrams),
+            *_parts(view, [p for p in members if id(p) not in first], diagrams)]
+
+
+def _groups(points: tuple[Point, ...]) -> dict[tuple[str, str], list[Point]]:
     groups: dict[tuple[str, str], list[Point]] = {}
     for point in points:
         if point.diagram is not None:
             groups.setdefault((point.diagram.view, quiz_group(point)), []).append(point)
+    return groups
+
+
+def quiz_key(view: str, group: str, part: int = 1) -> str:
+    """back-bl; a picture split off it, back-bl-2: a note of its own."""
+    return f"{view}-{group.lower()}" + (f"-{part}" if part > 1 else "")
+
+
+Masks = Mapping[str, Mapping[str, int]]   # quiz key -> point id (or code) -> cloze number
+
+
+def _fits(view: str, members: list[Point], diagrams: DiagramCache) -> bool:
+    return all(box is not None for box in diagrams.boxes(view, _tags(members)))
+
+
+def _split(view: str, group: str, members: list[Point], before: Masks,
+           diagrams: DiagramCache) -> dict[int, tuple[list[Point], list]]:
+    """The parts of a stretch (part number -> its points and their boxes). A stretch split before
+    stays split as it was, so that no point's card moves: a point stays in the picture it was in,
+    a new one goes to the first picture it fits in; only a picture that no longer fits is split
+    again, its new parts numbered after the others."""
+    earlier = []
+    while quiz_key(view, group, len(earlier) + 2) in before:
+        earlier.append(before[quiz_key(view, group, len(earlier) + 2)])
+    if not earlier:
+        return dict(enumerate(_parts(view, members, diagrams), start=1))
+    assigned: list[list[Point]] = [[] for _ in range(len(earlier) + 1)]
+    new = []
+    for point in members:
+        # a point moved to a later picture stays numbered in the first: the last picture naming it has it
+        where = next((i + 2 for i in reversed(range(len(earlier)))
+                      if point.id in earlier[i] or point.code in earlier[i]), None)
+        first = before.get(quiz_key(view, group), {})
+        if where is None and (point.id in first or point.code in first):
+            where = 1
+        (assigned[where - 1] if where else new).append(point)
+    for point in new:
+        part = next((part for part in assigned if _fits(view, [*part, point], diagrams)), None)
+        if part is None:
+            assigned.append(part := [])
+        part.append(point)
+    found, extra = {}, []
+    for number, part in enumerate(assigned, start=1):
+        if part:
+            kept, *more = _parts(view, [p for p in members if p in part], diagrams)
+            found[number] = kept
+            extra += more
+    for piece in extra:
+        found[max(found) + 1] = piece
+    return found
+
+
+def quiz_keys(points: tuple[Point, ...], before: Masks, diagrams: DiagramCache) -> set[str]:
+    """The keys of the quizzes these points make (back-bl, back-bl-2 where it is split)."""
+    return {quiz_key(view, group, part) for (view, group), members in _groups(points).items()
+            for part in _split(view, group, members, before, diagrams)}
+
+
+def quizzes(points: tuple[Point, ...], cache: DiagramCache, before: Masks | None = None,
+            texts: Texts | None = None) -> list[Quiz]:
+    """One quiz for each meridian on each view: a picture with one channel's points stays legible
+    as the atlas fills, and adding a meridian to a view leaves the quizzes already studied alone.
+    Where the tags do not fit beside their points, the stretch is split into pictures (`before`:
+    the last build's cloze numbers, which say how it was split)."""
     found = []
-    for (view, group), members in groups.items():
-        tags = [(p.diagram.x, p.diagram.y, p.code) for p in members]
+    for (view, group), members in _groups(points).items():
         width, height = atlas.quiz_size(view)
-        boxes = tuple((x / width, y / height, w / width, h / height) for x, y, w, h in atlas.quiz_boxes(view, tags))
-        title = f"{atlas.VIEWS[view].title}: {group_name(group)}" if texts is None or texts.english else (
-            f"{texts.plain(atlas.VIEWS[view].title, 'views')}: {texts.group(group)}")
-        found.append(Quiz(view, group, title, cache.quiz(view, tags), tuple(members), boxes))
+        parts = _split(view, group, members, before or {}, cache)
+        for part, (shown, placed) in sorted(parts.items()):
+            if any(box is None for box in placed):
+                raise ValueError(f"no room for a tag on {view}")  # one point alone always has room
+            boxes = tuple((x / width, y / height, w / width, h / height) for x, y, w, h in placed)
+            title = f"{atlas.VIEWS[view].title}: {group_name(group)}" if texts is None or texts.english else (
+                f"{texts.plain(atlas.VIEWS[view].title, 'views')}: {texts.group(group)}")
+            if len(parts) > 1:
+                of = "({part} of {parts})" if texts is None else texts("({part} of {parts})")
+                title += " " + of.format(part=part, parts=max(parts))
+            found.append(Quiz(view, group, title, cache.quiz(view, _tags(shown)), tuple(shown), boxes, part))
     return found

@@ -21,6 +21,8 @@ from deckbuilder.atlas import VIEWS, Position, base, inside_body, overlay, place
 from deckbuilder.atlas import svg as drawing_module
 from deckbuilder.atlas.labels import text_w
 
+from deckbuilder.media import closeups
+
 from .conftest import shipped_codes
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -32,10 +34,12 @@ SVG_NS = "{http://www.w3.org/2000/svg}"
 MIDLINE = VIEWS["back"].landmarks["C7-spinous-process"][0]
 
 
-def render(view: str, x: float, y: float, *, label: str | None = None) -> bytes:
-    """The drawing with the overlay on top, as one SVG document."""
-    drawing = base(view).decode("utf-8").splitlines()
-    marker = overlay(view, Position(view, x, y), label=label).decode("utf-8").splitlines()
+def render(view: str, x: float, y: float, *, label: str | None = None, window: atlas.Window = None,
+           measured: tuple = (None, None)) -> bytes:
+    """The drawing with the overlay on top, as one SVG document (`measured`: the landmark the point
+    is measured from and the measure's text)."""
+    drawing = base(view, window=window).decode("utf-8").splitlines()
+    marker = overlay(view, Position(view, x, y, *measured), label=label, window=window).decode("utf-8").splitlines()
     return "\n".join(drawing[:-1] + marker[1:]).encode("utf-8")
 
 
@@ -46,7 +50,8 @@ def landmark(view: str, key: str):
 
 def _texts(svg: bytes) -> list[str]:
     root = ET.fromstring(svg)
-    return ["".join(el.itertext()) for el in root.iter(f"{SVG_NS}text")]
+    return [" ".join(el.itertext()) if el.findall(f"{SVG_NS}tspan") else el.text or ""
+            for el in root.iter(f"{SVG_NS}text")]
 
 
 def _crossings_x(poly, y: float) -> list[float]:
@@ -83,6 +88,14 @@ def points(shipped_deck) -> dict[str, tuple[str, float, float]]:
 @pytest.fixture(scope="module")
 def labels(shipped_deck) -> dict[str, str]:
     return {p.code: f"{p.code} {p.pinyin}" for p in shipped_deck.dataset.points}
+
+
+@pytest.fixture(scope="module")
+def shown(shipped_deck) -> dict[str, tuple]:
+    """The zoomed window each point's location cards show (None: the whole view), and the landmark
+    it is measured from with the measure's text."""
+    found = closeups(shipped_deck.dataset.points)
+    return {p.code: (found[p.id].window, (p.diagram.origin, p.diagram.measure)) for p in shipped_deck.dataset.points}
 
 
 def a_point_on(view: str) -> tuple[float, float]:
@@ -966,10 +979,11 @@ def _marker_centre(svg: bytes) -> tuple[float, float]:
 
 @pytest.mark.parametrize("answer", [False, True])
 @pytest.mark.parametrize("code", CODES)
-def test_labels_legible_on_a_phone_and_uncluttered(code, answer, points, labels):
+def test_labels_legible_on_a_phone_and_uncluttered(code, answer, points, labels, shown):
     """Per point: where its marker and its label fall decides what can overlap."""
     view, x, y = points[code]
-    svg = render(view, x, y, label=labels[code] if answer else None)
+    window, measured = shown[code]
+    svg = render(view, x, y, label=labels[code] if answer else None, window=window, measured=measured)
     root = ET.fromstring(svg)
     vw, vh = (float(n) for n in root.get("viewBox").split()[2:])
     px_per_unit = PHONE_WIDTH_PX / vw
@@ -980,6 +994,8 @@ def test_labels_legible_on_a_phone_and_uncluttered(code, answer, points, labels)
             assert size * px_per_unit >= 11.5, f"{text!r} is {size * px_per_unit:.1f} px on a phone"
     for text, _, x0, y0, x1, y1 in boxes:
         assert 2 <= x0 and x1 <= vw - 2 and 2 <= y0 and y1 <= vh - 2, f"{text!r} runs off the image"
+        if text != VIEWS[view].title:
+            assert x0 >= drawing_module.OV_X + drawing_module.OV_W, f"{text!r} runs over the overview"
     for i, a in enumerate(boxes):
         for b in boxes[i + 1:]:
             overlap = a[2] < b[4] and b[2] < a[4] and a[3] < b[5] and b[3] < a[5]
@@ -988,8 +1004,27 @@ def test_labels_legible_on_a_phone_and_uncluttered(code, answer, points, labels)
     for text, _, x0, y0, x1, y1 in boxes:
         nx, ny = min(max(mx, x0), x1), min(max(my, y0), y1)
         assert (nx - mx) ** 2 + (ny - my) ** 2 >= 8.0 ** 2, f"{text!r} covers the marker"
+        if answer and text.endswith(" cun"):   # the measure keeps off the marker's ticks too
+            assert (nx - mx) ** 2 + (ny - my) ** 2 >= 12.0 ** 2, f"the measure {text!r} is under the marker"
     if answer:
         assert any(t == labels[code] and s * px_per_unit >= 12 for t, s, *_ in boxes)
+
+
+DEJAVU = Path("/usr/share/fonts/truetype/dejavu")
+
+
+@pytest.mark.skipif(not (DEJAVU / "DejaVuSans-Bold.ttf").exists(), reason="needs Debian's fonts-dejavu-core")
+def test_labels_are_sized_for_dejavu_sans_the_widest_common_default(labels):
+    """Seen in the real Anki desktop on Linux: labels sized for Helvetica overflowed their boxes."""
+    import sys
+    sys.path.insert(0, str(ROOT / "tools"))
+    from font_widths import widths
+
+    regular, bold = widths(DEJAVU / "DejaVuSans.ttf"), widths(DEJAVU / "DejaVuSans-Bold.ttf")
+    for text in [*labels.values(), "back of the armpit fold", "little finger", "1.5 cun"]:
+        for table, is_bold in ((regular, False), (bold, True)):
+            real = sum(table[ord(ch)] for ch in text) / 1000 * 15
+            assert real <= text_w(text, 15, is_bold) <= real * 1.03, text
 
 
 def test_the_shipped_points_that_were_drawn_wrong_sit_where_who_puts_them(points):

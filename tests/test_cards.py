@@ -68,7 +68,7 @@ def test_a_region_quiz_mask_keeps_its_card():
     """A mask's cloze number is its card: new points take their own number (BL23 is c23); a point
     keeps its number when its code is corrected; a removed point's number is never given again."""
     def quiz(*points):
-        return Obj(view="back", group="BL", points=[Obj(id=i, code=c) for i, c in points])
+        return Obj(view="back", group="BL", part=1, points=[Obj(id=i, code=c) for i, c in points])
 
     first = cards.mask_numbers([quiz(("shenshu", "BL23"), ("baohuang", "BL53"))], {})
     assert first == {"back-bl": {"shenshu": 23, "baohuang": 53}}

@@ -539,15 +539,16 @@ def _without_tianzong(conditions: list) -> None:
 
 
 def test_a_removed_point_that_shares_its_quiz_picture_leaves_no_empty_card(tmp_path, collection, capsys):
-    """SI11 shares the Small Intestine quiz of the back with six points: removing it leaves its quiz
-    card empty (the note stays, for the others). The build says to run Empty Cards, and doing as it
-    says leaves no empty card and every other review as it was."""
+    """SI11 shares the back's second Small Intestine quiz picture with two points (SI12, SI14):
+    removing it leaves its quiz card empty (the note stays, for the others; the first picture stays as
+    it was). The build says to run Empty Cards, and doing as it says leaves no empty card and every
+    other review as it was."""
     shutil.copytree(DATA, tmp_path / "data")
     shutil.copytree(MEDIA, tmp_path / "media")
     loop = Loop(tmp_path, collection)
     out = loop.cli_build(capsys)
     loop.import_and_check(new_cards=int(re.search(r"(\d+) cards", out).group(1)))
-    review(collection, collection.find_cards("tag:acupressure::quiz::back-si or tag:acupressure::point::tianzong "
+    review(collection, collection.find_cards("tag:acupressure::quiz::back-si-2 or tag:acupressure::point::tianzong "
                                              "or tag:acupressure::meridian::bladder"))
     edit_yaml(tmp_path / "data" / "points" / "small-intestine.yaml",
               lambda points: points.remove(point(points, "tianzong")))
@@ -555,13 +556,13 @@ def test_a_removed_point_that_shares_its_quiz_picture_leaves_no_empty_card(tmp_p
     out = loop.cli_build(capsys)
     assert ("Removed since the last build: SI11 (tianzong). In Anki, find its notes with the search  "
             "tag:acupressure::point::tianzong  and delete them. Then, after importing, run Tools → Empty Cards: "
-            "it deletes the card of SI11 in the region quiz  tag:acupressure::quiz::back-si  (left empty, its "
+            "it deletes the card of SI11 in the region quiz  tag:acupressure::quiz::back-si-2  (left empty, its "
             "mask gone; the quiz's other cards stay).") in out
     cards_before, revlog_before = loop.history()
     told = set(collection.find_cards("tag:acupressure::point::tianzong"))  # its notes, its complaint cards
     assert loop.delete_as_told(out) == 3 + 1  # name, location, uses; its card of the one complaint naming it
     loop.import_and_check()  # Check Media then finds the pictures of the notes deleted
-    (quiz,) = collection.find_notes("tag:acupressure::quiz::back-si")
+    (quiz,) = collection.find_notes("tag:acupressure::quiz::back-si-2")
     (empty,) = collection.get_empty_cards().notes  # as Tools → Empty Cards lists them
     assert empty.note_id == quiz and not empty.will_delete_note
     assert [collection.get_card(cid).ord for cid in empty.card_ids] == [11 - 1]  # cloze 11, SI11's
@@ -571,7 +572,7 @@ def test_a_removed_point_that_shares_its_quiz_picture_leaves_no_empty_card(tmp_p
     assert set(cards_before) - set(cards_after) == told | set(empty.card_ids)
     assert {cid: cards_before[cid] for cid in cards_after} == cards_after
     assert revlog_after == revlog_before  # Anki keeps the log of deleted cards
-    assert len(collection.get_note(quiz).cards()) == 6
+    assert len(collection.get_note(quiz).cards()) == 2
 
 
 def test_a_point_moved_to_another_picture_leaves_no_empty_card(loop, capsys):

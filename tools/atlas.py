@@ -1,9 +1,10 @@
-"""A contact sheet of the atlas: every view with all its points marked, day and night, at phone width.
+"""A contact sheet of the atlas: every view with its points marked, day and night, at phone width.
 
     python tools/atlas.py            # writes docs/atlas/*.png and docs/atlas/index.md (needs chromium)
 
-Each picture is what a region-quiz card shows with its masks lifted: the view's drawing with
-every point of the shipped data that lies on it, tagged with its code.
+Each picture is a region quiz's with its masks lifted: the view's drawing with one meridian's
+points of the shipped data, each tagged with its code (a dense stretch in two pictures, as the
+deck has it); a view with no point yet, its drawing alone.
 """
 
 from __future__ import annotations
@@ -17,8 +18,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from deckbuilder import atlas  # noqa: E402
+from deckbuilder import atlas, media  # noqa: E402
 from deckbuilder.build import prepare  # noqa: E402
+from deckbuilder.cache import Cache  # noqa: E402
+from deckbuilder.cards import quiz_key  # noqa: E402
 from deckbuilder.notetypes import CSS  # noqa: E402
 
 WIDTH = 360
@@ -37,25 +40,29 @@ def main() -> None:
     out = ROOT / "docs" / "atlas"
     out.mkdir(parents=True, exist_ok=True)
     rows = ["# The atlas", "",
-            "Every view of `deckbuilder/atlas/views/`, with every point of the shipped data that lies on it,",
-            "as a phone shows it (360 px), in day and night mode. Made by `python tools/atlas.py`.", "",
+            "Every view of `deckbuilder/atlas/views/` with the points of the shipped data on it, one meridian",
+            "a picture as the region quizzes show them, at phone width (360 px), in day and night mode.",
+            "Made by `python tools/atlas.py`.", "",
             "| view | points | day | night |", "|---|---|---|---|"]
+    for old in out.glob("*.png"):
+        old.unlink()
+    quizzes = media.quizzes(deck.dataset.points, media.DiagramCache(Cache(None)))
     with tempfile.TemporaryDirectory() as folder:
         work = Path(folder)
         for name, view in atlas.VIEWS.items():
-            points = [p for p in deck.dataset.points if p.diagram is not None and p.diagram.view == name]
-            picture = atlas.quiz(name, [(p.diagram.x, p.diagram.y, p.code) for p in points])
-            (work / f"{name}.svg").write_bytes(picture)
+            pictures = [(quiz_key(q), q.picture.data, ", ".join(p.code for p in q.points))
+                        for q in quizzes if q.view == name] or [(name, atlas.base(name), "none yet")]
             height = int(WIDTH * atlas.quiz_size(name)[1] / atlas.quiz_size(name)[0]) + 30
-            for mode, classes in (("day", "card"), ("night", "card nightMode night_mode")):
-                page = work / f"{name}-{mode}.html"
-                page.write_text(f'<!doctype html><html><head><meta charset="utf-8"><style>{CSS}</style></head>'
-                                f'<body class="{classes}" style="margin:0;padding:8px"><div class="figure">'
-                                f'<img src="{name}.svg"></div></body></html>', encoding="utf-8")
-                shoot(page, out / f"{name}-{mode}.png", height)
-            codes = ", ".join(p.code for p in points) or "none yet"
-            rows.append(f"| `{name}`: {view.title} | {codes} | ![{name}, day]({name}-day.png) | "
-                        f"![{name}, night]({name}-night.png) |")
+            for key, picture, codes in pictures:
+                (work / f"{key}.svg").write_bytes(picture)
+                for mode, classes in (("day", "card"), ("night", "card nightMode night_mode")):
+                    page = work / f"{key}-{mode}.html"
+                    page.write_text(f'<!doctype html><html><head><meta charset="utf-8"><style>{CSS}</style>'
+                                    f'</head><body class="{classes}" style="margin:0;padding:8px"><div class="figure">'
+                                    f'<img src="{key}.svg"></div></body></html>', encoding="utf-8")
+                    shoot(page, out / f"{key}-{mode}.png", height)
+                rows.append(f"| `{name}`: {view.title} | {codes} | ![{key}, day]({key}-day.png) | "
+                            f"![{key}, night]({key}-night.png) |")
     (out / "index.md").write_text("\n".join(rows) + "\n", encoding="utf-8")
     print(out / "index.md")
 

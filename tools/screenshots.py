@@ -5,7 +5,8 @@
 
 Each card side is put alone on a page the way Anki shows it (the card HTML inside
 <body class="card">, night mode adding Anki's nightMode class), then photographed at phone
-width (360 px) and desktop width (900 px).
+width (360 px) and desktop width (900 px). It also writes docs/quizzes.md: the ten region quiz
+pictures with the most masks, each as its first card's question, at phone width, day and night.
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ QUIZ_SHOTS = [("lower-back-bl", "BL25", "question"), ("lower-back-bl", "BL25", "
 GERMAN_SHOTS = [("BL40 (Bl 40)", "Lage → Code", "answer", "phone", False),
                 ("HT7 (He 7)", "Punkt → Anwendungen", "answer", "phone", True)]
 SIZES = {"phone": (360, 900), "desktop": (900, 1000)}
+DENSEST = 10   # region quizzes shown in docs/quizzes.md
 
 
 def _chromium() -> str:
@@ -119,6 +121,40 @@ def main() -> None:
                     name = f"{slug.replace(' ', '-')}-{size_name}-{'night' if night else 'day'}.png"
                     shoot(card_page(body, night, deck.language.name_code.css), out_dir / name, size, work)
                     print(out_dir / name)
+        densest(deck, by_key, out_dir, work)
+
+
+def densest(deck, by_key: dict, out_dir: Path, work: Path) -> None:
+    """docs/quizzes.md: the quiz pictures with the most masks, the question of each one's first card."""
+    quizzes = sorted((n for n in deck.notes if n.owner.startswith("quiz:")),
+                     key=lambda n: (-n.fields[0].count("image-occlusion"), n.owner))[:DENSEST]
+    rows = ["# The densest region quizzes", "",
+            f"The {DENSEST} region quiz pictures with the most points, each as the question of its first card",
+            "(one mask red: name that point), at phone width (360 px), in day and night mode, as the",
+            "preview draws Anki's masks. Made by `python tools/screenshots.py`; `tests/test_quizzes.py`",
+            "checks every quiz picture: each tag beside its own point at its level, none over another",
+            "point's dot, another tag or a landmark's name, and each mask exactly over its tag.", "",
+            "| quiz | points | day | night |", "|---|---|---|---|"]
+    for note in quizzes:
+        first = min(int(n) for n in re.findall(r"\{\{c(\d+)::", note.fields[0]))
+        card = by_key[(note.owner, first)]
+        key = note.owner.removeprefix("quiz:")
+        shots = []
+        for night in (False, True):
+            name = f"quiz-{key}-phone-{'night' if night else 'day'}.png"
+            shoot(card_page(card.question, night, deck.language.name_code.css), out_dir / name, (360, 640), work)
+            shots.append(f"![{key}, {'night' if night else 'day'}](screenshots/{name})")
+            print(out_dir / name)
+        title = re.search(r"Region quiz: (.*)\. Which point\?", note.fields[2]).group(1)
+        rows.append(f"| {title} | {note.fields[0].count('image-occlusion')} | {shots[0]} | {shots[1]} |")
+    desktop = sorted(out_dir.glob("anki-desktop-*.png"))
+    if desktop:   # taken by hand: the real Anki's own masks, which the preview only imitates
+        rows += ["", "## In the real Anki desktop", "",
+                 "The densest quizzes as Anki 26.9 shows them in a 400 × 800 window, day and night (taken with",
+                 "Anki desktop under Xvfb; the answers with *Toggle Masks* pressed):", ""]
+        rows += [f"![{shot.stem}](screenshots/{shot.name})" for shot in desktop]
+    (out_dir.parent / "quizzes.md").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    print(out_dir.parent / "quizzes.md")
 
 
 if __name__ == "__main__":

@@ -1,39 +1,48 @@
-"""Where text goes: widths estimated without a font, label columns, and the answer label."""
+"""Where text goes: widths measured in the widest common font, label columns, and the answer label."""
 
 from __future__ import annotations
 
 import math
 from typing import Sequence
 
+from . import fontwidths
 from .geometry import Point
 
 FONT = 14.0          # landmark labels
 LINE_H = FONT * 1.1   # must match the tspan line step in svg.text
 ANSWER_FONT = 15.0   # bold answer label
 
-# Approximate Helvetica/Arial advance widths (1/1000 em), regular and bold;
-# only used to keep labels inside the image and off each other.
-_NARROW = {" ": (278, 278), ".": (278, 278), ",": (278, 278), "(": (333, 333), ")": (333, 333),
-           "i": (222, 278), "l": (222, 278), "j": (222, 278), "t": (278, 333), "f": (278, 333),
-           "r": (333, 389), "I": (278, 278), "-": (333, 333), "'": (191, 238)}
-_WIDE = {"m": (833, 889), "w": (722, 778), "M": (833, 833), "W": (944, 944)}
+
+
+def _table(ranges: tuple[tuple[int, str], ...]) -> dict[str, int]:
+    return {chr(first + i): int(w) for first, widths in ranges for i, w in enumerate(widths.split())}
+
+
+# Labels are sized for DejaVu Sans, the widest of the common sans-serif defaults (the pictures use
+# the system's font): they then fit with Roboto, Helvetica, SF, Segoe UI and Arial too.
+_WIDTHS = (_table(fontwidths.REGULAR), _table(fontwidths.BOLD))
 
 
 def text_w(text: str, size: float, bold: bool = False) -> float:
-    k = 1 if bold else 0
-    total = 0.0
-    for ch in text:
-        if ch in _NARROW:
-            total += _NARROW[ch][k]
-        elif ch in _WIDE:
-            total += _WIDE[ch][k]
-        elif ch.isupper():
-            total += (667, 722)[k]
-        elif ch.isdigit():
-            total += 556
-        else:
-            total += (556, 611)[k]
-    return total / 1000 * size * 1.04   # a little slack for other sans-serif fonts
+    """The text's width in DejaVu Sans (a character it lacks: a whole em), a little slack added."""
+    widths = _WIDTHS[bold]
+    return sum(widths.get(ch, 1000) for ch in text) / 1000 * size * 1.02
+
+
+def wrap(lines: Sequence[str], size: float, room: float) -> list[str]:
+    """The lines, each broken between words where it is wider than `room` (a word wider than that
+    stays whole: the tests then say the view needs a wider label column)."""
+    out: list[str] = []
+    for line in lines:
+        current = ""
+        for word in line.split(" "):
+            if current and text_w(f"{current} {word}", size) > room:
+                out.append(current)
+                current = word
+            else:
+                current = f"{current} {word}" if current else word
+        out.append(current)
+    return out
 
 
 def layout_column(items: list[tuple[float, int]], top: float, bottom: float) -> list[float]:
@@ -55,7 +64,7 @@ def _apart(a: Point, b: Point, box: tuple[float, float, float, float]) -> bool:
     return max(a[0], b[0]) < x or min(a[0], b[0]) > x + w or max(a[1], b[1]) < y or min(a[1], b[1]) > y + h
 
 
-def _seg_hits_box(a: Point, b: Point, box: tuple[float, float, float, float]) -> bool:
+def seg_hits_box(a: Point, b: Point, box: tuple[float, float, float, float]) -> bool:
     """Does segment a-b cross the rectangle? (sampled; leaders are short)."""
     if _apart(a, b, box):
         return False  # every sample lies in the segment's bounding box
@@ -78,13 +87,14 @@ def ink(points: Sequence[Point]) -> Ink:
              max(p[1] for p in points)), tuple(points))
 
 
-def answer_box(mx: float, my: float, text: str, boxes: Sequence[tuple[float, float, float, float]],
-                leaders: Sequence[tuple[Point, Point]], drawn: Sequence[Ink],
-                panel: tuple[float, float, float, float]) -> tuple[float, float, float, float]:
-    """Place the answer label near the marker, hiding as few named landmarks as possible."""
+def answer_box(mx: float, my: float, lines: Sequence[str], boxes: Sequence[tuple[float, float, float, float]],
+               leaders: Sequence[tuple[Point, Point]], drawn: Sequence[Ink],
+               panel: tuple[float, float, float, float]) -> tuple[tuple[float, float, float, float], float]:
+    """Place the answer label (its lines) near the marker, hiding as few named landmarks as
+    possible: the box, and what it costs (1000 and more: it covers a name)."""
     size = ANSWER_FONT
-    w = text_w(text, size, bold=True) + 10
-    h = size + 8
+    w = max(text_w(text, size, bold=True) for text in lines) + 10
+    h = size + 8 + (len(lines) - 1) * size * 1.1
     cx, cy, cw, ch = panel
     candidates = [
         (mx + 13, my - h - 5), (mx - 13 - w, my - h - 5), (mx - w / 2, my - h - 14),
@@ -94,8 +104,12 @@ def answer_box(mx: float, my: float, text: str, boxes: Sequence[tuple[float, flo
         (mx - 13 - w, my - h - 14), (mx - w / 2, my + 36), (mx - w / 2, my - h - 36),
         # farther out, tied to the marker by a short line: only when nothing nearer is clear
         (mx - 28 - w, my - h / 2), (mx + 28, my - h / 2),
+        (mx - 28 - w, my - h - 24), (mx + 28, my - h - 24), (mx - 28 - w, my + 24), (mx + 28, my + 24),
+        (mx - w / 2, my - h - 56), (mx - w / 2, my + 56), (mx - 48 - w, my - h / 2), (mx + 48, my - h / 2),
+        (mx + 28, my + 44), (mx - 28 - w, my + 44), (mx + 28, my - h - 44), (mx - 28 - w, my - h - 44),
+        (mx - w / 2, my + 80), (mx - w / 2, my - h - 80),
     ]
-    far = len(candidates) - 2
+    far = len(candidates) - 16
     placed = [(min(max(x, cx + 1), cx + cw - w - 1), min(max(y, cy + 1), cy + ch - h - 1)) for x, y in candidates]
     # Only what lies near the marker can be under a spot: the leader lines and drawn points there.
     x0, y0 = min(x for x, _ in placed), min(y for _, y in placed)
@@ -116,7 +130,7 @@ def answer_box(mx: float, my: float, text: str, boxes: Sequence[tuple[float, flo
         for ax, ay, aw, ah in boxes:
             if x < ax + aw and ax < x + w and y < ay + ah and ay < y + h:
                 cost += 1000
-        cost += 300 * sum(_seg_hits_box(a, b, box) for a, b in near_leaders)
+        cost += 300 * sum(seg_hits_box(a, b, box) for a, b in near_leaders)
         for (left, top, right, bottom), near, count in near_ink:  # how much of each drawn structure is hidden
             if left > x + w or right < x or top > y + h or bottom < y:
                 continue  # nowhere near this spot
@@ -125,7 +139,7 @@ def answer_box(mx: float, my: float, text: str, boxes: Sequence[tuple[float, flo
                 cost += 2 + 10 * hidden / count
         if best is None or cost < best[0]:
             best = (cost, i)
-    x, y = placed[best[1]] if best else placed[0]
-    return (x, y, w, h)
+    cost, i = best if best else (0.0, 0)
+    return (*placed[i], w, h), cost
 
 
