@@ -36,10 +36,16 @@ MEDIA = ROOT / "media"
 SEED = Path(__file__).resolve().parent / "seed" / "data"  # the deck's first five points, fixed
 
 
+@functools.cache
+def shipped_prepared():
+    """The shipped deck, prepared once per test run (every file read, every picture drawn); for a
+    module that needs it at collection, to parametrize. Tests only read it."""
+    return prepare(DATA, MEDIA)
+
+
 @pytest.fixture(scope="session")
 def shipped_deck():
-    """The shipped deck, prepared once per test run (every file read, every picture drawn)."""
-    return prepare(DATA, MEDIA)
+    return shipped_prepared()
 
 
 @pytest.fixture(scope="session")
