@@ -42,6 +42,15 @@ class _Checker:
                field: str | None = None, hint: str | None = None, entry: str | None = None) -> None:
         self.problems.append(Problem(self.file, line, message, point, field, hint, entry))
 
+    def word(self, entry: dict, field: str, value: str | None, used_as: str, example: str, *,
+             point: str | None = None, label: str | None = None) -> bool:
+        """An id or a tag: lower-case words joined by hyphens (Anki's searches and our GUIDs rely on it)."""
+        if value is None or ID.fullmatch(value):
+            return True
+        self.report(self.line(entry, field), f"'{value}' cannot be used as {used_as}", point=point, field=field,
+                    entry=label, hint=f"use lower-case words joined by hyphens, e.g. {example}")
+        return False
+
     def fields(self, entry: dict, spec: dict[str, bool] | type, what: str, point: str | None,
                label: str | None = None) -> None:
         """Unknown and missing fields; a missing field that a typo was meant to be is not repeated."""
@@ -374,17 +383,13 @@ def _point(check: _Checker, entry: dict, sources: dict[str, Source | None],
     values = check.plain(entry, Point, label)
 
     point_id, code, region = values.get("id"), values.get("code"), values.get("region")
-    if point_id is not None and not ID.fullmatch(point_id):
-        check.report(check.line(entry, "id"), f"'{point_id}' cannot be used as an id", point=label, field="id",
-                     hint="use lower-case letters, digits and single hyphens, e.g. kunlun")
+    check.word(entry, "id", point_id, "an id", "kunlun", point=label)
     if code is not None:
         problem = codes.standard_code_problem(code)
         if problem:
             check.report(check.line(entry, "code"), problem[0], point=label, field="code", hint=problem[1])
             code = None
-    if region is not None and not ID.fullmatch(region):
-        check.report(check.line(entry, "region"), f"'{region}' cannot be used as a tag", point=label,
-                     field="region", hint="use lower-case words joined by hyphens, e.g. lower-back")
+    check.word(entry, "region", region, "a tag", "lower-back", point=label)
     values["legacy_codes"] = tuple(_legacy_codes(check, entry, code, systems, label))
     values["categories"] = _categories(check, entry, code, label)
     values["sources"] = _source_refs(check, entry, sources, label)
@@ -486,12 +491,8 @@ def _condition(check: _Checker, entry: dict, points: dict[str, Point], sources: 
     check.fields(entry, Condition, "condition", None, label)
     values = check.plain(entry, Condition, None, label)
     cond_id, region = values.get("id"), values.get("region")
-    if cond_id is not None and not ID.fullmatch(cond_id):
-        check.report(check.line(entry, "id"), f"'{cond_id}' cannot be used as an id", field="id", entry=label,
-                     hint="use lower-case words joined by hyphens, e.g. lower-back-pain")
-    if region is not None and not ID.fullmatch(region):
-        check.report(check.line(entry, "region"), f"'{region}' cannot be used as a tag", field="region",
-                     entry=label, hint="use lower-case words joined by hyphens, e.g. lower-back")
+    check.word(entry, "id", cond_id, "an id", "lower-back-pain", label=label)
+    check.word(entry, "region", region, "a tag", "lower-back", label=label)
 
     def resolve(ref: str, line: int, field: str) -> Point | None:
         if ref in points:
@@ -628,10 +629,8 @@ def _measures(check: _Checker, raw: Any, sources: dict[str, Source | None]) -> t
         check.fields(entry, Measure, "measure", None, label)
         values = check.plain(entry, Measure, None, label)
         measure_id, kind = values.get("id"), values.get("kind")
-        if measure_id is not None and not ID.fullmatch(measure_id):
-            check.report(check.line(entry, "id"), f"'{measure_id}' cannot be used as an id", field="id",
-                         entry=label, hint="use lower-case words joined by hyphens, e.g. knee-crease-to-outer-ankle")
-        elif measure_id in found:
+        if check.word(entry, "id", measure_id, "an id", "knee-crease-to-outer-ankle", label=label) and \
+                measure_id in found:
             check.report(check.line(entry, "id"), f"the id '{measure_id}' is already used on line "
                          f"{found[measure_id].line}", field="id", entry=label, hint="every measure needs its own id")
         if kind is not None and kind not in MEASURE_KINDS:
