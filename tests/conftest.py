@@ -17,10 +17,18 @@ from deckbuilder.build import prepare
 from deckbuilder.load import load
 
 # CI replays the same examples every run, so a landing never hinges on luck; locally
-# Hypothesis explores new ones each time.
+# Hypothesis explores new ones each time, and keeps any failure it finds in .hypothesis/ to replay
+# it first next time. The example counts are sized for a run of the whole suite (the fuzz tests'
+# examples each run `check` on a small data set); HYPOTHESIS_PROFILE=deep explores ten times more.
 settings.register_profile("ci", derandomize=True)
-if os.environ.get("CI"):
-    settings.load_profile("ci")
+settings.register_profile("deep")
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci" if os.environ.get("CI") else "default"))
+DEEP = os.environ.get("HYPOTHESIS_PROFILE") == "deep"
+
+
+def examples(count: int) -> int:
+    """`count` examples in an ordinary run, ten times as many under the deep profile."""
+    return count * 10 if DEEP else count
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"    # the shipped data, which grows point by point
@@ -28,10 +36,25 @@ MEDIA = ROOT / "media"
 SEED = Path(__file__).resolve().parent / "seed" / "data"  # the deck's first five points, fixed
 
 
+@functools.cache
+def shipped_prepared():
+    """The shipped deck, prepared once per test run (every file read, every picture drawn); for a
+    module that needs it at collection, to parametrize. Tests only read it."""
+    return prepare(DATA, MEDIA)
+
+
 @pytest.fixture(scope="session")
 def shipped_deck():
-    """The shipped deck, prepared once per test run (every file read, every picture drawn)."""
-    return prepare(DATA, MEDIA)
+    return shipped_prepared()
+
+
+@pytest.fixture(scope="session")
+def shipped_build(tmp_path_factory):
+    """The shipped deck built once per test run into a folder of its own; tests import its .apkg into
+    their own collections and never write beside it."""
+    from deckbuilder.build import build
+
+    return build(DATA, MEDIA, tmp_path_factory.mktemp("shipped-build") / "dist" / "acupressure.apkg")
 
 
 @functools.cache

@@ -12,7 +12,7 @@ import pytest
 from deckbuilder.build import build
 from deckbuilder.notetypes import INDICATION, LOCATION, MEASURE, NAME_CODE, REGION_QUIZ, SPECIAL
 
-from .conftest import ROOT, import_apkg, new_collection, package_rows, seed_copy
+from .conftest import import_apkg, new_collection, package_rows, seed_copy
 
 CODES = ["BL60", "SI11", "BL23", "BL40", "BL53"]
 NAME_CODE_ID, LOCATION_ID = NAME_CODE.model_id, LOCATION.model_id
@@ -299,9 +299,9 @@ def test_anki_markup_in_the_data_shows_as_written(project, collection):
     assert "&#91;sound:" in answer and "<span>&#92;</span>(" in answer
 
 
-def test_the_shipped_deck_imports_whole(tmp_path, collection):
+def test_the_shipped_deck_imports_whole(shipped_build, collection):
     """Whatever the shipped data holds today: every note and card arrives, every picture is used."""
-    result = build(ROOT / "data", ROOT / "media", tmp_path / "dist" / "acupressure.apkg")
+    result = shipped_build
     log = import_apkg(collection, result.output).log
     assert len(log.new) == len(result.deck.notes) == collection.note_count()
     assert collection.card_count() == result.deck.card_count

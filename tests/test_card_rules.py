@@ -10,21 +10,19 @@ import pytest
 from anki.collection import Collection
 
 from deckbuilder import measures as finger_measures
-from deckbuilder.build import build
 from deckbuilder.notetypes import CSS
 from deckbuilder.records import Measure, field_table
 
-from .conftest import DATA, MEDIA, import_apkg
+from .conftest import import_apkg
 from .test_anki_import import graded, text
 
 _NOT_CONTENT = {"the", "of", "point", "meridian", "and", "a", "which", "is", "it", "its", "what", "special"}
 
 
 @pytest.fixture(scope="module")
-def shipped(tmp_path_factory) -> list[dict]:
+def shipped(tmp_path_factory, shipped_build) -> list[dict]:
     """Every card of the shipped deck: its template, tags and both sides, rendered once."""
-    folder = tmp_path_factory.mktemp("shipped")
-    result = build(DATA, MEDIA, folder / "dist" / "acupressure.apkg")
+    folder, result = tmp_path_factory.mktemp("shipped"), shipped_build
     col = Collection(str(folder / "collection.anki2"))
     try:
         import_apkg(col, result.output)

@@ -18,7 +18,7 @@ from deckbuilder.errors import DataError
 from deckbuilder.load import load
 from deckbuilder.validate import validate
 
-from .conftest import DATA, MEDIA
+from .conftest import DATA, MEDIA, examples
 
 BASE = Path(__file__).parent / "bad_input" / "_base"
 ANY_STAGE = "Pregnancy: do not press here at any stage"
@@ -80,7 +80,7 @@ RULE_VALUES = st.recursive(
     max_leaves=14)
 
 
-@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(40), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(rules=RULE_VALUES)
 def test_any_cautions_file_gets_messages_never_a_traceback(tmp_path, rules):
     folder = tmp_path / "fuzz"

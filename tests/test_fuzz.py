@@ -19,9 +19,11 @@ from hypothesis import strategies as st
 from deckbuilder.cli import main
 from deckbuilder.markup import inline, plain
 
+from .conftest import examples
+
 BASE = Path(__file__).parent / "bad_input" / "_base"
 FILES = ["data/points/bladder.yaml", "data/conditions.yaml", "data/sources.yaml"]
-FUZZ = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+FUZZ = settings(max_examples=examples(60), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 scalars = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(), st.text(max_size=30),
                     st.sampled_from(["kunlun", "BL60", "bl 60", "UB60", "who-2008", "old-bladder",

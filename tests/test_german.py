@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
 import re
 import shutil
 import time
@@ -15,7 +17,7 @@ from deckbuilder import atlas, notetypes, preview, translate
 from deckbuilder.build import build, prepare
 from deckbuilder.cli import main
 
-from .conftest import DATA, MEDIA, import_apkg
+from .conftest import DATA, MEDIA, ROOT, import_apkg, new_collection
 from .test_atlas import _text_boxes
 from .test_preview import visible_text
 
@@ -44,6 +46,32 @@ def shipped(tmp_path: Path) -> Path:
     return tmp_path
 
 
+@pytest.fixture(scope="module")
+def german(tmp_path_factory):
+    """The German deck of the shipped data, built and imported into a new collection once for the tests
+    that only read it; yields the build result, the import log and the collection."""
+    folder = tmp_path_factory.mktemp("german")
+    result = build(DATA, MEDIA, folder / "dist/akupressur.apkg", lang="de")
+    col = new_collection(folder)
+    log = import_apkg(col, result.output).log
+    yield result, log, col
+    col.close()
+
+
+@pytest.fixture(scope="module")
+def outdated_before() -> list[str]:
+    """The outdated German texts `check --lang de` lists for the shipped data, checked once; a test
+    that edits its copy compares against these (its copy's paths in place of the shipped ones)."""
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(io.StringIO()):
+        main(run(ROOT, "check", "--lang", "de"))
+    return outdated_lines(out.getvalue())
+
+
+def in_copy(lines: list[str], project: Path) -> list[str]:
+    return [line.replace(str(DATA), str(project / "data")) for line in lines]
+
+
 def run(project: Path, *command: str) -> list[str]:
     return [*command, "--data", str(project / "data"), "--media", str(project / "media")]
 
@@ -65,9 +93,8 @@ def outdated_lines(out: str) -> list[str]:
     return [line.strip() for line in out.splitlines() if "outdated, the English changed" in line]
 
 
-def test_check_reports_the_german_text_whose_english_changed(shipped, capsys):
-    main(run(shipped, "check", "--lang", "de"))
-    before = outdated_lines(capsys.readouterr().out)
+def test_check_reports_the_german_text_whose_english_changed(shipped, outdated_before, capsys):
+    before = in_copy(outdated_before, shipped)
     edit(shipped / "data/points/heart.yaml", LOCATION_HT7, LOCATION_HT7_EDITED)
     assert main(run(shipped, "check", "--lang", "de")) == 1
     german, english = shipped / HEART, shipped / "data/points/heart.yaml"
@@ -122,14 +149,12 @@ MEASURES = Path("data/translations/de/measures.yaml")
 SPAN_FOREARM = "span: down the forearm, from the elbow crease to the wrist crease"
 
 
-def test_german_deck_holds_the_measures_in_german(shipped, collection):
+def test_german_deck_holds_the_measures_in_german(german, shipped_deck):
     """The same measure cards as the English deck, in the German measures subdeck, with German pictures."""
-    english = prepare(shipped / "data", shipped / "media", shipped / "cache")
-    result = build(shipped / "data", shipped / "media", shipped / "dist/akupressur.apkg", lang="de")
+    (result, log, collection), english = german, shipped_deck
     kinds = [note.owner for note in result.deck.notes if note.owner.startswith("measure:")]
     assert kinds == [note.owner for note in english.notes if note.owner.startswith("measure:")]
     assert len(kinds) == len(english.dataset.measures) > 0
-    log = import_apkg(collection, result.output).log
     assert len(log.new) == len(result.deck.notes) and not log.duplicate
     notes = collection.find_notes('"note:Akupressur: Maß"')
     assert len(notes) == len(kinds)
@@ -151,9 +176,8 @@ def test_german_deck_holds_the_measures_in_german(shipped, collection):
     assert Path(collection.media.dir(), span).is_file()
 
 
-def test_check_reports_the_german_measure_whose_english_changed(shipped, capsys):
-    main(run(shipped, "check", "--lang", "de"))
-    before = outdated_lines(capsys.readouterr().out)  # other texts' (a measure's: test_no_english_on_a_german_card)
+def test_check_reports_the_german_measure_whose_english_changed(shipped, outdated_before, capsys):
+    before = in_copy(outdated_before, shipped)  # other texts' (a measure's: test_no_english_on_a_german_card)
     edit(shipped / "data/measures.yaml", SPAN_FOREARM, SPAN_FOREARM.replace("down the forearm", "along the forearm"))
     assert main(run(shipped, "check", "--lang", "de")) == 1
     german, english = shipped / MEASURES, shipped / "data/measures.yaml"
@@ -241,11 +265,10 @@ def _words(html: str) -> set[str]:
     return {w.lower() for w in re.findall(r"[^\W\d_]+", text)}
 
 
-def test_no_english_on_a_german_card(shipped, collection):
+def test_no_english_on_a_german_card(german):
     """Every German card is German: no common English word on either side, and none shows an English text
     (marked [EN]) because its translation is missing or outdated."""
-    result = build(shipped / "data", shipped / "media", shipped / "dist/akupressur.apkg", lang="de")
-    import_apkg(collection, result.output)
+    result, _, collection = german
     checked, waiting, english = 0, 0, {}
     for card_id in collection.find_cards("deck:Akupressurpunkte"):
         card = collection.get_card(card_id)
@@ -308,14 +331,10 @@ def test_german_labels_stay_on_their_pictures_and_apart():
                 assert not (a[2] < b[4] and b[2] < a[4] and a[3] < b[5] and b[3] < a[5]), f"{view}: {a[0]!r}, {b[0]!r}"
 
 
-def test_the_start_deck_says_what_it_holds_in_german(tmp_path):
+def test_the_start_deck_says_what_it_holds_in_german(german):
     """The "Start here" subdeck's overview was made at build time only, so check could not see it,
     and the German deck showed it in English ("lower back pain", "… and SI11")."""
-    from deckbuilder.build import prepare
-
-    from .conftest import DATA, MEDIA
-
-    deck = prepare(DATA, MEDIA, lang="de")
+    deck = german[0].deck
     assert "Kreuzschmerzen" in deck.start_description and "SI11 (Dü 11)" in deck.start_description
     assert " und SI11" in deck.start_description and "[EN]" not in deck.start_description
     assert not any("The {count} points" in str(gap) for gap in deck.gaps)

@@ -7,14 +7,14 @@ from __future__ import annotations
 import math
 import re
 import xml.etree.ElementTree as ET
-from functools import cache
 from pathlib import Path
 
 from deckbuilder import atlas
 from deckbuilder.atlas import svg as drawing
-from deckbuilder.build import prepare
 from deckbuilder.media import closeups
 from deckbuilder.notetypes import LOCATION
+
+from .conftest import shipped_prepared
 
 ROOT = Path(__file__).resolve().parent.parent
 SVG = "{http://www.w3.org/2000/svg}"
@@ -28,9 +28,8 @@ def _marker(svg: bytes) -> tuple[float, float]:
     return float(dots[-1].get("cx")), float(dots[-1].get("cy"))
 
 
-@cache
 def _deck():
-    return prepare(ROOT / "data", ROOT / "media")
+    return shipped_prepared()
 
 
 def measure(zoomed: bool = True) -> tuple[list[tuple[float, str, str, str]], dict[str, str]]:

@@ -13,15 +13,16 @@ import pytest
 
 from deckbuilder.atlas import svg as drawing
 from deckbuilder.atlas.labels import text_w
-from deckbuilder.build import prepare
 from deckbuilder.cache import Cache
 from deckbuilder.cards import quiz_key
 from deckbuilder.media import DiagramCache, quizzes
 from deckbuilder.notetypes import REGION_QUIZ
 
+from .conftest import shipped_prepared
+
 ROOT = Path(__file__).resolve().parent.parent
 SVG = "{http://www.w3.org/2000/svg}"
-DECK = prepare(ROOT / "data", ROOT / "media")
+DECK = shipped_prepared()
 QUIZZES = {quiz_key(q): q for q in quizzes(DECK.dataset.points, DiagramCache(Cache(None)))}
 MASK = re.compile(r"\{\{c(\d+)::image-occlusion:rect:left=([\d.]+):top=([\d.]+):width=([\d.]+):height=([\d.]+)")
 

@@ -8,9 +8,8 @@ from anki.collection import Collection
 from anki.deck_config_pb2 import DeckConfig
 from anki.scheduler.v3 import CardAnswer
 
-from deckbuilder.build import build
 
-from .conftest import DATA, MEDIA, import_apkg
+from .conftest import import_apkg
 
 KINDS = ("name", "location", "uses", "special", "complaint", "region-quiz", "measure")
 
@@ -46,10 +45,10 @@ def study(path: str, days: int) -> list[tuple[int, int, int, str, str]]:
     return shown
 
 
-def test_thirty_days_with_the_default_options(tmp_path):
+def test_thirty_days_with_the_default_options(tmp_path, shipped_build):
     """Every kind of card in the first week; SI11 on the first days; a note's second card never on
     the day of its first (Anki's defaults bury no siblings, and sort a day's cards by card type)."""
-    result = build(DATA, MEDIA, tmp_path / "dist" / "acupressure.apkg")
+    result = shipped_build
     col = Collection(str(tmp_path / "collection.anki2"))
     import_apkg(col, result.output)
     options = col.decks.config_dict_for_deck_id(col.decks.id("Acupressure points"))
