@@ -259,18 +259,22 @@ def test_a_mistake_in_sources_is_shown_before_what_it_causes(site):
     assert "data/sources.yaml" in err[1]
 
 
-@pytest.fixture
-def full_disk(tmp_path):
-    """A real, tiny file system (tmpfs), which fills up while the deck is written."""
-    folder = Path(tempfile.mkdtemp(prefix="deckbuilder-full-"))
-    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=40k", "tmpfs", str(folder)],
-                             capture_output=True).returncode == 0
-    if not mounted:
+def _tmpfs(size: str):
+    """A real file system of `size` (tmpfs), mounted for one test: a disk that fills up."""
+    folder = Path(tempfile.mkdtemp(prefix="deckbuilder-disk-"))
+    if subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(folder)],
+                      capture_output=True).returncode != 0:
         folder.rmdir()
         pytest.skip("mounting a small file system needs root (CI runs as root)")
     yield folder
     subprocess.run(["umount", str(folder)], check=True)
     folder.rmdir()
+
+
+@pytest.fixture
+def full_disk():
+    """Too small for the deck: it fills up while the deck is written."""
+    yield from _tmpfs("40k")
 
 
 def test_a_full_disk_is_a_message_and_leaves_nothing(site, full_disk):
@@ -383,15 +387,8 @@ def test_a_picture_cache_that_is_not_a_regular_file_is_replaced(site, kind):
 
 @pytest.fixture
 def small_disk():
-    """A real file system of 100 kB (tmpfs): room for one preview of the base data, not for two."""
-    folder = Path(tempfile.mkdtemp(prefix="deckbuilder-small-"))
-    if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=100k", "tmpfs", str(folder)],
-                      capture_output=True).returncode != 0:
-        folder.rmdir()
-        pytest.skip("mounting a small file system needs root (CI runs as root)")
-    yield folder
-    subprocess.run(["umount", str(folder)], check=True)
-    folder.rmdir()
+    """100 kB: room for one preview of the base data, not for two."""
+    yield from _tmpfs("100k")
 
 
 def test_a_preview_that_fills_the_disk_leaves_the_old_pages_whole(site, small_disk):

@@ -538,16 +538,27 @@ def _without_tianzong(conditions: list) -> None:
     conditions[:] = [c for c in conditions if c["points"]]
 
 
+
+def _shipped_copy(folder: Path) -> Path:
+    """A copy of the shipped data and media that a test may edit."""
+    shutil.copytree(DATA, folder / "data")
+    shutil.copytree(MEDIA, folder / "media")
+    return folder
+
+
+def _shipped_deck_imported(folder: Path, collection, capsys) -> Loop:
+    """The whole shipped deck built from a copy and imported into `collection`, as a learner starts."""
+    loop = Loop(_shipped_copy(folder), collection)
+    out = loop.cli_build(capsys)
+    loop.import_and_check(new_cards=int(re.search(r"(\d+) cards", out).group(1)))
+    return loop
+
 def test_a_removed_point_that_shares_its_quiz_picture_leaves_no_empty_card(tmp_path, collection, capsys):
     """SI11 shares the back's second Small Intestine quiz picture with two points (SI12, SI14):
     removing it leaves its quiz card empty (the note stays, for the others; the first picture stays as
     it was). The build says to run Empty Cards, and doing as it says leaves no empty card and every
     other review as it was."""
-    shutil.copytree(DATA, tmp_path / "data")
-    shutil.copytree(MEDIA, tmp_path / "media")
-    loop = Loop(tmp_path, collection)
-    out = loop.cli_build(capsys)
-    loop.import_and_check(new_cards=int(re.search(r"(\d+) cards", out).group(1)))
+    loop = _shipped_deck_imported(tmp_path, collection, capsys)
     review(collection, collection.find_cards("tag:acupressure::quiz::back-si-2 or tag:acupressure::point::tianzong "
                                              "or tag:acupressure::meridian::bladder"))
     edit_yaml(tmp_path / "data" / "points" / "small-intestine.yaml",
@@ -627,9 +638,7 @@ def test_a_card_redesign_is_one_instruction_that_deletes_exactly_the_notes_it_dr
     """Issue 24/27: the first build after the complaint redesign dropped 167 notes and printed 167 lines.
     Now one line, whose search finds exactly the dropped notes (before the import as after it), and
     deleting what it finds keeps every review of the cards still built."""
-    shutil.copytree(DATA, tmp_path / "data")
-    shutil.copytree(MEDIA, tmp_path / "media")
-    loop = Loop(tmp_path, collection)
+    loop = Loop(_shipped_copy(tmp_path), collection)
     with monkeypatch.context() as patch:
         _earlier_complaint_design(patch)
         out = loop.cli_build(capsys)
@@ -667,11 +676,7 @@ def test_many_removed_points_and_conditions_are_one_instruction_each(tmp_path, c
     """More than ten removed points (a meridian's file deleted) or conditions are named in one line
     with one search, not a line each; following every instruction printed leaves exactly the deck's
     notes and every review of a card still built."""
-    shutil.copytree(DATA, tmp_path / "data")
-    shutil.copytree(MEDIA, tmp_path / "media")
-    loop = Loop(tmp_path, collection)
-    out = loop.cli_build(capsys)
-    loop.import_and_check(new_cards=int(re.search(r"(\d+) cards", out).group(1)))
+    loop = _shipped_deck_imported(tmp_path, collection, capsys)
     review(collection, collection.find_cards("tag:acupressure::meridian::lung or tag:acupressure::kind::complaint "
                                              "or tag:acupressure::quiz::back-si"))
     lung = tmp_path / "data" / "points" / "lung.yaml"
