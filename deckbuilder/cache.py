@@ -76,7 +76,7 @@ class Cache:
             except (ValueError, TypeError, KeyError, IndexError):
                 pass  # damaged: read the text again
         value = parse(text)
-        if self._folder is not None:
+        if self._folder is not None and self._keep:  # `check` writes nothing: no need to encode it
             try:
                 self._parsed.append((key, (encode or _exact_json)(value)))
             except (TypeError, ValueError):

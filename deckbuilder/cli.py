@@ -110,7 +110,7 @@ def _check(args: argparse.Namespace) -> int:
         for problem in translate.unused(deck.language.texts):  # harmless, but likely a typo
             print(f"  note: {problem}")
         return EXIT_DATA if deck.gaps or deck.leftovers else EXIT_OK
-    for lang in translate.LANGUAGES[1:]:
+    for lang in translate.LANGUAGES[1:] if args.lang is None else ():  # `--lang en`: the English deck only
         if translate.folder(args.data, lang).is_dir():
             _report_gaps(lang, checked(lang), limit=30)
     return EXIT_OK

@@ -74,9 +74,11 @@ MOST_VALUES = 200_000
 DEEPEST = 50
 
 
-def _shape_problem(root: yaml.Node) -> Problem | None:
-    """Values nested too deeply, or more values than a data file holds once aliases are counted
-    as the copies they stand for; found without expanding anything (each node is seen once)."""
+def _shape_problem(root: yaml.Node, deep: bool = True) -> Problem | None:
+    """More values than a data file holds once aliases are counted as the copies they stand for,
+    and (`deep`) values nested too deeply; found without expanding anything (each node is seen
+    once). Depth is refused only where building the values ran out of stack, so that whether a
+    file may nest deeply never depends on an '&' somewhere in it."""
     values: dict[int, int] = {}  # node -> the values it stands for, itself included
     height: dict[int, int] = {}  # node -> its levels, itself included
     stack: list[tuple[yaml.Node, int, bool]] = [(root, 1, False)]
@@ -86,7 +88,7 @@ def _shape_problem(root: yaml.Node) -> Problem | None:
             continue
         children = [part for item in node.value for part in (item if isinstance(item, tuple) else (item,))]
         if not children_done:
-            if depth > DEEPEST:
+            if deep and depth > DEEPEST:
                 return _nested(node)
             values[id(node)] = 0  # on the path: an anchor inside itself is left to the constructor
             stack.append((node, depth, True))
@@ -94,7 +96,7 @@ def _shape_problem(root: yaml.Node) -> Problem | None:
             continue
         values[id(node)] = 1 + sum(values.get(id(child), 1) for child in children)
         height[id(node)] = 1 + max((height.get(id(child), 1) for child in children), default=0)
-        if height[id(node)] > DEEPEST:
+        if deep and height[id(node)] > DEEPEST:
             return _nested(node)
         if values[id(node)] > MOST_VALUES:
             return Problem(None, node.start_mark.line + 1,
@@ -123,7 +125,7 @@ class _Kept:
         self.may_repeat = not isinstance(stream, str) or "&" in stream
 
     def construct_document(self, node: yaml.Node) -> Any:
-        problem = _shape_problem(node) if self.may_repeat else None
+        problem = _shape_problem(node, deep=False) if self.may_repeat else None
         if problem is not None:
             raise DataError([problem])
         try:

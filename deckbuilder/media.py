@@ -35,18 +35,19 @@ IMAGE_TYPES = {
 
 
 def _png_whole(data: bytes) -> bool:
-    """The IHDR chunk first (a size that is not 0 by 0), the IEND chunk last."""
+    """The IHDR chunk first (a size that is not 0 by 0), then an IEND chunk (a phone may add bytes after it)."""
     return (data[8:16] == b"\x00\x00\x00\x0dIHDR" and len(data) >= 45 and data[16:20] != b"\0" * 4
-            and data[20:24] != b"\0" * 4 and b"IEND" in data[-32:])
+            and data[20:24] != b"\0" * 4 and b"IEND" in data[33:])
 
 
 def _jpeg_whole(data: bytes) -> bool:
-    """Segments from the start marker to a frame header (SOF: the size), and the end marker."""
+    """Segments from the start marker to a frame header (SOF: the size), and an end marker after it (a motion
+    photo carries a video after it)."""
     at = 2
     while at + 4 <= len(data) and data[at] == 0xFF:
         marker = data[at + 1]
         if marker in (0xC0, 0xC1, 0xC2, 0xC3, 0xC5, 0xC6, 0xC7, 0xC9, 0xCA, 0xCB, 0xCD, 0xCE, 0xCF):
-            return at + 9 <= len(data) and b"\xff\xd9" in data[-32:]
+            return at + 9 <= len(data) and b"\xff\xd9" in data[at + 9:]
         at += 2 + int.from_bytes(data[at + 2:at + 4], "big")
     return False
 

@@ -47,6 +47,11 @@ def dist(folder: Path) -> dict[str, bytes]:
 
 def as_nobody(folder: Path, *args: str) -> tuple[int, str]:
     """Run the command as an ordinary user (root reads every file, whatever its permissions)."""
+    # What the build imports lazily, imported while still root: this machine's Python lives under
+    # /root, which an ordinary user cannot read (a user's own Python they can); zipfile's name codec
+    # otherwise failed to import, or not, depending on which test ran first.
+    import encodings.cp437  # noqa: F401
+
     read, write = os.pipe()
     pid = os.fork()
     if pid == 0:  # the child: drop root, run, report

@@ -105,3 +105,15 @@ def test_aliases_are_counted_as_the_values_they_stand_for(tmp_path):
     lines += [f"  a{n}: &a{n} [" + ", ".join([f"*a{n - 1}"] * 10) + "]" for n in range(1, 7)]
     problem = the_problem(path, "\n".join(lines) + "\n")
     assert problem.line == 6 and "stands for more than 200,000 values" in problem.message  # a5: 10**6 values
+
+
+def test_deep_nesting_does_not_depend_on_an_anchor_elsewhere_in_the_file(tmp_path):
+    """60 levels of lists load alike with or without a '&' in a comment (the alias count ran the
+    depth limit only on texts that hold a '&')."""
+    from deckbuilder.load import read_yaml
+
+    nested = "x: " + "[" * 60 + "1" + "]" * 60 + "\n"
+    plain, marked = tmp_path / "plain.yaml", tmp_path / "marked.yaml"
+    plain.write_text(nested, encoding="utf-8")
+    marked.write_text("# A & B\n" + nested, encoding="utf-8")
+    assert read_yaml(plain) == read_yaml(marked)

@@ -120,3 +120,31 @@ def test_a_redrawn_view_is_never_served_from_the_picture_cache(project, monkeypa
     monkeypatch.setattr(state, "code_version", lambda: "a release with the knee redrawn")  # its view file differs
     after_edit = build(project / "data", project / "media", out)
     assert after_edit.deck.diagrams_rendered == 4  # the knee's drawing, BL40's two markers, the knee's quiz
+
+
+def test_a_whole_picture_with_bytes_after_its_end_is_accepted(tmp_path):
+    """Phones add data after a picture's end marker (a motion photo carries its video there): the
+    picture is whole and is shown; one cut before its end is still refused."""
+    from deckbuilder.media import image_problem
+
+    png = tiny_png((200, 30, 30))
+    (tmp_path / "trailer.png").write_bytes(png + b"\0" * 64)
+    (tmp_path / "cut.png").write_bytes(png[: len(png) // 2])
+    jpeg = (b"\xff\xd8" + b"\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00"
+            + b"\xff\xc0\x00\x0b\x08\x00\x01\x00\x01\x01\x01\x11\x00" + b"\x12" * 40 + b"\xff\xd9")
+    (tmp_path / "trailer.jpg").write_bytes(jpeg + b"ftypmp42" + b"\0" * 64)
+    (tmp_path / "cut.jpg").write_bytes(jpeg[:-10])
+    assert image_problem("trailer.png", tmp_path) is None
+    assert image_problem("trailer.jpg", tmp_path) is None
+    assert image_problem("cut.png", tmp_path) is not None
+    assert image_problem("cut.jpg", tmp_path) is not None
+
+
+def test_check_with_lang_en_checks_the_english_deck_only(capsys):
+    """`check --lang en` asked for the English deck; it also listed the German translation's gaps."""
+    from deckbuilder import cli
+
+    from .conftest import DATA, MEDIA
+
+    assert cli.main(["check", "--lang", "en", "--data", str(DATA), "--media", str(MEDIA)]) == 0
+    assert "Translation 'de'" not in capsys.readouterr().out

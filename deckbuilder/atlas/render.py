@@ -117,12 +117,6 @@ def _rotation(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return np.eye(3) + k + k @ k / (1 + cos)
 
 
-def _about(axis: np.ndarray, angle: float) -> np.ndarray:
-    axis = axis / np.linalg.norm(axis)
-    k = np.array([[0, -axis[2], axis[1]], [axis[2], 0, -axis[0]], [-axis[1], axis[0], 0]])
-    return np.eye(3) + np.sin(angle) * k + (1 - np.cos(angle)) * k @ k
-
-
 def pose(body: Body, name: str) -> np.ndarray:
     """The vertices with both arms moved to a pose of POSES, by MakeHuman's skin weights (linear
     blend skinning): the upper arm turns about the shoulder, the forearm straightens about the

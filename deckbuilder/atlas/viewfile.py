@@ -145,7 +145,7 @@ def check_view(path: Path, raw: Any, raws: Mapping[str, Any], figures: list[str]
         ok.append(check.choice(raw, "picture", PICTURES, "picture"))
     if "camera" in raw and not isinstance(raw["camera"], dict):  # its fields are the 3D body's to check
         check.report(raw, "camera", f"'camera' holds fields with values, found {_shown(raw['camera'])}",
-                     "e.g. camera: {yaw: 180, pitch: 0}")
+                     "e.g. camera: {side: back, crop: [x0, y0, x1, y1]}")
         ok.append(False)
     if "body_landmarks" in raw and not (isinstance(raw["body_landmarks"], dict) and all(
             isinstance(v, str) for v in raw["body_landmarks"].values())):
