@@ -375,7 +375,8 @@ def quizzes(points: tuple[Point, ...], cache: DiagramCache, before: Masks | None
     for (view, group), members in _groups(points).items():
         width, height = atlas.quiz_size(view)
         parts = _split(view, group, members, before or {}, cache)
-        for part, (shown, placed) in sorted(parts.items()):
+        # a part keeps its number (its cloze numbers and note follow it); the title counts what is there
+        for shown_as, (part, (shown, placed)) in enumerate(sorted(parts.items()), 1):
             if any(box is None for box in placed):
                 raise ValueError(f"no room for a tag on {view}")  # one point alone always has room
             boxes = tuple((x / width, y / height, w / width, h / height) for x, y, w, h in placed)
@@ -383,6 +384,6 @@ def quizzes(points: tuple[Point, ...], cache: DiagramCache, before: Masks | None
                 f"{texts.plain(atlas.VIEWS[view].title, 'views')}: {texts.group(group)}")
             if len(parts) > 1:
                 of = "({part} of {parts})" if texts is None else texts("({part} of {parts})")
-                title += " " + of.format(part=part, parts=max(parts))
+                title += " " + of.format(part=shown_as, parts=len(parts))
             found.append(Quiz(view, group, title, cache.quiz(view, _tags(shown)), tuple(shown), boxes, part))
     return found
